@@ -1,0 +1,106 @@
+//! The CSS and JavaScript qbank pages need, embedded in the binaries.
+
+use crate::diag::{Diagnostic, Location};
+use std::path::Path;
+
+/// The stylesheet.
+pub const CSS: &str = include_str!("../theme/qbank.css");
+/// The script.
+pub const JS: &str = include_str!("../theme/qbank.js");
+
+/// File names `mdbook-qbank install` writes into the book root.
+pub const CSS_FILE: &str = "qbank.css";
+pub const JS_FILE: &str = "qbank.js";
+
+/// A stamp written into installed assets, so that an old install fails loudly instead of
+/// rendering new cards with old styles.
+pub fn version_stamp() -> String {
+    format!(
+        "qbank-assets: {}-{:016x}",
+        env!("CARGO_PKG_VERSION"),
+        fnv(CSS) ^ fnv(JS).rotate_left(1)
+    )
+}
+
+/// The stylesheet as installed: with the version stamp on its first line.
+pub fn css_with_stamp() -> String {
+    format!("/* {} */\n{CSS}", version_stamp())
+}
+
+/// The script as installed: with the version stamp on its first line.
+pub fn js_with_stamp() -> String {
+    format!("/* {} */\n{JS}", version_stamp())
+}
+
+/// A short content hash, for cache-busting file names.
+pub fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    })
+}
+
+/// Checks that the assets `mdbook-qbank install` wrote are present, listed in book.toml and
+/// current.
+pub fn installed_diagnostics(
+    root: &Path,
+    config: &mdbook_preprocessor::config::Config,
+) -> Vec<Diagnostic> {
+    let book_toml = root.join("book.toml");
+    let here = || Location::from_span(&book_toml, "", 0..0);
+    let listed = |key: &str, file: &str| {
+        config
+            .get::<Vec<String>>(key)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .iter()
+            .any(|f| f == file)
+    };
+    let mut out = Vec::new();
+    for (key, file) in [
+        ("output.html.additional-css", CSS_FILE),
+        ("output.html.additional-js", JS_FILE),
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+        let problem = if !listed(key, file) {
+            Some(format!("`{file}` is not listed in {key}"))
+        } else if text.is_empty() {
+            Some(format!("`{file}` is missing from the book root"))
+        } else if !text.lines().next().unwrap_or("").contains(&version_stamp()) {
+            Some(format!(
+                "`{file}` was installed by another version of mdbook-qbank"
+            ))
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            out.push(
+                Diagnostic::error("QB009", format!("qbank assets are not installed: {p}"), here())
+                    .with_help("run `mdbook-qbank install` in the book root (or build with `qbank build`, which needs no install)"),
+            );
+        }
+    }
+    out
+}
+
+/// Links the stylesheet from `<head>` and the script from the end of `<body>` of one page.
+/// `to_root` is the page's relative path to the site root (`""`, `"../"`, …).
+pub fn link_assets(html: &str, to_root: &str, css: &str, js: &str) -> String {
+    let link = format!(r#"<link rel="stylesheet" href="{to_root}qbank/{css}">"#);
+    let script = format!(r#"<script src="{to_root}qbank/{js}"></script>"#);
+    let mut out = String::with_capacity(html.len() + link.len() + script.len() + 2);
+    match html.find("</head>") {
+        Some(i) => {
+            out.push_str(&html[..i]);
+            out.push_str(&link);
+            out.push('\n');
+            out.push_str(&html[i..]);
+        }
+        None => out.push_str(html),
+    }
+    match out.rfind("</body>") {
+        Some(i) => out.insert_str(i, &format!("{script}\n")),
+        None => out.push_str(&script),
+    }
+    out
+}

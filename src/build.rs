@@ -1,0 +1,204 @@
+//! Driving a whole book: `qbank check` and `qbank build`.
+//!
+//! A build never leaves a half-written site: mdBook renders into a temporary sibling of the
+//! destination, which replaces the old site only when everything succeeded.
+
+use crate::assets;
+use crate::check::{Bank, check_book, config_diagnostics, utf8_diagnostics};
+use crate::config::Config;
+use crate::diag::{Diagnostic, render_all, stderr_color};
+use crate::preprocessor::QbankPreprocessor;
+use anyhow::{Context, Result, bail};
+use mdbook_driver::MDBook;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The outcome of checking a book.
+#[derive(Debug)]
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub bank: Bank,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Error returned when the bank has errors; the diagnostics were already printed.
+#[derive(Debug)]
+pub struct BankHasErrors(pub usize);
+
+impl std::fmt::Display for BankHasErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the question bank has {} error{}; nothing was written",
+            self.0,
+            if self.0 == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for BankHasErrors {}
+
+/// Loads the book at `root` without creating missing chapter files.
+fn load(root: &Path) -> Result<MDBook> {
+    let toml = root.join("book.toml");
+    let mut config = if toml.exists() {
+        mdbook_driver::config::Config::from_disk(&toml)
+            .with_context(|| format!("reading {}", toml.display()))?
+    } else {
+        Default::default()
+    };
+    config.build.create_missing = false;
+    MDBook::load_with_config(root, config)
+        .with_context(|| format!("loading the book at {}", root.display()))
+}
+
+/// Parses and checks every chapter of the book at `root`. Writes nothing.
+pub fn check(root: &Path) -> Result<Checked> {
+    let src_name = src_dir_name(root)?;
+    let utf8 = utf8_diagnostics(&root.join(&src_name), &display(root, &src_name));
+    if !utf8.is_empty() {
+        return Ok(Checked {
+            diagnostics: utf8,
+            bank: Bank::default(),
+        });
+    }
+    let md = load(root)?;
+    let cfg = Config::from_book(&md.config)?;
+    let mut diagnostics = config_diagnostics(&display(root, Path::new("book.toml")), &cfg);
+    let bank = check_book(&md.book, &cfg, &display(root, &src_name));
+    diagnostics.extend(bank.diagnostics.iter().cloned());
+    Ok(Checked { diagnostics, bank })
+}
+
+/// A path as the user should see it: relative to the current directory when possible.
+fn display(root: &Path, rel: &Path) -> PathBuf {
+    let p = root.join(rel);
+    p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p)
+}
+
+fn src_dir_name(root: &Path) -> Result<PathBuf> {
+    let toml = root.join("book.toml");
+    if !toml.exists() {
+        return Ok(PathBuf::from("src"));
+    }
+    let cfg = mdbook_driver::config::Config::from_disk(&toml)
+        .with_context(|| format!("reading {}", toml.display()))?;
+    Ok(cfg.book.src)
+}
+
+/// Counts ERROR events logged by mdBook (for example an unknown key under `[output.html]`,
+/// after which mdBook silently falls back to default settings).
+pub static MDBOOK_ERRORS: AtomicUsize = AtomicUsize::new(0);
+
+/// Builds the book at `root` into `dest` (default `ROOT/book`). Prints diagnostics to stderr.
+pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
+    let checked = check(root)?;
+    let color = stderr_color();
+    if !checked.diagnostics.is_empty() {
+        eprint!("{}", render_all(&checked.diagnostics, color));
+    }
+    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        return Err(BankHasErrors(errors).into());
+    }
+
+    let mut md = load(root)?;
+    let dest = match dest {
+        Some(d) => d.to_path_buf(),
+        None => md.root.join(&md.config.build.build_dir),
+    };
+    let dest = std::path::absolute(&dest).unwrap_or(dest);
+    let parent = dest
+        .parent()
+        .context("the destination has no parent directory")?;
+    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "book".into());
+    let tmp = parent.join(format!(".{name}.qbank-tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+
+    // qbank brings its own assets; drop installed copies so that they are never stale.
+    for (key, file) in [
+        ("output.html.additional-css", assets::CSS_FILE),
+        ("output.html.additional-js", assets::JS_FILE),
+    ] {
+        if let Ok(Some(list)) = md.config.get::<Vec<String>>(key) {
+            let kept: Vec<String> = list.into_iter().filter(|f| f != file).collect();
+            md.config.set(key, kept)?;
+        }
+    }
+    md.config.build.build_dir = tmp.clone();
+    md.with_preprocessor(QbankPreprocessor::in_process());
+
+    let before = MDBOOK_ERRORS.load(Ordering::SeqCst);
+    let result = md
+        .build()
+        .map_err(|e| anyhow::anyhow!("{e:#}"))
+        .and_then(|()| {
+            let logged = MDBOOK_ERRORS.load(Ordering::SeqCst) - before;
+            if logged > 0 {
+                bail!("mdBook reported {logged} error(s) above; fix them (usually book.toml)")
+            }
+            install_assets(&tmp)
+        });
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e.context("build failed; the previous site was left as it was"));
+    }
+    swap(&tmp, &dest)?;
+    Ok(dest)
+}
+
+/// Replaces `dest` with `fresh`.
+fn swap(fresh: &Path, dest: &Path) -> Result<()> {
+    if dest.exists() {
+        let old = dest.with_file_name(format!(
+            ".{}.qbank-old-{}",
+            dest.file_name().unwrap_or_default().to_string_lossy(),
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&old);
+        std::fs::rename(dest, &old)
+            .with_context(|| format!("moving the old site {} aside", dest.display()))?;
+        std::fs::rename(fresh, dest)
+            .with_context(|| format!("moving the new site to {}", dest.display()))?;
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        std::fs::rename(fresh, dest)
+            .with_context(|| format!("moving the new site to {}", dest.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes the embedded CSS and JS into the site and links them from every page.
+fn install_assets(site: &Path) -> Result<()> {
+    let css_name = format!("qbank-{:08x}.css", assets::fnv(assets::CSS) as u32);
+    let js_name = format!("qbank-{:08x}.js", assets::fnv(assets::JS) as u32);
+    let dir = site.join("qbank");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join(&css_name), assets::CSS)?;
+    std::fs::write(dir.join(&js_name), assets::JS)?;
+    for entry in walkdir::WalkDir::new(site)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html"))
+    {
+        let path = entry.path();
+        let depth = path
+            .strip_prefix(site)
+            .map_or(0, |p| p.components().count() - 1);
+        let to_root = "../".repeat(depth);
+        let html =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let html = assets::link_assets(&html, &to_root, &css_name, &js_name);
+        std::fs::write(path, html).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! Book-wide checks on top of the per-chapter parse: ids that must be unique across the book,
+//! configuration keys, and files mdBook cannot read.
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Location, check_utf8};
+use crate::model::Record;
+use crate::parse::parse;
+use mdbook_preprocessor::book::{Book, BookItem};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// One chapter that is an interview record.
+#[derive(Debug)]
+pub struct RecordChapter {
+    /// Source path as mdBook reports it (relative to `src/`).
+    pub source_path: PathBuf,
+    /// Output path of the chapter's page (relative to the site root), e.g. `go/round2.html`.
+    pub html_path: PathBuf,
+    pub record: Record,
+}
+
+/// Everything qbank knows about a book before rendering it.
+#[derive(Debug, Default)]
+pub struct Bank {
+    pub records: Vec<RecordChapter>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Bank {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses every chapter of `book` and runs the book-wide checks. `src_dir` is the `src`
+/// directory as the user names it (e.g. `src`), used to print paths they can open.
+pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
+    let mut bank = Bank::default();
+    let mut seen: HashMap<String, Location> = HashMap::new();
+    for item in book.iter() {
+        let BookItem::Chapter(ch) = item else {
+            continue;
+        };
+        let (Some(path), Some(source)) = (&ch.path, &ch.source_path) else {
+            continue;
+        };
+        let file = src_dir.join(source);
+        let parsed = parse(&file, &ch.content, cfg);
+        bank.diagnostics.extend(parsed.diagnostics);
+        let Some(record) = parsed.record else {
+            continue;
+        };
+        for q in &record.questions {
+            let at = Location::from_span(&file, &ch.content, q.heading.clone());
+            // A card owns its id and the two anchors derived from it.
+            for id in [
+                q.id.clone(),
+                format!("{}-title", q.id),
+                format!("{}-answer", q.id),
+            ] {
+                if let Some(first) = seen.get(&id) {
+                    let how = if q.explicit_id {
+                        "set with `{#…}`"
+                    } else {
+                        "derived from the title"
+                    };
+                    bank.diagnostics.push(
+                        Diagnostic::error(
+                            "QB003",
+                            format!("question id `{id}` ({how}) is already used"),
+                            at.clone(),
+                        )
+                        .with_note(format!("first used at {first}"))
+                        .with_help(format!(
+                            "give one of the questions its own id: `### {}. {} {{#a-unique-id}}`",
+                            q.number, q.title
+                        )),
+                    );
+                    break;
+                }
+                seen.insert(id, at.clone());
+            }
+        }
+        bank.records.push(RecordChapter {
+            source_path: source.clone(),
+            html_path: path.with_extension("html"),
+            record,
+        });
+    }
+    crate::diag::sort(&mut bank.diagnostics);
+    bank
+}
+
+/// Warns about keys under `[preprocessor.qbank]` that nobody reads (usually a typo).
+pub fn config_diagnostics(book_toml: &Path, cfg: &Config) -> Vec<Diagnostic> {
+    let text = std::fs::read_to_string(book_toml).unwrap_or_default();
+    cfg.unknown_keys()
+        .into_iter()
+        .map(|key| {
+            let off = text
+                .lines()
+                .scan(0, |pos, line| {
+                    let start = *pos;
+                    *pos += line.len() + 1;
+                    Some((start, line))
+                })
+                .find(|(_, l)| l.trim_start().starts_with(key))
+                .map_or(0, |(start, l)| start + (l.len() - l.trim_start().len()));
+            Diagnostic::warning(
+                "QB008",
+                format!("unknown key `{key}` in [preprocessor.qbank]"),
+                Location::from_span(book_toml, &text, off..off + key.len()),
+            )
+            .with_help(format!("known keys: {}", Config::known_keys().join(", ")))
+        })
+        .collect()
+}
+
+/// Finds markdown files under `src` that are not valid UTF-8; mdBook would refuse them with no
+/// position.
+pub fn utf8_diagnostics(src: &Path, shown_as: &Path) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(src)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+    {
+        let Ok(bytes) = std::fs::read(entry.path()) else {
+            continue;
+        };
+        let rel = entry.path().strip_prefix(src).unwrap_or(entry.path());
+        if let Some(d) = check_utf8(&shown_as.join(rel), &bytes) {
+            out.push(d);
+        }
+    }
+    out
+}

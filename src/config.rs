@@ -1,0 +1,95 @@
+//! `[preprocessor.qbank]` configuration: marker words, placeholders, the default level scale,
+//! and the language of every label qbank writes.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Keys that mdBook itself reads from every `[preprocessor.NAME]` table.
+const MDBOOK_KEYS: &[&str] = &["command", "before", "after", "renderers", "optional"];
+
+/// The qbank settings of one book.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+#[non_exhaustive]
+pub struct Config {
+    /// Bold words that open a question's prompt: `**面试官**:`.
+    pub interviewer_markers: Vec<String>,
+    /// Bold words that open a question's answer area: `**候选人回答区域**:`.
+    pub answer_markers: Vec<String>,
+    /// Heading texts of the record's information section.
+    pub info_headings: Vec<String>,
+    /// Heading texts of the evaluation template (the rubric).
+    pub evaluation_headings: Vec<String>,
+    /// Texts that mean "nothing here yet" when they are all an answer area holds.
+    pub placeholders: Vec<String>,
+    /// The level scale used by records that have no evaluation template.
+    pub levels: Vec<String>,
+    /// Label language. Defaults to `book.language`.
+    pub language: Option<String>,
+    /// Everything else in the table; used to warn about misspelt keys.
+    #[serde(flatten)]
+    pub unknown: BTreeMap<String, serde::de::IgnoredAny>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
+        Config {
+            interviewer_markers: v(&["面试官", "Interviewer"]),
+            answer_markers: v(&["候选人回答区域", "候选人回答", "Candidate answer", "Answer"]),
+            info_headings: v(&["面试信息", "Interview information", "Interview info"]),
+            evaluation_headings: v(&["面试评价模板", "Evaluation template", "Evaluation"]),
+            placeholders: v(&["[请在此处回答]", "[Please answer here]", "[Answer here]"]),
+            levels: v(&["精通", "熟练", "了解", "欠缺"]),
+            language: None,
+            unknown: BTreeMap::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `[preprocessor.qbank]` from a book's configuration; missing keys keep their defaults.
+    pub fn from_book(cfg: &mdbook_preprocessor::config::Config) -> anyhow::Result<Self> {
+        let mut c: Config = cfg
+            .get::<Config>("preprocessor.qbank")
+            .map_err(|e| anyhow::anyhow!("invalid [preprocessor.qbank] in book.toml: {e:#}"))?
+            .unwrap_or_default();
+        if c.language.is_none() {
+            c.language = cfg.book.language.clone();
+        }
+        Ok(c)
+    }
+
+    /// Keys under `[preprocessor.qbank]` that neither qbank nor mdBook knows.
+    pub fn unknown_keys(&self) -> Vec<&str> {
+        self.unknown
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !MDBOOK_KEYS.contains(k))
+            .collect()
+    }
+
+    /// The names of the keys qbank reads, for "did you mean" help.
+    pub fn known_keys() -> &'static [&'static str] {
+        &[
+            "interviewer-markers",
+            "answer-markers",
+            "info-headings",
+            "evaluation-headings",
+            "placeholders",
+            "levels",
+            "language",
+        ]
+    }
+
+    /// The labels for this book's language.
+    pub fn labels(&self) -> &'static crate::i18n::Labels {
+        crate::i18n::Labels::for_language(self.language.as_deref())
+    }
+
+    /// Whether `text` (already trimmed) is one of the configured placeholders.
+    pub fn is_placeholder(&self, text: &str) -> bool {
+        let t = text.trim();
+        self.placeholders.iter().any(|p| p.trim() == t)
+    }
+}

@@ -1,0 +1,315 @@
+//! Diagnostics: what is wrong, where (`file:line:col`), and how to fix it.
+//!
+//! Positions are kept as byte offsets into the chapter text until a diagnostic is rendered, so
+//! the parser never pays for line counting on the happy path.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// How bad a finding is. Errors stop a build; warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A place in a source file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The whole source line, for the snippet.
+    #[serde(skip)]
+    pub source_line: String,
+    /// How many characters of `source_line` the caret underlines (at least 1).
+    #[serde(skip)]
+    pub width: usize,
+}
+
+impl Location {
+    /// Locates `span` (byte offsets) in `text`, which was read from `file`.
+    pub fn from_span(file: &Path, text: &str, span: Range<usize>) -> Location {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = text[..start].bytes().filter(|&b| b == b'\n').count() + 1;
+        let column = text[line_start..start].chars().count() + 1;
+        let end = floor_char_boundary(text, span.end.clamp(start, line_end));
+        let width = text[start..end].chars().count().max(1);
+        Location {
+            file: file.to_path_buf(),
+            line,
+            column,
+            source_line: text[line_start..line_end]
+                .trim_end_matches('\r')
+                .to_string(),
+            width,
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One finding about the bank.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable code such as `QB001`, documented in the authors' guide.
+    pub code: &'static str,
+    pub message: String,
+    #[serde(flatten)]
+    pub location: Location,
+    /// Other places that matter, such as the first definition of a duplicate id.
+    #[serde(skip)]
+    pub notes: Vec<String>,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>, location: Location) -> Self {
+        Self::new(Severity::Error, code, message, location)
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>, location: Location) -> Self {
+        Self::new(Severity::Warning, code, message, location)
+    }
+
+    fn new(
+        severity: Severity,
+        code: &'static str,
+        message: impl Into<String>,
+        location: Location,
+    ) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            message: message.into(),
+            location,
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Renders in the style of rustc: header, `--> file:line:col`, the source line, a caret,
+    /// then notes and help. `color` adds ANSI colors.
+    pub fn render(&self, color: bool) -> String {
+        let paint = |code: &str, s: &str| {
+            if color {
+                format!("\x1b[{code}m{s}\x1b[0m")
+            } else {
+                s.to_string()
+            }
+        };
+        let (word, c) = match self.severity {
+            Severity::Error => ("error", "1;31"),
+            Severity::Warning => ("warning", "1;33"),
+        };
+        let loc = &self.location;
+        let gutter = loc.line.to_string().len();
+        let pad = " ".repeat(gutter);
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{}{}",
+            paint(c, &format!("{word}[{}]", self.code)),
+            paint("1", &format!(": {}", self.message))
+        );
+        let _ = writeln!(out, "{pad}{} {loc}", paint("1;34", "-->"));
+        if !loc.source_line.is_empty() {
+            let bar = paint("1;34", "|");
+            let _ = writeln!(out, "{pad} {bar}");
+            let _ = writeln!(
+                out,
+                "{} {bar} {}",
+                paint("1;34", &loc.line.to_string()),
+                loc.source_line
+            );
+            // Columns count characters; wide (CJK) characters take two terminal cells.
+            let lead: usize = loc
+                .source_line
+                .chars()
+                .take(loc.column - 1)
+                .map(char_cells)
+                .sum();
+            let under: usize = loc
+                .source_line
+                .chars()
+                .skip(loc.column - 1)
+                .take(loc.width)
+                .map(char_cells)
+                .sum();
+            let _ = writeln!(
+                out,
+                "{pad} {bar} {}{}",
+                " ".repeat(lead),
+                paint(c, &"^".repeat(under.max(1)))
+            );
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "{pad} {} note: {note}", paint("1;34", "="));
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "{pad} {} help: {help}", paint("1;34", "="));
+        }
+        out
+    }
+}
+
+/// Terminal cells a character takes: 2 for East Asian wide characters, else 1.
+fn char_cells(c: char) -> usize {
+    let u = c as u32;
+    let wide = matches!(u,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
+        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
+        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
+    if c == '\t' {
+        4
+    } else if wide {
+        2
+    } else {
+        1
+    }
+}
+
+/// Whether diagnostics on stderr should be colored: a terminal, and `NO_COLOR` unset.
+pub fn stderr_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+/// Renders a list of diagnostics, errors and warnings in source order, with a summary line.
+pub fn render_all(diags: &[Diagnostic], color: bool) -> String {
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&d.render(color));
+        out.push('\n');
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if errors + warnings > 0 {
+        let _ = writeln!(
+            out,
+            "qbank: {errors} error{}, {warnings} warning{}",
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        );
+    }
+    out
+}
+
+/// Sorts diagnostics by file, line and column so that output is stable.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (&a.location.file, a.location.line, a.location.column).cmp(&(
+            &b.location.file,
+            b.location.line,
+            b.location.column,
+        ))
+    });
+}
+
+/// Finds the first invalid UTF-8 sequence in `bytes` and describes it as a diagnostic.
+pub fn check_utf8(file: &Path, bytes: &[u8]) -> Option<Diagnostic> {
+    let err = std::str::from_utf8(bytes).err()?;
+    let valid = err.valid_up_to();
+    // Everything before the bad byte is valid UTF-8, so line and column can be counted on it.
+    let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+    let mut loc = Location::from_span(file, prefix, valid..valid);
+    loc.source_line = String::from_utf8_lossy(
+        &bytes[valid - (prefix.len() - prefix.rfind('\n').map_or(0, |i| i + 1))..]
+            .split(|&b| b == b'\n')
+            .next()
+            .unwrap_or_default(),
+    )
+    .trim_end_matches('\r')
+    .to_string();
+    Some(
+        Diagnostic::error(
+            "QB010",
+            format!(
+                "file is not valid UTF-8 (byte 0x{:02X} cannot start or continue a character)",
+                bytes[valid]
+            ),
+            loc,
+        )
+        .with_help("re-save the file as UTF-8, e.g. `iconv -f GB18030 -t UTF-8 FILE`"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_counts_characters_not_bytes() {
+        let text = "# 标题\n面试官: x\n";
+        let off = text.find('x').unwrap();
+        let loc = Location::from_span(Path::new("a.md"), text, off..off + 1);
+        assert_eq!((loc.line, loc.column), (2, 6));
+        assert_eq!(loc.to_string(), "a.md:2:6");
+    }
+
+    #[test]
+    fn render_has_rustc_shape() {
+        let text = "line one\n### 1. 标题 {#dup}\n";
+        let off = text.find("{#dup}").unwrap();
+        let d = Diagnostic::error(
+            "QB003",
+            "duplicate id",
+            Location::from_span(Path::new("src/a.md"), text, off..off + 6),
+        )
+        .with_help("rename one");
+        let r = d.render(false);
+        assert!(r.starts_with("error[QB003]: duplicate id\n"), "{r}");
+        assert!(r.contains(" --> src/a.md:2:11\n"), "{r}");
+        assert!(r.contains("2 | ### 1. 标题 {#dup}\n"), "{r}");
+        // "### 1. 标题 " is 8 ASCII cells + 2 wide characters + a space = 13 cells.
+        assert!(
+            r.contains(&format!("  | {}^^^^^^\n", " ".repeat(13))),
+            "{r}"
+        );
+        assert!(r.contains("= help: rename one"), "{r}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let bytes = b"# ok\nab\xC4cd\n";
+        let d = check_utf8(Path::new("x.md"), bytes).unwrap();
+        assert_eq!(d.location.to_string(), "x.md:2:3");
+        assert!(d.message.contains("0xC4"));
+        assert!(check_utf8(Path::new("x.md"), "中文".as_bytes()).is_none());
+    }
+}

@@ -1,0 +1,93 @@
+//! Every label qbank writes into a page, in each language it speaks. The language comes from
+//! `[preprocessor.qbank] language` or `book.language`: `zh*` gets Chinese, anything else English.
+
+use serde::Serialize;
+
+/// The words qbank puts on a page.
+#[derive(Debug, Serialize)]
+#[non_exhaustive]
+pub struct Labels {
+    pub model_answer: &'static str,
+    pub no_answer: &'static str,
+    pub no_answer_hint: &'static str,
+    pub rubric: &'static str,
+    pub key_points: &'static str,
+    pub dimensions: &'static str,
+    pub levels: &'static str,
+    pub expand_all: &'static str,
+    pub collapse_all: &'static str,
+    pub copy_link: &'static str,
+    pub copied: &'static str,
+    pub questions: &'static str,
+    pub answered: &'static str,
+    pub unanswered: &'static str,
+    pub answered_count: &'static str,
+    pub recorded_level: &'static str,
+    pub dimension: &'static str,
+}
+
+static ZH: Labels = Labels {
+    model_answer: "参考答案",
+    no_answer: "暂无参考答案",
+    no_answer_hint: "这道题还没有参考答案。",
+    rubric: "评分参考",
+    key_points: "考察要点",
+    dimensions: "评价维度",
+    levels: "等级",
+    expand_all: "展开全部答案",
+    collapse_all: "收起全部答案",
+    copy_link: "复制链接",
+    copied: "已复制",
+    questions: "题目",
+    answered: "已有答案",
+    unanswered: "暂无答案",
+    answered_count: "有参考答案",
+    recorded_level: "已评",
+    dimension: "维度",
+};
+
+static EN: Labels = Labels {
+    model_answer: "Model answer",
+    no_answer: "No model answer yet",
+    no_answer_hint: "This question has no model answer yet.",
+    rubric: "Rubric",
+    key_points: "Key points",
+    dimensions: "Dimensions",
+    levels: "Levels",
+    expand_all: "Expand all answers",
+    collapse_all: "Collapse all answers",
+    copy_link: "Copy link",
+    copied: "Copied",
+    questions: "Questions",
+    answered: "Answered",
+    unanswered: "Unanswered",
+    answered_count: "with a model answer",
+    recorded_level: "recorded",
+    dimension: "Dimension",
+};
+
+impl Labels {
+    /// Chinese for `zh`, `zh-CN`, `zh_TW`…; English otherwise.
+    pub fn for_language(lang: Option<&str>) -> &'static Labels {
+        match lang {
+            Some(l) if l.to_ascii_lowercase().starts_with("zh") => &ZH,
+            _ => &EN,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_picks_labels() {
+        assert_eq!(Labels::for_language(Some("zh-CN")).model_answer, "参考答案");
+        assert_eq!(Labels::for_language(Some("zh")).model_answer, "参考答案");
+        assert_eq!(
+            Labels::for_language(Some("en")).model_answer,
+            "Model answer"
+        );
+        assert_eq!(Labels::for_language(None).model_answer, "Model answer");
+    }
+}

@@ -1,0 +1,140 @@
+//! The `qbank` command line: build, serve and check an interview handbook.
+
+use clap::{Parser, Subcommand};
+use qbank::build::{BankHasErrors, MDBOOK_ERRORS};
+use qbank::diag::{render_all, stderr_color};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+
+#[derive(Parser)]
+#[command(
+    name = "qbank",
+    version,
+    about = "Static study sites for interview question banks"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the book into a static site. Leaves the previous site untouched on errors.
+    Build {
+        /// The book root (holding book.toml).
+        #[arg(default_value = ".")]
+        book: PathBuf,
+        /// Output directory [default: BOOK/book]
+        #[arg(short = 'd', long = "dest-dir")]
+        dest_dir: Option<PathBuf>,
+    },
+    /// Build, serve on HTTP, rebuild on edits and reload the browser.
+    Serve {
+        #[arg(default_value = ".")]
+        book: PathBuf,
+        #[arg(short, long, default_value_t = 3000)]
+        port: u16,
+        #[arg(short = 'n', long, default_value = "127.0.0.1")]
+        hostname: String,
+        /// Output directory [default: BOOK/book]
+        #[arg(short = 'd', long = "dest-dir")]
+        dest_dir: Option<PathBuf>,
+    },
+    /// Report every diagnostic of the bank and write nothing. Exits 1 on errors.
+    Check {
+        #[arg(default_value = ".")]
+        book: PathBuf,
+    },
+}
+
+/// A tracing layer that counts mdBook's ERROR events, so a build can fail on them.
+struct CountErrors;
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for CountErrors {
+    fn on_event(
+        &self,
+        event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if *event.metadata().level() == tracing::Level::ERROR {
+            MDBOOK_ERRORS.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::prelude::*;
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .with_ansi(stderr_color())
+        .with_filter(tracing_subscriber::filter::LevelFilter::WARN);
+    tracing_subscriber::registry()
+        .with(fmt)
+        .with(CountErrors)
+        .init();
+}
+
+fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build { book, dest_dir } => {
+            qbank::build::build(&book, dest_dir.as_deref()).map(|dest| {
+                eprintln!("qbank: built {}", dest.display());
+            })
+        }
+        Command::Check { book } => match qbank::build::check(&book) {
+            Ok(checked) => {
+                eprint!("{}", render_all(&checked.diagnostics, stderr_color()));
+                let n = checked.bank.records.len();
+                let q: usize = checked
+                    .bank
+                    .records
+                    .iter()
+                    .map(|r| r.record.questions.len())
+                    .sum();
+                if checked.has_errors() {
+                    Err(
+                        BankHasErrors(checked.diagnostics.iter().filter(|d| d.is_error()).count())
+                            .into(),
+                    )
+                } else {
+                    eprintln!("qbank: {n} record(s), {q} question(s), no errors");
+                    Ok(())
+                }
+            }
+            Err(e) => Err(e),
+        },
+        Command::Serve {
+            book,
+            port,
+            hostname,
+            dest_dir,
+        } => {
+            let site_dir = dest_dir.unwrap_or_else(|| book.join("book"));
+            let opts = qbank::serve::ServeOptions {
+                root: book.clone(),
+                site_dir: site_dir.clone(),
+                host: hostname,
+                port,
+            };
+            qbank::serve::serve(&opts, || {
+                qbank::build::build(&book, Some(&site_dir)).map(|_| ())
+            })
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if e.downcast_ref::<BankHasErrors>().is_some() {
+                eprintln!("qbank: {e}");
+            } else {
+                eprintln!("qbank: error: {e:#}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! The typed model of an interview record. Every piece keeps the byte span it came from in the
+//! chapter text, so diagnostics and rendering can point back at (or copy) the source exactly.
+
+use std::ops::Range;
+
+/// Byte offsets into the chapter text.
+pub type Span = Range<usize>;
+
+/// One interview record: a chapter with at least one question.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Record {
+    /// Plain text of the first H1 (role and round), if any.
+    pub title: Option<String>,
+    /// The information section (`面试信息`), shown as a header card.
+    pub info: Option<Info>,
+    pub questions: Vec<Question>,
+    /// The evaluation template's dimensions times levels.
+    pub rubric: Option<Rubric>,
+    /// The page in source order: what to copy, what to replace.
+    pub layout: Vec<Part>,
+}
+
+impl Record {
+    /// How many questions have a model answer.
+    pub fn answered(&self) -> usize {
+        self.questions
+            .iter()
+            .filter(|q| q.answer.is_answered())
+            .count()
+    }
+}
+
+/// One piece of a record page, in source order.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Part {
+    /// Source text copied to the page unchanged.
+    Markdown(Span),
+    /// The info card, in place of the information section's heading and list.
+    Info,
+    /// The record overview (question list, answered count, expand/collapse control).
+    Overview,
+    /// `questions[i]`, rendered as a card.
+    Question(usize),
+    /// A rubric list of the evaluation template, rendered as a table.
+    Rubric(Span),
+}
+
+/// The record's information section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Info {
+    /// Plain text of the section heading.
+    pub heading: String,
+    pub items: Vec<InfoItem>,
+}
+
+/// One `**key**: value` item of the information section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InfoItem {
+    pub key: String,
+    /// The value's markdown source.
+    pub value: Span,
+}
+
+/// One question card.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Question {
+    /// The number as written, e.g. `1`.
+    pub number: String,
+    /// Plain text of the title, without the number.
+    pub title: String,
+    /// The stable id: `{#id}` when given, otherwise derived from the title.
+    pub id: String,
+    pub explicit_id: bool,
+    /// The heading level (2–4).
+    pub level: u8,
+    /// The whole heading line.
+    pub heading: Span,
+    /// The title's inline markdown, without the number (used to render it as HTML).
+    pub title_source: Span,
+    pub prompt: Body,
+    /// Numbered sub-questions of the prompt: the rubric's key points.
+    pub key_points: Vec<Span>,
+    pub answer: Answer,
+}
+
+/// Markdown content split into what is copied and what qbank renders itself.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Body {
+    pub pieces: Vec<Piece>,
+}
+
+/// A piece of a prompt or an answer.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Piece {
+    /// Source copied unchanged.
+    Markdown(Span),
+    /// A heading inside a prompt or answer: rendered so that it does not show up as a
+    /// question in the sidebar, but keeps an anchor.
+    Heading {
+        level: u8,
+        /// The heading's inline markdown.
+        source: Span,
+        /// `{#id}` when given.
+        id: Option<String>,
+    },
+    /// A fenced block with no language that holds prose: rendered as wrapped text.
+    Prose { text: String },
+}
+
+/// The state of a question's answer area.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Answer {
+    Answered(Body),
+    /// The area is empty, an empty fence, or only a placeholder.
+    Unanswered(Unanswered),
+    /// There is no answer marker at all.
+    Missing,
+}
+
+impl Answer {
+    pub fn is_answered(&self) -> bool {
+        matches!(self, Answer::Answered(_))
+    }
+}
+
+/// Why an answer area counts as unanswered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unanswered {
+    Empty,
+    EmptyFence,
+    Placeholder(String),
+}
+
+/// Dimensions times levels, from the evaluation template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rubric {
+    /// The level scale, from the first rubric line.
+    pub levels: Vec<String>,
+    pub dimensions: Vec<Dimension>,
+}
+
+/// One rubric line: `**Dimension**: [ ] L1 [x] L2 …`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dimension {
+    pub name: String,
+    /// The level marked `[x]`, if any.
+    pub recorded: Option<String>,
+    pub span: Span,
+}

@@ -1,0 +1,957 @@
+//! Parsing: one chapter's markdown becomes a [`Record`] (or `None` for ordinary chapters).
+//!
+//! The parser works on pulldown-cmark's top-level blocks with their byte offsets, so it sees
+//! exactly what mdBook will render: a `---` or a `### 1.` heading inside a fence is code, not
+//! structure. Question boundaries are decided by content, not by shape: a numbered heading is
+//! a question only when its first block is the interviewer marker.
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Location};
+use crate::model::*;
+use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+use std::path::Path;
+
+/// A top-level markdown block.
+#[derive(Debug)]
+struct Block {
+    kind: Kind,
+    span: Span,
+}
+
+#[derive(Debug)]
+enum Kind {
+    Heading {
+        level: u8,
+        id: Option<String>,
+        /// Inline content, without `{#id}`.
+        inline: Span,
+        text: String,
+    },
+    Paragraph,
+    Code {
+        fenced: bool,
+        lang: String,
+        text: String,
+    },
+    List {
+        ordered: bool,
+        items: Vec<Span>,
+    },
+    Rule,
+    Html,
+    Other,
+}
+
+fn blocks(text: &str) -> Vec<Block> {
+    let opts = mdbook_markdown::MarkdownOptions::default();
+    let parser = mdbook_markdown::new_cmark_parser(text, &opts);
+    let mut out: Vec<Block> = Vec::new();
+    let mut depth = 0usize;
+    let mut cur: Option<Block> = None;
+    for (ev, range) in parser.into_offset_iter() {
+        match ev {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    let kind = match tag {
+                        Tag::Heading { level, id, .. } => Kind::Heading {
+                            level: level as u8,
+                            id: id.map(|s| s.to_string()),
+                            inline: range.end..range.start,
+                            text: String::new(),
+                        },
+                        Tag::Paragraph => Kind::Paragraph,
+                        Tag::CodeBlock(k) => match k {
+                            CodeBlockKind::Fenced(info) => Kind::Code {
+                                fenced: true,
+                                lang: info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                                text: String::new(),
+                            },
+                            CodeBlockKind::Indented => Kind::Code {
+                                fenced: false,
+                                lang: String::new(),
+                                text: String::new(),
+                            },
+                        },
+                        Tag::List(start) => Kind::List {
+                            ordered: start.is_some(),
+                            items: Vec::new(),
+                        },
+                        Tag::HtmlBlock => Kind::Html,
+                        _ => Kind::Other,
+                    };
+                    cur = Some(Block {
+                        kind,
+                        span: range.clone(),
+                    });
+                } else if let Some(b) = cur.as_mut() {
+                    match (&mut b.kind, tag) {
+                        (Kind::List { items, .. }, Tag::Item) if depth == 1 => {
+                            items.push(range.clone())
+                        }
+                        (Kind::Heading { inline, .. }, _) => widen(inline, &range),
+                        _ => {}
+                    }
+                }
+                depth += 1;
+            }
+            Event::End(end) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0
+                    && let Some(b) = cur.take()
+                {
+                    out.push(b);
+                }
+                let _: TagEnd = end;
+            }
+            Event::Rule if depth == 0 => out.push(Block {
+                kind: Kind::Rule,
+                span: range,
+            }),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(b) = cur.as_mut() {
+                    match &mut b.kind {
+                        Kind::Heading { inline, text, .. } => {
+                            widen(inline, &range);
+                            text.push_str(&t);
+                        }
+                        Kind::Code { text, .. } => text.push_str(&t),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {
+                if let Some(Block {
+                    kind: Kind::Heading { inline, .. },
+                    ..
+                }) = cur.as_mut()
+                {
+                    widen(inline, &range);
+                }
+            }
+        }
+    }
+    for b in &mut out {
+        if let Kind::Heading { inline, .. } = &mut b.kind
+            && inline.start > inline.end
+        {
+            *inline = b.span.end..b.span.end;
+        }
+    }
+    out
+}
+
+fn widen(span: &mut Span, r: &Span) {
+    span.start = span.start.min(r.start);
+    span.end = span.end.max(r.end);
+}
+
+/// Reads a bold label followed by a colon: `**Key**:`, `**Key:**`, `__Key__：` and so on.
+/// Returns the label and how many bytes of `s` the label, the colon and the spaces after take.
+pub(crate) fn bold_label(s: &str) -> Option<(&str, usize)> {
+    let lead = s.len() - s.trim_start().len();
+    let rest = &s[lead..];
+    let delim = if rest.starts_with("**") {
+        "**"
+    } else if rest.starts_with("__") {
+        "__"
+    } else {
+        return None;
+    };
+    let inner_start = lead + 2;
+    let close = s[inner_start..].find(delim)? + inner_start;
+    let mut label = s[inner_start..close].trim();
+    if label.is_empty() || label.contains('\n') {
+        return None;
+    }
+    let mut pos = close + 2;
+    let colon_inside = label.ends_with(':') || label.ends_with('：');
+    if colon_inside {
+        label = label.trim_end_matches([':', '：']).trim_end();
+    } else {
+        let after = &s[pos..];
+        let trimmed = after.trim_start_matches([' ', '\t']);
+        let c = trimmed.chars().next()?;
+        if c != ':' && c != '：' {
+            return None;
+        }
+        pos += after.len() - trimmed.len() + c.len_utf8();
+    }
+    let after = &s[pos..];
+    pos += after.len() - after.trim_start_matches([' ', '\t']).len();
+    Some((label, pos))
+}
+
+fn matches_word(label: &str, words: &[String]) -> bool {
+    words
+        .iter()
+        .any(|w| w.trim().eq_ignore_ascii_case(label.trim()))
+}
+
+/// `1. Title`, `1、Title`, `1) Title` → ("1", byte offset of the title).
+fn numbered(text: &str) -> Option<(&str, usize)> {
+    let t = text.trim_start();
+    let lead = text.len() - t.len();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let after = t[digits..].trim_start();
+    let sep = after.chars().next()?;
+    if !matches!(sep, '.' | '、' | ')' | '）' | '．') {
+        return None;
+    }
+    let title = after[sep.len_utf8()..].trim_start();
+    if title.is_empty() {
+        return None;
+    }
+    Some((&t[..digits], lead + (t.len() - title.len())))
+}
+
+/// The stable id derived from a title: lowercase letters and digits of any script, with runs
+/// of spaces, `-` and `_` turned into one `-`. Punctuation is dropped.
+pub fn slugify(title: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '_' {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// Whether a fence with no language holds prose (long lines of text) rather than a diagram or
+/// code: prose wraps, diagrams must keep their columns.
+fn is_prose(text: &str) -> bool {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.is_empty() {
+        return false;
+    }
+    let widest = lines.iter().map(|l| cells(l)).max().unwrap_or(0);
+    let indented = lines
+        .iter()
+        .filter(|l| l.starts_with("  ") || l.starts_with('\t'))
+        .count();
+    let codey = lines
+        .iter()
+        .filter(|l| {
+            let t = l.trim_end();
+            t.ends_with('{') || t.ends_with('}') || t.ends_with(';') || t.contains("|  ")
+        })
+        .count();
+    widest > 80 && indented * 3 < lines.len() && codey * 4 < lines.len()
+}
+
+fn cells(s: &str) -> usize {
+    s.chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum()
+}
+
+/// Whether a top-level fenced block reaches the end of the text without a closing fence.
+fn unclosed_fence(text: &str, span: &Span) -> bool {
+    if !text[span.end..].trim().is_empty() {
+        return false;
+    }
+    let slice = text[span.clone()].trim_end();
+    let mut lines = slice.lines();
+    let open = lines.next().unwrap_or("").trim_start();
+    let Some(c) = open.chars().next().filter(|c| *c == '`' || *c == '~') else {
+        return false;
+    };
+    let n = open.chars().take_while(|x| *x == c).count();
+    match lines.last() {
+        Some(last) => {
+            let l = last.trim();
+            !(l.chars().all(|x| x == c) && l.chars().count() >= n)
+        }
+        None => true,
+    }
+}
+
+/// The result of parsing one chapter.
+#[derive(Debug)]
+pub struct Parsed {
+    /// `None` when the chapter is not an interview record: it passes through unchanged.
+    pub record: Option<Record>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one chapter. `file` is only used to label diagnostics.
+pub fn parse(file: &Path, text: &str, cfg: &Config) -> Parsed {
+    Parser {
+        file,
+        text,
+        cfg,
+        blocks: blocks(text),
+        diags: Vec::new(),
+    }
+    .run()
+}
+
+struct Parser<'a> {
+    file: &'a Path,
+    text: &'a str,
+    cfg: &'a Config,
+    blocks: Vec<Block>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Collects `Part`s while copying source text between the pieces qbank replaces.
+struct Layout {
+    parts: Vec<Part>,
+    cursor: usize,
+}
+
+impl Layout {
+    fn copy_to(&mut self, text: &str, end: usize) {
+        if end > self.cursor && !text[self.cursor..end].trim().is_empty() {
+            self.parts.push(Part::Markdown(self.cursor..end));
+        }
+        self.cursor = self.cursor.max(end);
+    }
+}
+
+impl<'a> Parser<'a> {
+    fn loc(&self, span: Span) -> Location {
+        Location::from_span(self.file, self.text, span)
+    }
+
+    fn marker_end(&self, i: usize, words: &[String]) -> Option<usize> {
+        let b = self.blocks.get(i)?;
+        if !matches!(b.kind, Kind::Paragraph) {
+            return None;
+        }
+        let (label, len) = bold_label(&self.text[b.span.clone()])?;
+        matches_word(label, words).then_some(b.span.start + len)
+    }
+
+    fn is_comment(&self, i: usize) -> bool {
+        matches!(self.blocks[i].kind, Kind::Html)
+            && self.text[self.blocks[i].span.clone()]
+                .trim_start()
+                .starts_with("<!--")
+    }
+
+    /// The first block after `i` that is not an HTML comment.
+    fn next_content(&self, i: usize) -> usize {
+        let mut j = i + 1;
+        while j < self.blocks.len() && self.is_comment(j) {
+            j += 1;
+        }
+        j
+    }
+
+    fn heading_text(&self, i: usize) -> Option<(u8, &str)> {
+        match &self.blocks[i].kind {
+            Kind::Heading { level, text, .. } => Some((*level, text.as_str())),
+            _ => None,
+        }
+    }
+
+    /// `Some(level)` when block `i` opens a question.
+    fn question_at(&self, i: usize) -> Option<u8> {
+        let (level, text) = self.heading_text(i)?;
+        if !(2..=4).contains(&level) || numbered(text).is_none() {
+            return None;
+        }
+        self.marker_end(self.next_content(i), &self.cfg.interviewer_markers)
+            .map(|_| level)
+    }
+
+    fn run(mut self) -> Parsed {
+        for b in &self.blocks {
+            if let Kind::Code { fenced: true, .. } = b.kind
+                && unclosed_fence(self.text, &b.span)
+            {
+                let line_end = self.text[b.span.start..]
+                    .find('\n')
+                    .map_or(b.span.end, |i| b.span.start + i);
+                self.diags.push(
+                    Diagnostic::error(
+                        "QB005",
+                        "code fence is never closed, so everything after it is code",
+                        self.loc(b.span.start..line_end),
+                    )
+                    .with_help("add a closing fence line (``` or ~~~) where the code ends"),
+                );
+            }
+        }
+
+        let starts: Vec<(usize, u8)> = (0..self.blocks.len())
+            .filter_map(|i| self.question_at(i).map(|l| (i, l)))
+            .collect();
+        let first_level = starts.first().map_or(2, |s| s.1);
+        let eval = (0..self.blocks.len()).find(|&i| {
+            self.heading_text(i).is_some_and(|(level, text)| {
+                level <= first_level.max(2) && matches_word(text, &self.cfg.evaluation_headings)
+            })
+        });
+        // Questions only live before the evaluation template.
+        let starts: Vec<usize> = starts
+            .into_iter()
+            .map(|s| s.0)
+            .filter(|&i| eval.is_none_or(|e| i < e))
+            .collect();
+        let info = (0..starts
+            .first()
+            .or(eval.as_ref())
+            .copied()
+            .unwrap_or(self.blocks.len()))
+            .find(|&i| {
+                self.heading_text(i)
+                    .is_some_and(|(_, t)| matches_word(t, &self.cfg.info_headings))
+            });
+        self.misplaced_questions(&starts, eval);
+
+        if starts.is_empty() {
+            if let Some(i) = info.or(eval) {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "QB007",
+                        "this record has no questions, so it is shown as an ordinary page",
+                        self.loc(self.blocks[i].span.clone()),
+                    )
+                    .with_help(format!(
+                        "a question is a heading such as `### 1. Title` followed by `**{}**: …`",
+                        self.cfg
+                            .interviewer_markers
+                            .first()
+                            .map_or("", |s| s.as_str())
+                    )),
+                );
+            }
+            return Parsed {
+                record: None,
+                diagnostics: self.diags,
+            };
+        }
+
+        let mut layout = Layout {
+            parts: Vec::new(),
+            cursor: 0,
+        };
+        let mut record = Record {
+            title: None,
+            info: None,
+            questions: Vec::new(),
+            rubric: None,
+            layout: Vec::new(),
+        };
+
+        // Preamble: title, info card, anything else, then the overview.
+        let first = starts[0];
+        record.title = (0..first).find_map(|i| match self.heading_text(i) {
+            Some((1, t)) => Some(t.trim().to_string()),
+            _ => None,
+        });
+        let mut overview_after = (0..first)
+            .find(|&i| matches!(self.heading_text(i), Some((1, _))))
+            .map(|i| self.blocks[i].span.end);
+        if let Some(h) = info {
+            let list = h + 1;
+            if let Some(Block {
+                kind: Kind::List { items, .. },
+                span,
+            }) = self.blocks.get(list).filter(|_| list < first)
+            {
+                layout.copy_to(self.text, self.blocks[h].span.start);
+                record.info = Some(Info {
+                    heading: self
+                        .heading_text(h)
+                        .unwrap_or_default()
+                        .1
+                        .trim()
+                        .to_string(),
+                    items: items.iter().map(|it| self.info_item(it)).collect(),
+                });
+                layout.parts.push(Part::Info);
+                layout.cursor = span.end;
+                overview_after = Some(span.end);
+            }
+        }
+        if let Some(end) = overview_after {
+            layout.copy_to(self.text, end);
+            layout.parts.push(Part::Overview);
+        }
+        layout.copy_to(self.text, self.content_end(0, first));
+        if overview_after.is_none() {
+            layout.parts.push(Part::Overview);
+        }
+
+        // Questions.
+        for (k, &start) in starts.iter().enumerate() {
+            let end = starts
+                .get(k + 1)
+                .copied()
+                .or(eval)
+                .unwrap_or(self.blocks.len());
+            let q = self.question(start, end);
+            // The card replaces everything up to the next question, separators included.
+            layout.cursor = self
+                .blocks
+                .get(end)
+                .map_or(self.text.len(), |b| b.span.start);
+            layout.parts.push(Part::Question(record.questions.len()));
+            record.questions.push(q);
+        }
+
+        // Evaluation template.
+        if let Some(e) = eval {
+            layout.cursor = self.blocks[e].span.start;
+            let mut rubric = Rubric {
+                levels: Vec::new(),
+                dimensions: Vec::new(),
+            };
+            let mut scale_at: Option<Span> = None;
+            for i in e + 1..self.blocks.len() {
+                let Kind::List { items, .. } = &self.blocks[i].kind else {
+                    continue;
+                };
+                let lines: Option<Vec<_>> = items.iter().map(|it| self.rubric_line(it)).collect();
+                let Some(lines) = lines else { continue };
+                layout.copy_to(self.text, self.blocks[i].span.start);
+                layout.parts.push(Part::Rubric(self.blocks[i].span.clone()));
+                layout.cursor = self.blocks[i].span.end;
+                for (dim, levels) in lines {
+                    let names: Vec<&str> = levels.iter().map(|l| l.0.as_str()).collect();
+                    if rubric.levels.is_empty() {
+                        rubric.levels = names.iter().map(|s| s.to_string()).collect();
+                        scale_at = Some(dim.span.clone());
+                    } else if names != rubric.levels {
+                        let first_line = self.loc(scale_at.clone().unwrap_or_default()).line;
+                        self.diags.push(
+                            Diagnostic::error(
+                                "QB006",
+                                format!(
+                                    "rubric line for `{}` has levels [{}], but the rubric's scale is [{}]",
+                                    dim.name,
+                                    names.join(", "),
+                                    rubric.levels.join(", ")
+                                ),
+                                self.loc(dim.span.clone()),
+                            )
+                            .with_note(format!("the scale is set by the first rubric line, on line {first_line}"))
+                            .with_help("give every dimension the same levels, in the same order"),
+                        );
+                    }
+                    let mut dim = dim;
+                    dim.recorded = levels.into_iter().find(|l| l.1).map(|l| l.0);
+                    rubric.dimensions.push(dim);
+                }
+            }
+            if !rubric.dimensions.is_empty() {
+                record.rubric = Some(rubric);
+            }
+        }
+        layout.copy_to(self.text, self.text.len());
+        record.layout = layout.parts;
+        Parsed {
+            record: Some(record),
+            diagnostics: self.diags,
+        }
+    }
+
+    /// End of the last block in `from..to` that is not a trailing `---` separator.
+    fn content_end(&self, from: usize, to: usize) -> usize {
+        let mut j = to;
+        while j > from && matches!(self.blocks[j - 1].kind, Kind::Rule) {
+            j -= 1;
+        }
+        if j > from {
+            self.blocks[j - 1].span.end
+        } else {
+            self.blocks.get(from).map_or(0, |b| b.span.start)
+        }
+    }
+
+    /// Warns about numbered headings that look like the next question but are not one, and
+    /// errors on answer markers that come before any prompt.
+    fn misplaced_questions(&mut self, starts: &[usize], eval: Option<usize>) {
+        let limit = eval.unwrap_or(self.blocks.len());
+        let mut expected: u64 = 1;
+        let mut level = None;
+        let mut next_start = 0;
+        for i in 0..limit {
+            if starts.get(next_start) == Some(&i) {
+                next_start += 1;
+                if let Some((l, t)) = self.heading_text(i) {
+                    level = Some(l);
+                    expected = numbered(t).and_then(|n| n.0.parse().ok()).unwrap_or(0) + 1;
+                }
+                continue;
+            }
+            let Some((l, t)) = self.heading_text(i) else {
+                if self.marker_end(i, &self.cfg.answer_markers).is_some() && next_start == 0 {
+                    let d = Diagnostic::error(
+                        "QB002",
+                        "answer marker outside any question",
+                        self.loc(self.blocks[i].span.clone()),
+                    )
+                    .with_help(
+                        "put the answer marker after a question heading and its interviewer prompt",
+                    );
+                    self.diags.push(d);
+                }
+                continue;
+            };
+            let Some((num, _)) = numbered(t) else {
+                continue;
+            };
+            if !(2..=4).contains(&l) || level.is_some_and(|q| q != l) {
+                continue;
+            }
+            let span = self.blocks[i].span.clone();
+            let next = self.next_content(i);
+            let interviewer = self
+                .cfg
+                .interviewer_markers
+                .first()
+                .cloned()
+                .unwrap_or_default();
+            if self.marker_end(next, &self.cfg.answer_markers).is_some() {
+                self.diags.push(
+                    Diagnostic::error(
+                        "QB002",
+                        format!("question `{}` has its answer marker before the interviewer prompt", t.trim()),
+                        self.loc(self.blocks[next].span.clone()),
+                    )
+                    .with_note(format!("the question heading is at {}", self.loc(span)))
+                    .with_help(format!("start the question with `**{interviewer}**: <the question>` and put the answer marker after it")),
+                );
+                continue;
+            }
+            let stop = starts.get(next_start).copied().unwrap_or(limit);
+            let has_answer_marker =
+                (i + 1..stop).any(|j| self.marker_end(j, &self.cfg.answer_markers).is_some());
+            let after_rule = i > 0 && matches!(self.blocks[i - 1].kind, Kind::Rule);
+            if num.parse::<u64>().ok() == Some(expected) && (after_rule || has_answer_marker) {
+                let whose = if next_start == 0 {
+                    "the page before the first question".to_string()
+                } else {
+                    format!("the answer of question {}", expected - 1)
+                };
+                self.diags.push(
+                    Diagnostic::warning(
+                        "QB001",
+                        format!(
+                            "`{}` looks like question {expected} but has no interviewer marker, so it is kept as part of {whose}",
+                            t.trim()
+                        ),
+                        self.loc(span),
+                    )
+                    .with_help(format!("start the question with `**{interviewer}**: <the question>` on the line after the heading")),
+                );
+            }
+        }
+    }
+
+    fn info_item(&self, item: &Span) -> InfoItem {
+        let (start, src) = item_content(self.text, item);
+        match bold_label(src) {
+            Some((key, len)) => InfoItem {
+                key: key.to_string(),
+                value: start + len..item.end,
+            },
+            None => InfoItem {
+                key: String::new(),
+                value: start..item.end,
+            },
+        }
+    }
+
+    /// `**Dimension**: [ ] L1 [x] L2 …` → the dimension and its (level, checked) pairs.
+    fn rubric_line(&self, item: &Span) -> Option<(Dimension, Vec<(String, bool)>)> {
+        let (start, src) = item_content(self.text, item);
+        let (name, len) = bold_label(src)?;
+        let mut rest = src[len..].trim_end();
+        let mut levels = Vec::new();
+        while !rest.is_empty() {
+            let r = rest.trim_start();
+            let mut chars = r.chars();
+            if chars.next()? != '[' {
+                return None;
+            }
+            let mark = chars.next()?;
+            if chars.next()? != ']' {
+                return None;
+            }
+            let checked = match mark {
+                ' ' => false,
+                'x' | 'X' | '✓' | '✔' => true,
+                _ => return None,
+            };
+            let after = &r[1 + mark.len_utf8() + 1..];
+            let label_end = after.find('[').unwrap_or(after.len());
+            let label = after[..label_end].trim();
+            if label.is_empty() {
+                return None;
+            }
+            levels.push((label.to_string(), checked));
+            rest = &after[label_end..];
+        }
+        if levels.is_empty() {
+            return None;
+        }
+        Some((
+            Dimension {
+                name: name.to_string(),
+                recorded: None,
+                span: start..start + src.trim_end().len(),
+            },
+            levels,
+        ))
+    }
+
+    fn question(&mut self, start: usize, end: usize) -> Question {
+        let Kind::Heading {
+            level,
+            id,
+            inline,
+            text,
+            ..
+        } = &self.blocks[start].kind
+        else {
+            unreachable!("question_at only accepts headings")
+        };
+        let (number, title_off) = numbered(text).unwrap_or(("", 0));
+        let title = text[title_off..].trim().to_string();
+        // The number sits at the start of the inline source; skip it for the title's markdown.
+        let inline_src = &self.text[inline.clone()];
+        let title_source = match numbered(inline_src) {
+            Some((_, off)) => inline.start + off..inline.end,
+            None => inline.clone(),
+        };
+        let marker = self.next_content(start);
+        let prompt_start = self
+            .marker_end(marker, &self.cfg.interviewer_markers)
+            .unwrap_or(self.blocks[marker].span.end);
+        let answer_at =
+            (marker + 1..end).find(|&j| self.marker_end(j, &self.cfg.answer_markers).is_some());
+        let content_end = self.content_end(start, end);
+        let prompt_end = answer_at.map_or(content_end, |j| self.blocks[j].span.start);
+        let prompt_blocks = marker + 1..answer_at.unwrap_or(end);
+        let prompt = self.body(prompt_blocks.clone(), prompt_start, prompt_end);
+        let key_points = prompt_blocks
+            .filter_map(|j| match &self.blocks[j].kind {
+                Kind::List {
+                    ordered: true,
+                    items,
+                } if self.blocks[j].span.end <= prompt_end => Some(items.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let answer = match answer_at {
+            None => {
+                let marker_name = self.cfg.answer_markers.first().cloned().unwrap_or_default();
+                self.diags.push(
+                    Diagnostic::warning(
+                        "QB004",
+                        format!(
+                            "question {number} has no answer marker, so it is shown as unanswered"
+                        ),
+                        self.loc(self.blocks[start].span.clone()),
+                    )
+                    .with_help(format!(
+                        "add `**{marker_name}**:` after the prompt, followed by the model answer"
+                    )),
+                );
+                Answer::Missing
+            }
+            Some(j) => {
+                let answer_start = self
+                    .marker_end(j, &self.cfg.answer_markers)
+                    .unwrap_or(self.blocks[j].span.end);
+                self.answer(j, answer_start, end, content_end)
+            }
+        };
+        Question {
+            number: number.to_string(),
+            id: id.clone().unwrap_or_else(|| {
+                let s = slugify(&title);
+                if s.is_empty() {
+                    format!("q{number}")
+                } else {
+                    s
+                }
+            }),
+            explicit_id: id.is_some(),
+            title,
+            level: *level,
+            heading: self.blocks[start].span.clone(),
+            title_source,
+            prompt,
+            key_points,
+            answer,
+        }
+    }
+
+    fn answer(&self, marker: usize, start: usize, end: usize, content_end: usize) -> Answer {
+        let mut placeholder = None;
+        let mut empty_fence = false;
+        let mut real = !self.text[start..self.blocks[marker].span.end]
+            .trim()
+            .is_empty();
+        if real
+            && self
+                .cfg
+                .is_placeholder(&self.text[start..self.blocks[marker].span.end])
+        {
+            placeholder = Some(
+                self.text[start..self.blocks[marker].span.end]
+                    .trim()
+                    .to_string(),
+            );
+            real = false;
+        }
+        for j in marker + 1..end {
+            let b = &self.blocks[j];
+            if b.span.start >= content_end {
+                break;
+            }
+            match &b.kind {
+                Kind::Code { text, .. } if text.trim().is_empty() => empty_fence = true,
+                Kind::Code { text, .. } if self.cfg.is_placeholder(text) => {
+                    placeholder = Some(text.trim().to_string())
+                }
+                Kind::Paragraph if self.cfg.is_placeholder(&self.text[b.span.clone()]) => {
+                    placeholder = Some(self.text[b.span.clone()].trim().to_string())
+                }
+                _ => real = true,
+            }
+        }
+        if real {
+            Answer::Answered(self.body(marker + 1..end, start, content_end.max(start)))
+        } else if let Some(p) = placeholder {
+            Answer::Unanswered(Unanswered::Placeholder(p))
+        } else if empty_fence {
+            Answer::Unanswered(Unanswered::EmptyFence)
+        } else {
+            Answer::Unanswered(Unanswered::Empty)
+        }
+    }
+
+    /// Splits `start..end` into copied markdown, headings and prose blocks.
+    fn body(&self, blocks: std::ops::Range<usize>, start: usize, end: usize) -> Body {
+        let mut pieces = Vec::new();
+        let mut cursor = start;
+        let copy = |pieces: &mut Vec<Piece>, from: usize, to: usize| {
+            if to > from && !self.text[from..to].trim().is_empty() {
+                pieces.push(Piece::Markdown(from..to));
+            }
+        };
+        for j in blocks {
+            let b = &self.blocks[j];
+            if b.span.start < cursor || b.span.end > end {
+                continue;
+            }
+            let piece = match &b.kind {
+                Kind::Heading {
+                    level, id, inline, ..
+                } => Piece::Heading {
+                    level: *level,
+                    source: inline.clone(),
+                    id: id.clone(),
+                },
+                Kind::Code {
+                    fenced: true,
+                    lang,
+                    text,
+                } if matches!(lang.as_str(), "" | "text" | "txt" | "plain" | "plaintext")
+                    && is_prose(text) =>
+                {
+                    Piece::Prose { text: text.clone() }
+                }
+                _ => continue,
+            };
+            copy(&mut pieces, cursor, b.span.start);
+            pieces.push(piece);
+            cursor = b.span.end;
+        }
+        copy(&mut pieces, cursor, end);
+        Body { pieces }
+    }
+}
+
+/// A list item's text after its marker (`- `, `* `, `1. `): (start offset, text).
+fn item_content<'t>(text: &'t str, item: &Span) -> (usize, &'t str) {
+    let src = &text[item.clone()];
+    let t = src.trim_start();
+    let mut off = src.len() - t.len();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = if digits > 0 && matches!(t.as_bytes().get(digits), Some(b'.' | b')')) {
+        digits + 1
+    } else if t.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        0
+    };
+    off += marker;
+    let rest = &src[off..];
+    off += rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    (item.start + off, &src[off..])
+}
+
+/// A list item's text after its marker, as a span (for key points).
+pub(crate) fn item_text_span(text: &str, item: &Span) -> Span {
+    let (start, src) = item_content(text, item);
+    start..start + src.trim_end().len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bold_labels_accept_both_colons_inside_or_outside() {
+        for s in [
+            "**面试官**: x",
+            "**面试官**：x",
+            "**面试官:** x",
+            "**面试官：**x",
+            "__面试官__ : x",
+        ] {
+            let (label, len) = bold_label(s).unwrap_or_else(|| panic!("{s}"));
+            assert_eq!(label, "面试官");
+            assert_eq!(&s[len..], "x", "{s}");
+        }
+        assert!(bold_label("**面试官** 说").is_none());
+        assert!(bold_label("面试官: x").is_none());
+    }
+
+    #[test]
+    fn numbered_titles() {
+        assert_eq!(numbered("1. Go语言").map(|n| n.0), Some("1"));
+        assert_eq!(numbered("12、标题").map(|n| n.0), Some("12"));
+        assert_eq!(numbered("3) Title").map(|n| n.0), Some("3"));
+        assert!(numbered("Go 1.22").is_none());
+        assert!(numbered("1.").is_none());
+    }
+
+    #[test]
+    fn slugs_keep_cjk_and_drop_punctuation() {
+        assert_eq!(slugify("Go语言调度器原理"), "go语言调度器原理");
+        assert_eq!(slugify("sync包和并发控制"), "sync包和并发控制");
+        assert_eq!(
+            slugify("What is `Context`?  (part 2)"),
+            "what-is-context-part-2"
+        );
+        assert_eq!(slugify("？！"), "");
+    }
+
+    #[test]
+    fn prose_detection() {
+        let prose = "GMP调度模型是go运行时在用户态实现高效调度goroutine方案。这是一段很长的文字，用来说明问题，而且它会一直写下去直到超过八十个显示宽度。\n第二行。\n";
+        assert!(is_prose(prose));
+        let diagram = "       [ background ]  (根节点)\n             |\n             v\n [ valueCtx (reqID) ]\n";
+        assert!(!is_prose(diagram));
+        assert!(!is_prose(""));
+    }
+}

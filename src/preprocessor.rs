@@ -1,0 +1,103 @@
+//! qbank as an mdBook preprocessor: used in-process by `qbank build` and over mdBook's JSON
+//! protocol by the `mdbook-qbank` binary.
+
+use crate::check::{Bank, check_book, config_diagnostics};
+use crate::config::Config;
+use crate::diag::{Diagnostic, render_all, stderr_color};
+use crate::model::Record;
+use crate::render::Renderer;
+use mdbook_preprocessor::book::Book;
+use mdbook_preprocessor::errors::Result;
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The qbank preprocessor. It turns interview records into question cards and leaves every
+/// other chapter untouched.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct QbankPreprocessor {
+    /// Print warnings to stderr (off when the caller has printed them already).
+    pub print_warnings: bool,
+    /// Check that `mdbook-qbank install` put up-to-date assets into the book (stock mdBook only:
+    /// `qbank build` brings its own).
+    pub check_installed_assets: bool,
+}
+
+impl QbankPreprocessor {
+    /// For stock `mdbook build`/`serve` through the `mdbook-qbank` binary.
+    pub fn external() -> Self {
+        QbankPreprocessor {
+            print_warnings: true,
+            check_installed_assets: true,
+        }
+    }
+
+    /// For `qbank build`, which checks the book and adds assets itself.
+    pub fn in_process() -> Self {
+        QbankPreprocessor {
+            print_warnings: false,
+            check_installed_assets: false,
+        }
+    }
+}
+
+impl Preprocessor for QbankPreprocessor {
+    fn name(&self) -> &str {
+        "qbank"
+    }
+
+    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
+        let cfg = Config::from_book(&ctx.config)?;
+        let mut diags: Vec<Diagnostic> = config_diagnostics(&ctx.root.join("book.toml"), &cfg);
+        if self.check_installed_assets {
+            diags.extend(crate::assets::installed_diagnostics(&ctx.root, &ctx.config));
+        }
+        let bank = check_book(&book, &cfg, &ctx.config.book.src);
+        diags.extend(bank.diagnostics.iter().cloned());
+        let color = stderr_color();
+        if diags.iter().any(Diagnostic::is_error) {
+            anyhow::bail!(
+                "the question bank has errors:\n\n{}",
+                render_all(&diags, color)
+            );
+        }
+        if self.print_warnings && !diags.is_empty() {
+            eprint!("{}", render_all(&diags, color));
+        }
+        render_book(&mut book, &bank, &cfg)?;
+        Ok(book)
+    }
+
+    fn supports_renderer(&self, renderer: &str) -> Result<bool> {
+        Ok(renderer == "html")
+    }
+}
+
+/// Replaces the content of every record chapter with its rendered cards.
+pub fn render_book(book: &mut Book, bank: &Bank, cfg: &Config) -> anyhow::Result<()> {
+    let renderer = Renderer::new();
+    let records: HashMap<&Path, &Record> = bank
+        .records
+        .iter()
+        .map(|r| (r.source_path.as_path(), &r.record))
+        .collect();
+    let mut failure: Option<(PathBuf, anyhow::Error)> = None;
+    book.for_each_chapter_mut(|ch| {
+        let Some(record) = ch.source_path.as_deref().and_then(|p| records.get(p)) else {
+            return;
+        };
+        match renderer.record(record, &ch.content, cfg) {
+            Ok(content) => ch.content = content,
+            Err(e) => {
+                if failure.is_none() {
+                    failure = ch.source_path.clone().map(|p| (p, e));
+                }
+            }
+        }
+    });
+    match failure {
+        Some((path, e)) => Err(e.context(format!("rendering {}", path.display()))),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,654 @@
+//! Behaviour of `qbank serve` as a user (or browser) sees it: real HTTP over loopback, real files.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use qbank::serve::{
+    HttpState, ServeOptions, VERSION_PATH, Watcher, bind, changed_paths, resolve_request_path,
+    serve, snapshot, spawn_http,
+};
+
+// ----------------------------------------------------------------------------------------------
+// helpers
+// ----------------------------------------------------------------------------------------------
+
+fn write(path: &Path, contents: impl AsRef<[u8]>) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, contents).unwrap();
+}
+
+/// Starts a server over `site` on an ephemeral port.
+fn start(site: &Path) -> (SocketAddr, Arc<HttpState>) {
+    let listener = bind("127.0.0.1", 0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = Arc::new(HttpState::new(site));
+    spawn_http(listener, Arc::clone(&state));
+    (addr, state)
+}
+
+#[derive(Debug)]
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Sends raw bytes, reads until the server closes, returns what came back.
+fn exchange(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    // The server may answer (and stop reading) before an oversized request is fully written.
+    let _ = stream.write_all(request);
+    let mut out = Vec::new();
+    let _ = stream.read_to_end(&mut out);
+    out
+}
+
+fn parse(raw: &[u8]) -> Resp {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no response head in {:?}", String::from_utf8_lossy(raw)));
+    let head = std::str::from_utf8(&raw[..end]).unwrap();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap();
+    let mut parts = status_line.splitn(3, ' ');
+    assert_eq!(parts.next(), Some("HTTP/1.1"));
+    let status = parts.next().unwrap().parse().unwrap();
+    let headers = lines
+        .map(|l| {
+            let (n, v) = l.split_once(':').unwrap();
+            (n.trim().to_string(), v.trim().to_string())
+        })
+        .collect();
+    Resp {
+        status,
+        headers,
+        body: raw[end + 4..].to_vec(),
+    }
+}
+
+fn request(addr: SocketAddr, method: &str, target: &str) -> Resp {
+    let raw = exchange(
+        addr,
+        format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: test\r\n\r\n")
+            .as_bytes(),
+    );
+    let resp = parse(&raw);
+    if method != "HEAD" {
+        let len: usize = resp.header("Content-Length").unwrap().parse().unwrap();
+        assert_eq!(len, resp.body.len(), "Content-Length matches the body");
+    }
+    resp
+}
+
+fn get(addr: SocketAddr, target: &str) -> Resp {
+    request(addr, "GET", target)
+}
+
+/// Percent-encodes everything except unreserved characters and `/`, like a browser does.
+fn pct(path: &str) -> String {
+    path.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+const PAGE: &str = "<!DOCTYPE html>\n<html><head><title>t</title></head>\n<body><p>index page</p></body>\n</html>\n";
+
+/// A small built site: index, sub/index, 404 page, stylesheet, script, Chinese names.
+fn site() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    write(&site.join("index.html"), PAGE);
+    write(
+        &site.join("sub/index.html"),
+        "<html><body><p>sub index</p></body></html>",
+    );
+    write(
+        &site.join("404.html"),
+        "<html><body><h1>custom not found</h1></body></html>",
+    );
+    write(
+        &site.join("css/style.css"),
+        "body { color: red; } /* </body> */\n",
+    );
+    write(&site.join("book.js"), "document.write('</body>');\n");
+    (tmp, site)
+}
+
+fn assert_has_reload_script(body: &str) {
+    assert!(
+        body.contains("qbank-live-reload"),
+        "no reload script in {body}"
+    );
+    assert!(body.contains(VERSION_PATH));
+    assert!(body.contains("location.reload()"));
+    assert!(body.contains("1000"), "polls every 1000 ms");
+}
+
+// ----------------------------------------------------------------------------------------------
+// HTTP
+// ----------------------------------------------------------------------------------------------
+
+#[test]
+fn chinese_file_names_are_served_with_exact_bytes_and_type() {
+    let (_tmp, site) = site();
+    let note = "# 数组\n\n双指针：左右夹逼。\n";
+    write(&site.join("题库/数组 笔记.md"), note);
+    // Not UTF-8 at all: must come back byte for byte, untouched.
+    let png: Vec<u8> = vec![
+        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00, 0xfe,
+    ];
+    write(&site.join("图片/示意图.PNG"), &png);
+    write(
+        &site.join("题库/链表.html"),
+        "<html><body><h1>链表</h1></body></html>",
+    );
+    let (addr, _) = start(&site);
+
+    let r = get(addr, &pct("/题库/数组 笔记.md"));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, note.as_bytes());
+    assert_eq!(
+        r.header("Content-Type"),
+        Some("text/markdown; charset=utf-8")
+    );
+    assert_eq!(r.header("Cache-Control"), Some("no-store"));
+
+    let r = get(addr, &pct("/图片/示意图.PNG"));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, png);
+    assert_eq!(r.header("Content-Type"), Some("image/png"));
+
+    // Lower-case hex escapes and a query string work too.
+    let lower = pct("/题库/链表.html").to_lowercase();
+    let r = get(addr, &format!("{lower}?from=sidebar#top"));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert!(r.text().contains("<h1>链表</h1>"));
+    assert_has_reload_script(&r.text());
+}
+
+#[test]
+fn directories_serve_index_html_and_missing_files_get_404_page() {
+    let (_tmp, site) = site();
+    let (addr, _) = start(&site);
+
+    let r = get(addr, "/");
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("index page"));
+    assert_eq!(r.header("Content-Type"), Some("text/html; charset=utf-8"));
+
+    let r = get(addr, "/sub/");
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("sub index"));
+
+    // Without the slash: redirect, so relative links inside sub/index.html keep working.
+    let r = get(addr, "/sub?x=1");
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("Location"), Some("/sub/?x=1"));
+
+    let r = get(addr, "/no/such/page.html");
+    assert_eq!(r.status, 404);
+    assert!(r.text().contains("custom not found"));
+    assert_has_reload_script(&r.text());
+
+    // A directory without index.html is a 404 too.
+    fs::create_dir_all(site.join("empty")).unwrap();
+    assert_eq!(get(addr, "/empty/").status, 404);
+
+    // Without a 404.html: a short text body.
+    fs::remove_file(site.join("404.html")).unwrap();
+    let r = get(addr, "/missing.css");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.header("Content-Type"), Some("text/plain; charset=utf-8"));
+    assert!(r.text().contains("Not Found"));
+}
+
+#[test]
+fn site_dir_replaced_wholesale_is_picked_up_per_request() {
+    let (tmp, site) = site();
+    let (addr, _) = start(&site);
+    assert!(get(addr, "/").text().contains("index page"));
+
+    // What a build does: write a sibling, rename the old site away, rename the new one in.
+    let next = tmp.path().join("site.qbank-tmp-1");
+    write(
+        &next.join("index.html"),
+        "<html><body>second build</body></html>",
+    );
+    fs::rename(&site, tmp.path().join("site.qbank-old-1")).unwrap();
+    assert_eq!(get(addr, "/").status, 404, "missing site: 404, no crash");
+    fs::rename(&next, &site).unwrap();
+    assert!(get(addr, "/").text().contains("second build"));
+}
+
+#[test]
+fn path_traversal_is_refused() {
+    let (tmp, site) = site();
+    let secret = "TOP SECRET";
+    write(&tmp.path().join("secret.txt"), secret);
+    write(&site.join("sub/inner.txt"), "inner");
+    let (addr, _) = start(&site);
+    let abs = tmp.path().join("secret.txt");
+    let abs = abs.to_str().unwrap();
+
+    let attempts = [
+        "/../secret.txt".to_string(),
+        "/sub/../../secret.txt".to_string(),
+        "/%2e%2e/secret.txt".to_string(),
+        "/%2E%2E%2Fsecret.txt".to_string(),
+        "/sub/%2e%2e%2f%2e%2e%2fsecret.txt".to_string(),
+        "/..%5csecret.txt".to_string(),
+        "/sub\\..\\..\\secret.txt".to_string(),
+        format!("/{abs}"),
+        format!("/{}", pct(abs).replace('/', "%2F")),
+        "http://localhost/../secret.txt".to_string(),
+    ];
+    for target in &attempts {
+        let r = get(addr, target);
+        assert!(
+            r.status == 400 || r.status == 404,
+            "{target}: status {}",
+            r.status
+        );
+        assert!(!r.text().contains(secret), "{target} leaked the file");
+    }
+    // Harmless dot segments inside the site are fine.
+    assert_eq!(get(addr, "/sub/./inner.txt").text(), "inner");
+}
+
+#[test]
+fn reload_script_is_injected_into_html_only() {
+    let (_tmp, site) = site();
+    write(
+        &site.join("upper.html"),
+        "<HTML><BODY><p>shouting</p></BODY></HTML>",
+    );
+    write(&site.join("fragment.htm"), "<p>no body tag</p>");
+    let (addr, _) = start(&site);
+
+    let body = get(addr, "/index.html").text();
+    assert_has_reload_script(&body);
+    let script_at = body.find("<script id=\"qbank-live-reload\"").unwrap();
+    assert!(script_at < body.find("</body>").unwrap(), "before </body>");
+    assert!(body.ends_with("</body>\n</html>\n"), "rest of page intact");
+
+    let body = get(addr, "/upper.html").text();
+    assert!(body.find("qbank-live-reload").unwrap() < body.find("</BODY>").unwrap());
+
+    let body = get(addr, "/fragment.htm").text();
+    assert!(body.starts_with("<p>no body tag</p>"));
+    assert_has_reload_script(&body);
+
+    let css = get(addr, "/css/style.css");
+    assert_eq!(css.header("Content-Type"), Some("text/css; charset=utf-8"));
+    assert_eq!(css.body, fs::read(site.join("css/style.css")).unwrap());
+    assert!(!css.text().contains("qbank"));
+
+    let js = get(addr, "/book.js");
+    assert_eq!(
+        js.header("Content-Type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert_eq!(js.body, fs::read(site.join("book.js")).unwrap());
+}
+
+#[test]
+fn version_endpoint_changes_after_a_bump_and_pages_embed_it() {
+    let (_tmp, site) = site();
+    let (addr, state) = start(&site);
+
+    let before = get(addr, VERSION_PATH);
+    assert_eq!(before.status, 200);
+    assert_eq!(
+        before.header("Content-Type"),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(before.header("Cache-Control"), Some("no-store"));
+    let page = get(addr, "/").text();
+    assert!(page.contains(&format!("\"{}\"", before.text().trim())));
+
+    state.version.fetch_add(1, Ordering::SeqCst);
+    let after = get(addr, &format!("{VERSION_PATH}?t=123"));
+    assert_ne!(before.text(), after.text());
+    assert_eq!(
+        after.text().trim().parse::<u64>().unwrap(),
+        before.text().trim().parse::<u64>().unwrap() + 1
+    );
+}
+
+#[test]
+fn head_and_other_methods() {
+    let (_tmp, site) = site();
+    let (addr, _) = start(&site);
+
+    let get_len = get(addr, "/css/style.css").body.len();
+    let r = request(addr, "HEAD", "/css/style.css");
+    assert_eq!(r.status, 200);
+    assert!(r.body.is_empty());
+    assert_eq!(
+        r.header("Content-Length"),
+        Some(get_len.to_string().as_str())
+    );
+
+    let r = request(addr, "HEAD", "/");
+    let html_len = get(addr, "/").body.len();
+    assert_eq!(
+        r.header("Content-Length"),
+        Some(html_len.to_string().as_str())
+    );
+
+    for method in ["POST", "PUT", "DELETE", "OPTIONS"] {
+        let r = request(addr, method, "/index.html");
+        assert_eq!(r.status, 405, "{method}");
+        assert_eq!(r.header("Allow"), Some("GET, HEAD"));
+    }
+    // A request with a body we do not read still gets its response.
+    let raw = exchange(
+        addr,
+        b"POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world",
+    );
+    assert_eq!(parse(&raw).status, 405);
+}
+
+#[test]
+fn bad_requests_never_take_the_server_down() {
+    let (_tmp, site) = site();
+    let (addr, _) = start(&site);
+
+    let status = |raw: &[u8]| parse(&exchange(addr, raw)).status;
+    assert_eq!(status(b"GARBAGE\r\n\r\n"), 400);
+    assert_eq!(status(b"GET /\r\n\r\n"), 400);
+    assert_eq!(status(b"GET / HTTP/1.1 extra\r\n\r\n"), 400);
+    assert_eq!(status(b"GET / FTP/1.0\r\n\r\n"), 400);
+    assert_eq!(status(b"GET index.html HTTP/1.1\r\n\r\n"), 400);
+    assert_eq!(status(b"GET /%ff%fe.html HTTP/1.1\r\n\r\n"), 400);
+    assert_eq!(status(b"GET /%zz HTTP/1.1\r\n\r\n"), 400);
+    assert_eq!(status(b"GET /abc% HTTP/1.1\r\n\r\n"), 400);
+    assert_eq!(status(b"GET /\xff\xfe HTTP/1.1\r\n\r\n"), 400);
+    assert_eq!(status(b"GET /%00 HTTP/1.1\r\n\r\n"), 400);
+    // Bare LF line endings are accepted.
+    assert_eq!(status(b"GET / HTTP/1.0\n\n"), 200);
+    // Raw (unencoded) UTF-8 in the request line works too.
+    write(&site.join("目录.txt"), "toc");
+    assert_eq!(
+        parse(&exchange(addr, "GET /目录.txt HTTP/1.1\r\n\r\n".as_bytes())).body,
+        b"toc"
+    );
+
+    // Huge head: refused with 431 instead of buffering forever.
+    let mut huge = b"GET / HTTP/1.1\r\n".to_vec();
+    while huge.len() < 70 * 1024 {
+        huge.extend_from_slice(b"X-Filler: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n");
+    }
+    huge.extend_from_slice(b"\r\n");
+    let raw = exchange(addr, &huge);
+    if !raw.is_empty() {
+        assert_eq!(parse(&raw).status, 431);
+    }
+
+    // Connections that say nothing, or half a request, are dropped quietly.
+    drop(TcpStream::connect(addr).unwrap());
+    let mut half = TcpStream::connect(addr).unwrap();
+    half.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    half.write_all(b"GET / HT").unwrap();
+    half.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut raw = Vec::new();
+    half.read_to_end(&mut raw).unwrap();
+    assert_eq!(parse(&raw).status, 400);
+
+    // Still serving.
+    assert_eq!(get(addr, "/").status, 200);
+}
+
+#[test]
+fn resolve_request_path_maps_targets_under_site_dir() {
+    let site = Path::new("/srv/site");
+    let r = |t: &str| resolve_request_path(site, t);
+    assert_eq!(r("/"), Some(site.join("index.html")));
+    assert_eq!(r("/?q=1"), Some(site.join("index.html")));
+    assert_eq!(r("/sub/"), Some(site.join("sub/index.html")));
+    assert_eq!(r("/sub"), Some(site.join("sub")));
+    assert_eq!(r("/a/b.html#frag"), Some(site.join("a/b.html")));
+    assert_eq!(
+        r("/%E9%A2%98%E5%BA%93/%E6%95%B0%E7%BB%84.html"),
+        Some(site.join("题库/数组.html"))
+    );
+    assert_eq!(r("/a%20b.css"), Some(site.join("a b.css")));
+    for bad in [
+        "",
+        "index.html",
+        "/../x",
+        "/a/../../x",
+        "/%2e%2e/x",
+        "/a%2F..%2F..%2Fx",
+        "//etc/passwd",
+        "/%2Fetc/passwd",
+        "/a\\b",
+        "/a%5Cb",
+        "/%ff",
+        "/%g0",
+        "/%",
+        "/a%00b",
+    ] {
+        assert_eq!(r(bad), None, "{bad:?}");
+    }
+}
+
+// ----------------------------------------------------------------------------------------------
+// watching
+// ----------------------------------------------------------------------------------------------
+
+/// A book root with the site built inside it, plus the kinds of noise the watcher must ignore.
+fn book() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("book");
+    write(&root.join("book.toml"), "[book]\ntitle = \"t\"\n");
+    write(&root.join("src/SUMMARY.md"), "# Summary\n");
+    write(&root.join("src/题库/数组.md"), "# 数组\n");
+    let site = root.join("book");
+    write(&site.join("index.html"), PAGE);
+    (tmp, root, site)
+}
+
+#[test]
+fn snapshot_sees_source_edits_but_not_site_or_build_siblings() {
+    let (_tmp, root, site) = book();
+    // site_dir given non-canonically: it is still recognised and skipped.
+    let site_alias = root.join("src/../book");
+    let base = snapshot(&root, &site_alias);
+    assert!(base.keys().any(|p| p.ends_with("src/题库/数组.md")));
+    assert!(base.keys().any(|p| p.ends_with("book.toml")));
+    assert!(!base.keys().any(|p| p.ends_with("index.html")), "{base:?}");
+
+    // Noise that must not trigger rebuilds.
+    write(
+        &site.join("index.html"),
+        "rebuilt output, longer than before",
+    );
+    write(&site.join("new.html"), "x");
+    write(&root.join("book.qbank-tmp-42/index.html"), "partial build");
+    write(&root.join("book.qbank-old-42/index.html"), "previous build");
+    write(&root.join(".git/HEAD"), "ref: refs/heads/main");
+    write(&root.join("target/debug/x"), "x");
+    write(&root.join("node_modules/pkg/index.js"), "x");
+    write(&root.join("src/.数组.md.swp"), "vim swap");
+    write(&root.join("src/数组.md~"), "backup");
+    assert_eq!(snapshot(&root, &site_alias), base);
+
+    // A real edit (length changes too, so coarse mtime granularity cannot hide it).
+    write(&root.join("src/题库/数组.md"), "# 数组\n\n新增一道题。\n");
+    let edited = snapshot(&root, &site_alias);
+    assert_ne!(edited, base);
+    let changed = changed_paths(&base, &edited);
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].ends_with("src/题库/数组.md"));
+
+    // Added and removed files count as changes.
+    write(&root.join("src/new.md"), "new");
+    let added = snapshot(&root, &site_alias);
+    assert!(changed_paths(&edited, &added)[0].ends_with("src/new.md"));
+    fs::remove_file(root.join("src/new.md")).unwrap();
+    assert_eq!(snapshot(&root, &site_alias), edited);
+}
+
+#[test]
+fn snapshot_skips_site_dir_that_does_not_exist_yet() {
+    let (_tmp, root, site) = book();
+    fs::remove_dir_all(&site).unwrap();
+    let base = snapshot(&root, &site);
+    // The first build creates the site inside the root.
+    write(&site.join("index.html"), PAGE);
+    write(&site.join("css/style.css"), "x");
+    assert_eq!(snapshot(&root, &site), base);
+}
+
+#[test]
+fn watcher_reports_changed_paths_once() {
+    let (_tmp, root, site) = book();
+    let mut watcher = Watcher::new(&root, &site);
+    assert_eq!(watcher.poll(), None);
+    write(&site.join("index.html"), "site output changed");
+    assert_eq!(watcher.poll(), None);
+
+    write(
+        &root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [数组](题库/数组.md)\n",
+    );
+    let changed = watcher.poll().expect("edit noticed");
+    assert_eq!(changed.len(), 1);
+    assert!(changed[0].ends_with("src/SUMMARY.md"));
+    assert_eq!(watcher.poll(), None, "same change is not reported twice");
+}
+
+// ----------------------------------------------------------------------------------------------
+// serve() end to end
+// ----------------------------------------------------------------------------------------------
+
+#[test]
+fn serve_reports_a_port_it_cannot_bind() {
+    let taken = bind("127.0.0.1", 0).unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let (_tmp, root, site) = book();
+    let opts = ServeOptions {
+        root,
+        site_dir: site,
+        host: "127.0.0.1".into(),
+        port,
+    };
+    let mut built = false;
+    let err = serve(&opts, || {
+        built = true;
+        Ok(())
+    })
+    .unwrap_err();
+    assert!(
+        format!("{err:#}").contains(&format!("127.0.0.1:{port}")),
+        "{err:#}"
+    );
+    assert!(!built, "no build when the port is unavailable");
+}
+
+/// Polls `cond` for up to `secs` seconds.
+fn wait_for(secs: u64, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if cond() {
+            return true;
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+#[test]
+fn serve_builds_serves_rebuilds_and_survives_failed_builds() {
+    let (_tmp, root, site) = book();
+    fs::remove_dir_all(&site).unwrap();
+    write(&root.join("src/page.md"), "first");
+
+    // Pick a free port; serve() binds it again right away.
+    let port = bind("127.0.0.1", 0).unwrap().local_addr().unwrap().port();
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let builds = Arc::new(Mutex::new(0u32));
+
+    let opts = ServeOptions {
+        root: root.clone(),
+        site_dir: site.clone(),
+        host: "127.0.0.1".into(),
+        port,
+    };
+    let counter = Arc::clone(&builds);
+    let page_md = root.join("src/page.md");
+    // A toy build: wraps src/page.md into index.html, fails on "BROKEN".
+    thread::spawn(move || {
+        serve(&opts, move || {
+            *counter.lock().unwrap() += 1;
+            let text = fs::read_to_string(&page_md)?;
+            anyhow::ensure!(!text.contains("BROKEN"), "page.md is broken");
+            write(
+                &site.join("index.html"),
+                format!("<html><body>{text}</body></html>"),
+            );
+            Ok(())
+        })
+    });
+
+    assert!(wait_for(5, || TcpStream::connect(addr).is_ok()));
+    assert_eq!(*builds.lock().unwrap(), 1, "built once at startup");
+    let page = get(addr, "/");
+    assert!(page.text().contains("first"));
+    let v1 = get(addr, VERSION_PATH).text();
+    assert!(page.text().contains(&format!("\"{v1}\"")));
+
+    // Edit: rebuilt, version bumped, new content served.
+    write(&root.join("src/page.md"), "second edit");
+    assert!(wait_for(5, || get(addr, VERSION_PATH).text() != v1));
+    assert!(get(addr, "/").text().contains("second edit"));
+    let v2 = get(addr, VERSION_PATH).text();
+    let builds_after_edit = *builds.lock().unwrap();
+    assert_eq!(builds_after_edit, 2);
+
+    // Failed build: version stays, last good site keeps being served.
+    write(&root.join("src/page.md"), "BROKEN!!");
+    assert!(wait_for(5, || *builds.lock().unwrap() > builds_after_edit));
+    thread::sleep(Duration::from_millis(100));
+    assert_eq!(get(addr, VERSION_PATH).text(), v2);
+    assert!(get(addr, "/").text().contains("second edit"));
+
+    // The build's own output never triggers another build.
+    let settled = *builds.lock().unwrap();
+    thread::sleep(Duration::from_millis(800));
+    assert_eq!(*builds.lock().unwrap(), settled);
+}
