@@ -181,6 +181,16 @@ pub(crate) fn bold_label(s: &str) -> Option<(&str, usize)> {
     Some((label, pos))
 }
 
+/// The configured word in the same script as `like` (so English records get English help).
+fn pick<'c>(words: &'c [String], like: &str) -> &'c str {
+    let ascii = like.is_ascii();
+    words
+        .iter()
+        .find(|w| w.is_ascii() == ascii)
+        .or(words.first())
+        .map_or("", String::as_str)
+}
+
 fn matches_word(label: &str, words: &[String]) -> bool {
     words
         .iter()
@@ -750,7 +760,7 @@ impl<'a> Parser<'a> {
             .collect();
         let answer = match answer_at {
             None => {
-                let marker_name = self.cfg.answer_markers.first().cloned().unwrap_or_default();
+                let marker_name = pick(&self.cfg.answer_markers, &title);
                 self.diags.push(
                     Diagnostic::warning(
                         "QB004",

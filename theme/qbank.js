@@ -1,0 +1,147 @@
+// qbank: deep links that open answers, copy-link buttons, expand/collapse all, print.
+// Everything degrades: without this script answers still open and close (native <details>)
+// and every card is still linkable by its heading.
+(function () {
+    'use strict';
+
+    var ANSWER = 'details[data-qb-answer]';
+
+    function answers() {
+        return Array.prototype.slice.call(document.querySelectorAll(ANSWER));
+    }
+
+    function targetOf(hash) {
+        if (!hash || hash.length < 2) {
+            return null;
+        }
+        var id = hash.slice(1);
+        try {
+            id = decodeURIComponent(id);
+        } catch (e) {
+            // Keep the raw id.
+        }
+        return document.getElementById(id);
+    }
+
+    // A fragment inside an answer opens that answer; a fragment on a card leaves it as it is,
+    // so a shared question link never spoils the answer.
+    function reveal(hash, scroll) {
+        var el = targetOf(hash);
+        if (!el) {
+            return;
+        }
+        var details = el.closest(ANSWER);
+        if (details && !details.open) {
+            details.open = true;
+        }
+        if (scroll) {
+            el.scrollIntoView({ block: 'start' });
+        }
+    }
+
+    // ---- Copy link ---------------------------------------------------------------------
+
+    function linkFor(id) {
+        return location.href.split('#')[0] + '#' + encodeURIComponent(id);
+    }
+
+    function copyText(text) {
+        if (navigator.clipboard && window.isSecureContext) {
+            return navigator.clipboard.writeText(text);
+        }
+        return new Promise(function (resolve, reject) {
+            var ta = document.createElement('textarea');
+            ta.value = text;
+            ta.setAttribute('readonly', '');
+            ta.style.position = 'fixed';
+            ta.style.opacity = '0';
+            document.body.appendChild(ta);
+            ta.select();
+            var ok = false;
+            try {
+                ok = document.execCommand('copy');
+            } catch (e) {
+                ok = false;
+            }
+            document.body.removeChild(ta);
+            if (ok) {
+                resolve();
+            } else {
+                reject(new Error('copy failed'));
+            }
+        });
+    }
+
+    function setupCopy(button) {
+        button.hidden = false;
+        button.addEventListener('click', function () {
+            var url = linkFor(button.getAttribute('data-qb-copy'));
+            var label = button.getAttribute('aria-label');
+            copyText(url).then(function () {
+                button.classList.add('qb-copied');
+                button.setAttribute('aria-label', button.getAttribute('data-qb-copied'));
+                setTimeout(function () {
+                    button.classList.remove('qb-copied');
+                    button.setAttribute('aria-label', label);
+                }, 1500);
+            }, function () {
+                // No clipboard (e.g. a plain-http intranet page): show the link to copy by hand.
+                window.prompt(label, url);
+            });
+        });
+    }
+
+    // ---- Expand / collapse all ---------------------------------------------------------
+
+    function setupToggleAll(box) {
+        box.hidden = false;
+        var expand = box.querySelector('[data-qb-expand]');
+        var collapse = box.querySelector('[data-qb-collapse]');
+        if (expand) {
+            expand.addEventListener('click', function () {
+                answers().forEach(function (d) { d.open = true; });
+            });
+        }
+        if (collapse) {
+            collapse.addEventListener('click', function () {
+                answers().forEach(function (d) { d.open = false; });
+            });
+        }
+    }
+
+    // ---- Print: every answer open, then back to how the reader left them -----------------
+
+    var beforePrint = null;
+    window.addEventListener('beforeprint', function () {
+        beforePrint = answers().map(function (d) { return d.open; });
+        answers().forEach(function (d) { d.open = true; });
+    });
+    window.addEventListener('afterprint', function () {
+        if (!beforePrint) {
+            return;
+        }
+        var all = answers();
+        beforePrint.forEach(function (open, i) {
+            if (all[i]) {
+                all[i].open = open;
+            }
+        });
+        beforePrint = null;
+    });
+
+    function init() {
+        Array.prototype.forEach.call(document.querySelectorAll('[data-qb-copy]'), setupCopy);
+        Array.prototype.forEach.call(document.querySelectorAll('[data-qb-toggle-all]'), setupToggleAll);
+        reveal(location.hash, true);
+    }
+
+    window.addEventListener('hashchange', function () { reveal(location.hash, true); });
+    // Back/forward between entries of the same page may not fire hashchange in every browser.
+    window.addEventListener('popstate', function () { reveal(location.hash, false); });
+
+    if (document.readyState === 'loading') {
+        document.addEventListener('DOMContentLoaded', init);
+    } else {
+        init();
+    }
+})();

@@ -1,1 +1,184 @@
-fn main() {}
+//! `mdbook-qbank`: qbank for stock `mdbook build` and `mdbook serve`.
+//!
+//! A thin adapter over mdBook's preprocessor protocol; all the work happens in the `qbank`
+//! library, so stock mdBook and `qbank build` produce the same cards.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use mdbook_preprocessor::Preprocessor;
+use qbank::preprocessor::QbankPreprocessor;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "mdbook-qbank",
+    version,
+    about = "mdBook preprocessor for qbank interview records"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Asked by mdBook: does qbank support RENDERER? Exit code 0 means yes.
+    Supports { renderer: String },
+    /// Add qbank to a book: copies qbank.css/qbank.js into the book root and registers the
+    /// preprocessor and assets in book.toml. Run it again after upgrading mdbook-qbank.
+    Install {
+        /// The book root (holding book.toml).
+        #[arg(default_value = ".")]
+        book: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Supports { renderer }) => {
+            return match QbankPreprocessor::external().supports_renderer(&renderer) {
+                Ok(true) => ExitCode::SUCCESS,
+                _ => ExitCode::FAILURE,
+            };
+        }
+        Some(Command::Install { book }) => install(&book),
+        None => preprocess(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mdbook-qbank: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn preprocess() -> Result<()> {
+    let (ctx, book) = mdbook_preprocessor::parse_input(io::stdin())?;
+    if ctx.mdbook_version != mdbook_preprocessor::MDBOOK_VERSION {
+        eprintln!(
+            "mdbook-qbank: warning: built against mdBook {}, called by mdBook {}",
+            mdbook_preprocessor::MDBOOK_VERSION,
+            ctx.mdbook_version
+        );
+    }
+    let book = QbankPreprocessor::external().run(&ctx, book)?;
+    serde_json::to_writer(io::stdout(), &book).context("writing the book to mdBook")?;
+    Ok(())
+}
+
+/// Writes the assets and registers them and the preprocessor in book.toml, keeping the file's
+/// comments and layout.
+fn install(root: &Path) -> Result<()> {
+    let toml_path = root.join("book.toml");
+    let text = std::fs::read_to_string(&toml_path)
+        .with_context(|| format!("reading {}", toml_path.display()))?;
+    let new = qbank_install::edit_book_toml(&text)
+        .with_context(|| format!("editing {}", toml_path.display()))?;
+    std::fs::write(
+        root.join(qbank::assets::CSS_FILE),
+        qbank::assets::css_with_stamp(),
+    )?;
+    std::fs::write(
+        root.join(qbank::assets::JS_FILE),
+        qbank::assets::js_with_stamp(),
+    )?;
+    if new != text {
+        std::fs::write(&toml_path, new)?;
+    }
+    eprintln!(
+        "mdbook-qbank: installed {} and {} in {}",
+        qbank::assets::CSS_FILE,
+        qbank::assets::JS_FILE,
+        root.display()
+    );
+    Ok(())
+}
+
+mod qbank_install {
+    use anyhow::Result;
+    use toml_edit::{Array, DocumentMut, Item, Table, value};
+
+    /// Adds `[preprocessor.qbank]` and the asset entries under `[output.html]`, leaving
+    /// everything else as it was. Running it twice changes nothing.
+    pub fn edit_book_toml(text: &str) -> Result<String> {
+        let mut doc: DocumentMut = text.parse()?;
+        let pre = table(doc.as_table_mut(), "preprocessor");
+        pre.set_implicit(true);
+        let qb = table(pre, "qbank");
+        if !qb.contains_key("after") {
+            let mut after = Array::new();
+            after.push("links");
+            qb.insert("after", value(after));
+        }
+        let output = table(doc.as_table_mut(), "output");
+        output.set_implicit(true);
+        let html = table(output, "html");
+        for (key, file) in [
+            ("additional-css", qbank::assets::CSS_FILE),
+            ("additional-js", qbank::assets::JS_FILE),
+        ] {
+            let entry = html.entry(key).or_insert_with(|| value(Array::new()));
+            if let Some(arr) = entry.as_array_mut() {
+                if !arr.iter().any(|v| v.as_str() == Some(file)) {
+                    arr.push(file);
+                }
+            } else {
+                anyhow::bail!("output.html.{key} is not an array");
+            }
+        }
+        Ok(doc.to_string())
+    }
+
+    fn table<'a>(parent: &'a mut Table, key: &str) -> &'a mut Table {
+        let item = parent
+            .entry(key)
+            .or_insert_with(|| Item::Table(Table::new()));
+        if !item.is_table() {
+            *item = Item::Table(Table::new());
+        }
+        item.as_table_mut().expect("just made a table")
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn adds_preprocessor_and_assets_and_keeps_comments() {
+            let src = "# my book\n[book]\ntitle = \"x\" # inline\n\n[output.html]\nadditional-css = [\"custom.css\"]\n";
+            let out = edit_book_toml(src).unwrap();
+            assert!(
+                out.contains("# my book") && out.contains("# inline"),
+                "{out}"
+            );
+            assert!(out.contains("[preprocessor.qbank]"), "{out}");
+            assert!(out.contains(r#"after = ["links"]"#), "{out}");
+            assert!(
+                out.contains(r#"additional-css = ["custom.css", "qbank.css"]"#),
+                "{out}"
+            );
+            assert!(out.contains(r#"additional-js = ["qbank.js"]"#), "{out}");
+            assert_eq!(edit_book_toml(&out).unwrap(), out, "install is idempotent");
+        }
+
+        #[test]
+        fn empty_book_toml() {
+            let out = edit_book_toml("").unwrap();
+            let doc: DocumentMut = out.parse().unwrap();
+            assert!(doc["preprocessor"]["qbank"].is_table());
+            assert_eq!(
+                doc["output"]["html"]["additional-js"][0].as_str(),
+                Some("qbank.js")
+            );
+        }
+
+        #[test]
+        fn not_an_array_is_an_error() {
+            assert!(edit_book_toml("[output.html]\nadditional-css = \"a.css\"\n").is_err());
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! The external preprocessor, driven by mdBook itself over its JSON protocol, renders the same
+//! cards as `qbank build`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_mdbook-qbank");
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir(from) {
+        let rel = entry.strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::copy(&entry, &dest).unwrap();
+        }
+    }
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().is_some_and(|n| n == "book") && p.parent() == Some(dir) {
+            continue; // a previous build's output
+        }
+        if p.is_dir() {
+            out.extend(walkdir(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main>").expect("<main>");
+    let end = html.find("</main>").expect("</main>");
+    &html[start..end]
+}
+
+fn bundled_book() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book")
+}
+
+#[test]
+fn supports_handshake() {
+    assert!(
+        Command::new(BIN)
+            .args(["supports", "html"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(
+        !Command::new(BIN)
+            .args(["supports", "epub"])
+            .status()
+            .unwrap()
+            .success()
+    );
+}
+
+#[test]
+fn stock_mdbook_and_qbank_build_render_the_same_cards() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    copy_dir(&bundled_book(), &book);
+    // Point mdBook at the freshly built adapter instead of one on PATH.
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    let toml = toml.replace(
+        "[preprocessor.qbank]\n",
+        &format!("[preprocessor.qbank]\ncommand = \"{BIN}\"\n"),
+    );
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    let status = Command::new(BIN)
+        .arg("install")
+        .arg(&book)
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let stock_out = dir.path().join("stock");
+    let mut md = mdbook_driver::MDBook::load(&book).unwrap();
+    md.config.build.build_dir = stock_out.clone();
+    md.build().expect("stock mdBook build with mdbook-qbank");
+
+    let qbank_out = dir.path().join("qbank");
+    qbank::build::build(&book, Some(&qbank_out)).expect("qbank build");
+
+    let page = "go-backend-round2.html";
+    let stock = std::fs::read_to_string(stock_out.join(page)).unwrap();
+    let ours = std::fs::read_to_string(qbank_out.join(page)).unwrap();
+    assert!(
+        stock.contains("data-qb-question="),
+        "stock build has no cards"
+    );
+    assert_eq!(main_of(&stock), main_of(&ours));
+    // Stock mdBook links the installed assets; qbank build links its embedded copies.
+    assert!(
+        stock.contains("qbank-") && stock.contains(".css"),
+        "stock page links qbank.css"
+    );
+}
+
+#[test]
+fn stale_install_fails_loudly() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    copy_dir(&bundled_book(), &book);
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    let toml = toml.replace(
+        "[preprocessor.qbank]\n",
+        &format!("[preprocessor.qbank]\ncommand = \"{BIN}\"\n"),
+    );
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    std::fs::write(book.join("qbank.css"), "/* qbank-assets: 0.0.0-old */\n").unwrap();
+    let mut md = mdbook_driver::MDBook::load(&book).unwrap();
+    md.config.build.build_dir = dir.path().join("out");
+    let err = format!("{:#}", md.build().unwrap_err());
+    assert!(err.contains("qbank"), "{err}");
+}
