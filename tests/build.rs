@@ -1,0 +1,380 @@
+//! Fixture books built end to end with `qbank::build::build`, checked the way a reader would
+//! see them: cards, states, labels, anchors, pass-through pages and outside requests.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds a fixture book once per test binary; returns the site directory.
+fn site(name: &str) -> PathBuf {
+    static SITES: OnceLock<tempfile::TempDir> = OnceLock::new();
+    let base = SITES.get_or_init(|| tempfile::tempdir().unwrap()).path();
+    let out = base.join(name);
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _g = LOCK.lock().unwrap();
+    if !out.exists() {
+        let book = if name == "book" {
+            root().join("book")
+        } else {
+            root().join("tests/fixtures").join(name)
+        };
+        qbank::build::build(&book, Some(&out)).unwrap_or_else(|e| panic!("building {name}: {e:#}"));
+    }
+    out
+}
+
+fn page(site: &Path, file: &str) -> String {
+    std::fs::read_to_string(site.join(file)).unwrap()
+}
+
+fn main_of(html: &str) -> &str {
+    &html[html.find("<main>").unwrap()..html.find("</main>").unwrap()]
+}
+
+/// The opening tags of all elements matching `marker` (a substring of the tag).
+fn tags<'a>(html: &'a str, marker: &str) -> Vec<&'a str> {
+    html.match_indices(marker)
+        .map(|(i, _)| {
+            let start = html[..i].rfind('<').unwrap();
+            let end = i + html[i..].find('>').unwrap();
+            &html[start..=end]
+        })
+        .collect()
+}
+
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!(" {name}=\"");
+    let i = tag.find(&key)? + key.len();
+    Some(&tag[i..i + tag[i..].find('"')?])
+}
+
+#[test]
+fn seed_builds_to_ten_cards_three_answered() {
+    let html = page(&site("book"), "go-backend-round2.html");
+    let main = main_of(&html);
+    let cards = tags(main, "data-qb-question=");
+    assert_eq!(cards.len(), 10);
+    let status: Vec<&str> = cards
+        .iter()
+        .map(|t| attr(t, "data-qb-status").unwrap())
+        .collect();
+    assert_eq!(status.iter().filter(|s| **s == "answered").count(), 3);
+    assert_eq!(&status[..3], ["answered"; 3]);
+    assert_eq!(&status[3..], ["unanswered"; 7]);
+    for (i, card) in cards.iter().enumerate() {
+        assert_eq!(attr(card, "id"), attr(card, "data-qb-question"), "{card}");
+        assert_eq!(
+            attr(card, "data-qb-number"),
+            Some((i + 1).to_string().as_str())
+        );
+    }
+    assert_eq!(attr(cards[0], "id"), Some("go语言调度器原理"));
+    // Answered cards: a closed <details data-qb-answer> holding the ID-answer anchor.
+    let details = tags(main, "data-qb-answer");
+    assert_eq!(details.len(), 3);
+    assert!(
+        details.iter().all(|d| !d.contains(" open")),
+        "answers start closed"
+    );
+    assert!(main.contains(r#"id="go语言调度器原理-answer""#));
+    // Unanswered cards say so, and never show the placeholder.
+    assert_eq!(main.matches("暂无参考答案").count(), 7);
+    assert!(
+        !main.contains("[请在此处回答]"),
+        "placeholder leaked into the page"
+    );
+    assert_eq!(main.matches("<summary>").count(), 3, "no empty <details>");
+    // Every card has a rubric; the seed's has 5 dimensions x 4 levels.
+    assert_eq!(main.matches("data-qb-rubric=").count(), 10);
+    assert_eq!(
+        main.matches(r#"class="qb-dim" role="radiogroup""#).count(),
+        50
+    );
+    assert_eq!(main.matches(r#"type="radio""#).count(), 10 * 5 * 4);
+    // Labels follow book.language = zh.
+    assert!(main.contains("<summary><span class=\"qb-summary-label\">参考答案</span></summary>"));
+    assert!(main.contains("3/10"));
+    // The text after the evaluation template stays on the page.
+    assert!(main.contains("请您开始回答第一个问题"));
+}
+
+#[test]
+fn sidebar_heading_nav_sees_questions_not_answer_headings() {
+    let html = page(&site("book"), "go-backend-round2.html");
+    let main = main_of(&html);
+    // mdBook's toc.js lists main h2-h6 that have an id and whose first child is an <a>.
+    let mut listed = Vec::new();
+    for level in 2..=6 {
+        for (i, _) in main.match_indices(&format!("<h{level} ")) {
+            let tag_end = i + main[i..].find('>').unwrap() + 1;
+            let tag = &main[i..tag_end];
+            if attr(tag, "id").is_some() && main[tag_end..].trim_start().starts_with("<a ") {
+                let close = main[tag_end..].find(&format!("</h{level}>")).unwrap();
+                let text: String = strip_tags(&main[tag_end..tag_end + close]);
+                listed.push((i, text.trim().to_string()));
+            }
+        }
+    }
+    listed.sort();
+    let texts: Vec<&str> = listed.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(texts.contains(&"1. Go语言调度器原理"), "{texts:?}");
+    assert!(texts.contains(&"10. Go性能分析和调优"), "{texts:?}");
+    for t in &texts {
+        assert!(
+            !t.contains("Context 接口") && !t.contains("场景代码实现"),
+            "answer heading {t} in nav"
+        );
+    }
+    // The answer headings are still there, with anchors.
+    assert!(main.contains(r#"class="qb-heading""#));
+    assert!(main.contains("<code>Context</code> 接口"));
+}
+
+#[test]
+fn prose_fences_wrap_and_diagrams_keep_columns() {
+    let html = page(&site("book"), "go-backend-round2.html");
+    let main = main_of(&html);
+    assert_eq!(main.matches(r#"<div class="qb-prose">"#).count(), 1);
+    assert!(main.contains(r#"<div class="qb-prose">GMP调度模型是go运行时"#));
+    assert!(
+        main.contains("[ background ]"),
+        "the diagram is still there"
+    );
+    let diagram = main.find("[ background ]").unwrap();
+    assert!(
+        main[..diagram].rfind("<pre>") > main[..diagram].rfind("</pre>"),
+        "diagram stays in <pre>"
+    );
+    assert!(
+        main.contains(r#"<code class="language-go">"#),
+        "fences with a language stay code"
+    );
+}
+
+#[test]
+fn english_record_variants() {
+    let s = site("variants");
+    let html = page(&s, "en-record.html");
+    let main = main_of(&html);
+    let cards = tags(main, "data-qb-question=");
+    let ids: Vec<&str> = cards.iter().map(|t| attr(t, "id").unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "mutex-vs-channel",
+            "explain-epoll",
+            "consistent-hashing",
+            "rate-limiting",
+            "zero-copy"
+        ]
+    );
+    let status: Vec<&str> = cards
+        .iter()
+        .map(|t| attr(t, "data-qb-status").unwrap())
+        .collect();
+    assert_eq!(
+        status,
+        [
+            "answered",
+            "answered",
+            "unanswered",
+            "unanswered",
+            "unanswered"
+        ]
+    );
+    assert!(main.contains("Model answer") && main.contains("No model answer yet"));
+    assert!(!main.contains("[Please answer here]"));
+    // The nested "### 1." heading and the table after --- stay in question 1's answer.
+    let q1 = &main
+        [main.find("id=\"mutex-vs-channel\"").unwrap()..main.find("id=\"explain-epoll\"").unwrap()];
+    assert!(q1.contains("Nested heading inside the answer") && q1.contains("<table>"));
+    assert!(q1.contains(r#"<div class="qb-prose">A mutex guards"#));
+    // Key points are the prompt's numbered sub-questions.
+    assert!(q1.contains("Shared counters") && q1.matches(r#"type="checkbox""#).count() == 2);
+    // [x] marks the recorded level.
+    assert!(main.contains("☑"));
+    assert!(main.contains("this line comes after the template and must stay"));
+    // Info card: bold keys with either colon, and the plain item kept.
+    for s in [
+        "<dt>Round</dt>",
+        "<dt>Focus</dt>",
+        "<dt>Duration</dt>",
+        "Candidate pool: campus hires",
+    ] {
+        assert!(main.contains(s), "{s}");
+    }
+    let zh = page(&s, "zh-record.html");
+    let zh = main_of(&zh);
+    assert_eq!(tags(zh, "data-qb-question=").len(), 2);
+    assert!(
+        zh.contains(r#"<div class="qb-prose">浏览器的事件循环"#),
+        "a `text` fence of prose wraps too"
+    );
+}
+
+/// Builds `book` with mdBook alone (no qbank) and returns the site.
+fn stock_build(book: &Path, out: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("b");
+    for e in walkdir::WalkDir::new(book) {
+        let e = e.unwrap();
+        let dest = copy.join(e.path().strip_prefix(book).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+    let toml = std::fs::read_to_string(copy.join("book.toml")).unwrap();
+    let toml: String = toml
+        .split("[preprocessor.qbank]")
+        .next()
+        .unwrap()
+        .to_string();
+    std::fs::write(copy.join("book.toml"), toml).unwrap();
+    let mut md = mdbook_driver::MDBook::load(&copy).unwrap();
+    md.config.build.build_dir = out.to_path_buf();
+    md.build().unwrap();
+}
+
+#[test]
+fn chapters_that_are_not_records_are_byte_identical_to_stock_mdbook() {
+    let out = tempfile::tempdir().unwrap();
+    stock_build(
+        &root().join("tests/fixtures/passthrough"),
+        &out.path().join("p"),
+    );
+    let stock = page(&out.path().join("p"), "plain.html");
+    let ours = page(&site("passthrough"), "plain.html");
+    assert_eq!(main_of(&stock), main_of(&ours));
+
+    stock_build(
+        &root().join("tests/fixtures/variants"),
+        &out.path().join("v"),
+    );
+    let stock = page(&out.path().join("v"), "notes.html");
+    let ours = page(&site("variants"), "notes.html");
+    assert_eq!(main_of(&stock), main_of(&ours));
+}
+
+#[test]
+fn no_page_requests_anything_outside_the_site() {
+    let s = site("book");
+    for e in walkdir::WalkDir::new(&s) {
+        let e = e.unwrap();
+        if e.path()
+            .extension()
+            .is_none_or(|x| x != "html" && x != "css")
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        for pat in [
+            "src=\"http",
+            "src=\"//",
+            "href=\"//",
+            "url(http",
+            "url(//",
+            "@import",
+        ] {
+            assert!(!text.contains(pat), "{} has {pat}", e.path().display());
+        }
+        for link in tags(&text, "<link ") {
+            let href = attr(link, "href").unwrap_or("");
+            assert!(
+                !href.starts_with("http"),
+                "{} links {href}",
+                e.path().display()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_page_links_the_embedded_assets() {
+    let s = site("book");
+    for file in [
+        "index.html",
+        "go-backend-round2.html",
+        "print.html",
+        "guide/format.html",
+    ] {
+        let html = page(&s, file);
+        let depth = file.matches('/').count();
+        let prefix = "../".repeat(depth);
+        assert!(
+            html.contains(&format!("href=\"{prefix}qbank/qbank-")),
+            "{file} lacks the css"
+        );
+        assert!(
+            html.contains(&format!("src=\"{prefix}qbank/qbank-")),
+            "{file} lacks the js"
+        );
+    }
+    // The installed copies that stock mdBook uses match the embedded ones.
+    let installed = std::fs::read_to_string(root().join("book/qbank.css")).unwrap();
+    assert_eq!(
+        installed,
+        qbank::assets::css_with_stamp(),
+        "run `cargo run -p mdbook-qbank -- install book`"
+    );
+    let installed = std::fs::read_to_string(root().join("book/qbank.js")).unwrap();
+    assert_eq!(
+        installed,
+        qbank::assets::js_with_stamp(),
+        "run `cargo run -p mdbook-qbank -- install book`"
+    );
+}
+
+#[test]
+fn print_page_holds_every_card() {
+    let html = page(&site("book"), "print.html");
+    assert_eq!(html.matches("data-qb-question=").count(), 10);
+    assert!(html.contains("qbank/qbank-"));
+}
+
+#[test]
+fn seed_page_snapshot() {
+    let html = page(&site("book"), "go-backend-round2.html");
+    let main = main_of(&html);
+    let path = root().join("tests/snapshots/go-backend-round2.main.html");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() || !path.exists() {
+        std::fs::write(&path, main).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        expected == main,
+        "the rendered seed changed; review it and rerun with UPDATE_SNAPSHOTS=1 to accept:\n{}",
+        first_difference(&expected, main)
+    );
+}
+
+fn first_difference(a: &str, b: &str) -> String {
+    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+        if x != y {
+            return format!("line {}:\n- {x}\n+ {y}", i + 1);
+        }
+    }
+    format!(
+        "lengths differ: {} vs {} lines",
+        a.lines().count(),
+        b.lines().count()
+    )
+}
+
+fn strip_tags(s: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,189 @@
+//! Bad input: every case gets a `file:line:col` diagnostic from `qbank check`, the same from
+//! `qbank build`, a non-zero exit on errors, and a build that leaves the previous site alone.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const QBANK: &str = env!("CARGO_BIN_EXE_qbank");
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/bad")
+        .join(name)
+}
+
+fn run(args: &[&str], dir: &Path) -> Output {
+    Command::new(QBANK)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run qbank")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Checks and builds a copy of the fixture; returns (check stderr, build stderr).
+fn check_and_build(name: &str, expect_error: bool) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join(name);
+    copy(&fixture(name), &book);
+    let check = run(&["check", name], dir.path());
+    assert_eq!(
+        check.status.success(),
+        !expect_error,
+        "check: {}",
+        stderr(&check)
+    );
+
+    // A previous site must survive a failed build untouched.
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("index.html"), "previous site").unwrap();
+    let build = run(&["build", name, "-d", "site"], dir.path());
+    assert_eq!(
+        build.status.success(),
+        !expect_error,
+        "build: {}",
+        stderr(&build)
+    );
+    if expect_error {
+        assert_eq!(
+            std::fs::read_to_string(site.join("index.html")).unwrap(),
+            "previous site"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("qbank-tmp") || n.contains("qbank-old"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+    (stderr(&check), stderr(&build))
+}
+
+fn copy(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn assert_diag(out: &str, header: &str, location: &str) {
+    assert!(out.contains(header), "missing `{header}` in:\n{out}");
+    assert!(
+        out.contains(&format!("--> {location}")),
+        "missing `{location}` in:\n{out}"
+    );
+    assert!(out.contains("= help: "), "no help line in:\n{out}");
+}
+
+#[test]
+fn question_without_interviewer_marker_warns() {
+    let (check, _) = check_and_build("no-interviewer", false);
+    assert_diag(&check, "warning[QB001]", "no-interviewer/src/r.md:14:1");
+    assert!(check.contains("looks like question 2"), "{check}");
+}
+
+#[test]
+fn answer_marker_before_prompt_is_an_error() {
+    let (check, build) = check_and_build("answer-first", true);
+    for out in [&check, &build] {
+        assert_diag(out, "error[QB002]", "answer-first/src/r.md:13:1");
+    }
+}
+
+#[test]
+fn duplicate_ids_name_both_places() {
+    let (check, build) = check_and_build("dup-id", true);
+    for out in [&check, &build] {
+        assert_diag(
+            out,
+            "error[QB003]: question id `调度器`",
+            "dup-id/src/r.md:11:1",
+        );
+        assert!(out.contains("first used at dup-id/src/r.md:3:1"), "{out}");
+    }
+}
+
+#[test]
+fn rubric_line_with_other_levels_is_an_error() {
+    let (check, build) = check_and_build("rubric-levels", true);
+    for out in [&check, &build] {
+        assert_diag(out, "error[QB006]", "rubric-levels/src/r.md:12:3");
+    }
+}
+
+#[test]
+fn unclosed_fence_is_an_error() {
+    let (check, build) = check_and_build("unclosed-fence", true);
+    for out in [&check, &build] {
+        assert_diag(out, "error[QB005]", "unclosed-fence/src/r.md:8:1");
+    }
+}
+
+#[test]
+fn non_utf8_file_is_located() {
+    let (check, build) = check_and_build("non-utf8", true);
+    for out in [&check, &build] {
+        assert_diag(out, "error[QB010]", "non-utf8/src/r.md:5:12");
+    }
+}
+
+#[test]
+fn record_without_questions_warns() {
+    let (check, _) = check_and_build("empty-record", false);
+    assert_diag(&check, "warning[QB007]", "empty-record/src/r.md:3:1");
+}
+
+#[test]
+fn check_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("b");
+    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("book"), &book);
+    let _ = std::fs::remove_dir_all(book.join("book"));
+    let before: Vec<_> = walkdir::WalkDir::new(&book)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .collect();
+    let out = run(&["check", "b"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 record(s), 10 question(s), no errors"),
+        "{}",
+        stderr(&out)
+    );
+    let after: Vec<_> = walkdir::WalkDir::new(&book)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .collect();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn unknown_config_key_warns_with_known_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("b");
+    copy(&fixture("no-interviewer"), &book);
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    std::fs::write(
+        book.join("book.toml"),
+        format!("{toml}\n[preprocessor.qbank]\nlevel = [\"A\"]\n"),
+    )
+    .unwrap();
+    let out = run(&["check", "b"], dir.path());
+    let err = stderr(&out);
+    assert_diag(
+        &err,
+        "warning[QB008]: unknown key `level`",
+        "b/book.toml:6:1",
+    );
+    assert!(err.contains("known keys: interviewer-markers"), "{err}");
+}
