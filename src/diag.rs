@@ -296,9 +296,9 @@ mod tests {
         assert!(r.starts_with("error[QB003]: duplicate id\n"), "{r}");
         assert!(r.contains(" --> src/a.md:2:11\n"), "{r}");
         assert!(r.contains("2 | ### 1. 标题 {#dup}\n"), "{r}");
-        // "### 1. 标题 " is 8 ASCII cells + 2 wide characters + a space = 13 cells.
+        // "### 1. " is 7 ASCII cells, 标题 is 2 wide characters (4 cells), then a space: 12 cells.
         assert!(
-            r.contains(&format!("  | {}^^^^^^\n", " ".repeat(13))),
+            r.contains(&format!("  | {}^^^^^^\n", " ".repeat(12))),
             "{r}"
         );
         assert!(r.contains("= help: rename one"), "{r}");

@@ -308,6 +308,19 @@ fn unique(base: String, ids: &mut HashSet<String>) -> String {
 /// Renders inline markdown (a title, a list item's first paragraph) to HTML without the `<p>`.
 pub(crate) fn inline_html(src: &str) -> String {
     let first = src.split("\n\n").next().unwrap_or("").trim();
+    // Out of its heading or list item, `1. Title` would parse as a list and `- x` as a bullet:
+    // escape whatever would open a block so the text stays inline.
+    let digits = first.bytes().take_while(u8::is_ascii_digit).count();
+    let escaped;
+    let first = if digits > 0 && matches!(first.as_bytes().get(digits), Some(b'.' | b')')) {
+        escaped = format!("{}\\{}", &first[..digits], &first[digits..]);
+        escaped.as_str()
+    } else if first.starts_with(['-', '+', '*', '>', '#', '=', '|']) {
+        escaped = format!("\\{first}");
+        escaped.as_str()
+    } else {
+        first
+    };
     let opts = mdbook_markdown::MarkdownOptions::default();
     let mut html = String::new();
     mdbook_markdown::pulldown_cmark::html::push_html(
@@ -339,6 +352,12 @@ mod tests {
     fn inline_html_strips_paragraph() {
         assert_eq!(inline_html("`Context` 接口"), "<code>Context</code> 接口");
         assert_eq!(inline_html("a <b> & c"), "a <b> &amp; c");
+        assert_eq!(
+            inline_html("1. `Context` 接口"),
+            "1. <code>Context</code> 接口"
+        );
+        assert_eq!(inline_html("2) x"), "2) x");
+        assert_eq!(inline_html("- not a list"), "- not a list");
     }
 
     #[test]

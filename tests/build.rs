@@ -130,7 +130,10 @@ fn sidebar_heading_nav_sees_questions_not_answer_headings() {
     }
     // The answer headings are still there, with anchors.
     assert!(main.contains(r#"class="qb-heading""#));
-    assert!(main.contains("<code>Context</code> 接口"));
+    assert!(
+        main.contains("<span>1. <code>Context</code> 接口</span>"),
+        "the number stays text, not a list"
+    );
 }
 
 #[test]
@@ -138,7 +141,11 @@ fn prose_fences_wrap_and_diagrams_keep_columns() {
     let html = page(&site("book"), "go-backend-round2.html");
     let main = main_of(&html);
     assert_eq!(main.matches(r#"<div class="qb-prose">"#).count(), 1);
-    assert!(main.contains(r#"<div class="qb-prose">GMP调度模型是go运行时"#));
+    assert!(main.contains("<div class=\"qb-prose\">GMP调度模型是go运行时在用户态实现高效调度goroutine方案。\nG即Goroutine"));
+    assert!(
+        !main.contains("&amp;#10;"),
+        "prose line breaks are real line breaks"
+    );
     assert!(
         main.contains("[ background ]"),
         "the diagram is still there"
