@@ -1,4 +1,4 @@
-/* qbank-assets: 0.1.0-c793d78413525edc */
+/* qbank-assets: 0.1.0-5c833fd9b23557f5 */
 // qbank: deep links that open answers, copy-link buttons, expand/collapse all, print.
 // Everything degrades: without this script answers still open and close (native <details>)
 // and every card is still linkable by its heading.

@@ -19,3 +19,4 @@ pub mod parse;
 pub mod preprocessor;
 pub mod render;
 pub mod serve;
+pub mod synth;

@@ -106,6 +106,8 @@ pub enum Piece {
         source: Span,
         /// `{#id}` when given.
         id: Option<String>,
+        /// Plain text, for the derived anchor.
+        text: String,
     },
     /// A fenced block with no language that holds prose: rendered as wrapped text.
     Prose { text: String },

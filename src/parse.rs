@@ -864,11 +864,15 @@ impl<'a> Parser<'a> {
             }
             let piece = match &b.kind {
                 Kind::Heading {
-                    level, id, inline, ..
+                    level,
+                    id,
+                    inline,
+                    text,
                 } => Piece::Heading {
                     level: *level,
                     source: inline.clone(),
                     id: id.clone(),
+                    text: text.clone(),
                 },
                 Kind::Code {
                     fenced: true,

@@ -6,16 +6,16 @@
 //! builder closes raw tags left open inside a markdown container.
 
 use crate::config::Config;
-use crate::i18n::Labels;
 use crate::model::*;
 use crate::parse::slugify;
-use handlebars::{Handlebars, handlebars_helper};
+use handlebars::{Context, Handlebars, handlebars_helper};
 use serde::Serialize;
 use std::collections::HashSet;
 
 /// The embedded templates, by name.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("card", include_str!("../theme/templates/card.hbs")),
+    ("rubric", include_str!("../theme/templates/rubric.hbs")),
     ("info", include_str!("../theme/templates/info.hbs")),
     ("overview", include_str!("../theme/templates/overview.hbs")),
     ("heading", include_str!("../theme/templates/heading.hbs")),
@@ -43,27 +43,6 @@ impl Default for Renderer {
 }
 
 #[derive(Serialize)]
-struct CardData<'a> {
-    id: &'a str,
-    number: &'a str,
-    status: &'static str,
-    level: u8,
-    title_html: String,
-    prompt: String,
-    answered: bool,
-    answer: String,
-    key_points: Vec<String>,
-    rubric: Option<ScaleData<'a>>,
-    labels: &'static Labels,
-}
-
-#[derive(Serialize)]
-struct ScaleData<'a> {
-    levels: &'a [String],
-    dimensions: Vec<DimData<'a>>,
-}
-
-#[derive(Serialize)]
 struct DimData<'a> {
     name: &'a str,
     levels: Vec<LevelData<'a>>,
@@ -88,7 +67,9 @@ impl Renderer {
     pub fn new() -> Self {
         let mut hbs = Handlebars::new();
         hbs.set_strict_mode(true);
-        hbs.register_escape_fn(handlebars::html_escape);
+        // Templates are not indented partials; skip the per-line indentation pass.
+        hbs.set_prevent_indent(true);
+        hbs.register_escape_fn(escape);
         hbs.register_helper("prose", Box::new(prose));
         for (name, src) in TEMPLATES {
             hbs.register_template_string(name, *src)
@@ -106,6 +87,21 @@ impl Renderer {
     /// The chapter markdown for `record`, parsed from `text`.
     pub fn record(&self, record: &Record, text: &str, cfg: &Config) -> anyhow::Result<String> {
         let labels = cfg.labels();
+        // What every card of the record shares is serialized once; each card then only sets
+        // its own fields. The rubric is the same for every card (its radio groups are scoped
+        // by a <form> per card), so it is rendered once too.
+        let rubric_html = match &record.rubric {
+            Some(r) => self.render(
+                "rubric",
+                &serde_json::json!({"dimensions": dims(r), "labels": labels}),
+            )?,
+            None => String::new(),
+        };
+        let mut card_ctx = Context::wraps(serde_json::json!({
+            "labels": labels,
+            "rubric_html": rubric_html,
+        }))
+        .map_err(|e| anyhow::anyhow!("preparing the card template: {e}"))?;
         let mut ids = HashSet::new();
         for q in &record.questions {
             ids.insert(q.id.clone());
@@ -162,7 +158,7 @@ impl Renderer {
                 }
                 Part::Question(i) => {
                     let q = &record.questions[*i];
-                    blocks.push(self.card(q, record, text, labels, &mut ids)?);
+                    blocks.push(self.card(q, text, &mut card_ctx, &mut ids)?);
                 }
                 // Several rubric lists render as one table, at the first list's place.
                 Part::Rubric(_) if !rubric_done => {
@@ -191,9 +187,8 @@ impl Renderer {
     fn card(
         &self,
         q: &Question,
-        record: &Record,
         text: &str,
-        labels: &'static Labels,
+        ctx: &mut Context,
         ids: &mut HashSet<String>,
     ) -> anyhow::Result<String> {
         let prompt = self.body(&q.prompt, &q.id, text, ids)?;
@@ -201,31 +196,32 @@ impl Renderer {
             Answer::Answered(b) => self.body(b, &q.id, text, ids)?,
             _ => String::new(),
         };
-        let key_points = q
+        let key_points: Vec<serde_json::Value> = q
             .key_points
             .iter()
             .map(|item| {
                 let span = crate::parse::item_text_span(text, item);
-                inline_html(&text[span]).replace('\n', " ")
+                inline_html(&text[span]).replace('\n', " ").into()
             })
             .collect();
-        let data = CardData {
-            id: &q.id,
-            number: &q.number,
-            status: status(q),
-            level: q.level,
-            title_html: inline_html(&text[q.title_source.clone()]),
-            prompt,
-            answered: q.answer.is_answered(),
-            answer,
-            key_points,
-            rubric: record.rubric.as_ref().map(|r| ScaleData {
-                levels: &r.levels,
-                dimensions: dims(r),
-            }),
-            labels,
+        let Some(data) = ctx.data_mut().as_object_mut() else {
+            anyhow::bail!("the card context is not an object");
         };
-        self.render("card", &data)
+        data.insert("id".into(), q.id.clone().into());
+        data.insert("number".into(), q.number.clone().into());
+        data.insert("status".into(), status(q).into());
+        data.insert("level".into(), q.level.into());
+        data.insert(
+            "title_html".into(),
+            inline_html(&text[q.title_source.clone()]).into(),
+        );
+        data.insert("prompt".into(), prompt.into());
+        data.insert("answered".into(), q.answer.is_answered().into());
+        data.insert("answer".into(), answer.into());
+        data.insert("key_points".into(), key_points.into());
+        self.hbs
+            .render_with_context("card", ctx)
+            .map_err(|e| anyhow::anyhow!("rendering template card: {e}"))
     }
 
     fn body(
@@ -239,10 +235,15 @@ impl Renderer {
         for piece in &body.pieces {
             let block = match piece {
                 Piece::Markdown(span) => text[span.clone()].trim_end().to_string(),
-                Piece::Heading { level, source, id } => {
+                Piece::Heading {
+                    level,
+                    source,
+                    id,
+                    text: plain,
+                } => {
                     let src = &text[source.clone()];
                     let base = id.clone().unwrap_or_else(|| {
-                        let s = slugify(&plain_text(src));
+                        let s = slugify(plain);
                         if s.is_empty() {
                             format!("{qid}-h")
                         } else {
@@ -267,6 +268,15 @@ impl Renderer {
             out.push_str("\n\n");
         }
         Ok(out.trim_end().to_string())
+    }
+}
+
+/// HTML escaping with a fast path for text that needs none (most of it).
+fn escape(s: &str) -> String {
+    if s.contains(['<', '>', '&', '"', '\'', '`', '=']) {
+        handlebars::html_escape(s)
+    } else {
+        s.to_string()
     }
 }
 
@@ -308,6 +318,11 @@ fn unique(base: String, ids: &mut HashSet<String>) -> String {
 /// Renders inline markdown (a title, a list item's first paragraph) to HTML without the `<p>`.
 pub(crate) fn inline_html(src: &str) -> String {
     let first = src.split("\n\n").next().unwrap_or("").trim();
+    // Most titles and key points are plain text: skip the markdown parser for them.
+    let special = |b: u8| b"\\`*_[]<>&!~|$\n\"'".contains(&b);
+    if !first.bytes().any(special) {
+        return first.to_string();
+    }
     // Out of its heading or list item, `1. Title` would parse as a list and `- x` as a bullet:
     // escape whatever would open a block so the text stays inline.
     let digits = first.bytes().take_while(u8::is_ascii_digit).count();
@@ -330,18 +345,6 @@ pub(crate) fn inline_html(src: &str) -> String {
     let t = html.trim();
     let t = t.strip_prefix("<p>").unwrap_or(t);
     t.strip_suffix("</p>").unwrap_or(t).trim().to_string()
-}
-
-/// The text of inline markdown, without markup.
-fn plain_text(src: &str) -> String {
-    use mdbook_markdown::pulldown_cmark::Event;
-    let opts = mdbook_markdown::MarkdownOptions::default();
-    mdbook_markdown::new_cmark_parser(src, &opts)
-        .filter_map(|e| match e {
-            Event::Text(t) | Event::Code(t) => Some(t.to_string()),
-            _ => None,
-        })
-        .collect()
 }
 
 #[cfg(test)]

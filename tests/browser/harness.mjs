@@ -350,7 +350,8 @@ export async function screenshot(page, name, options = {}) {
 /**
  * In the page: foreground colour of `selector` and the effective background behind it
  * (background colours of the element and its ancestors composited over white), with the
- * WCAG contrast ratio. Background images are reported, since they make the ratio unreliable.
+ * WCAG contrast ratio, with opacity folded into the text colour. Background images are
+ * reported, since they make the ratio unreliable.
  */
 export function contrastOf(page, selector) {
     return page.$eval(selector, (el) => {
@@ -362,7 +363,8 @@ export function contrastOf(page, selector) {
             probe.fillStyle = css;
             probe.fillRect(0, 0, 1, 1);
             const [r, g, b, a] = probe.getImageData(0, 0, 1, 1).data;
-            return a === 0 ? [0, 0, 0, 0] : [r / (a / 255), g / (a / 255), b / (a / 255), a / 255];
+            // getImageData returns un-premultiplied values: use them as they are.
+            return a === 0 ? [0, 0, 0, 0] : [r, g, b, a / 255];
         };
         const over = (top, bottom) => {
             const a = top[3] + bottom[3] * (1 - top[3]);
@@ -379,7 +381,12 @@ export function contrastOf(page, selector) {
         let bg = [255, 255, 255, 1];
         for (const layer of layers.reverse()) bg = over(layer, bg);
         const cs = getComputedStyle(el);
-        const fg = over(rgba(cs.color), bg);
+        // Opacity of the element and its ancestors fades the text towards what lies behind it.
+        let opacity = 1;
+        for (let n = el; n; n = n.parentElement) opacity *= parseFloat(getComputedStyle(n).opacity);
+        const color = rgba(cs.color);
+        color[3] *= opacity;
+        const fg = over(color, bg);
         const lum = ([r, g, b]) => {
             const f = (c) => {
                 c /= 255;

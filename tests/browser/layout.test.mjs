@@ -76,6 +76,22 @@ test('at 1600x1000 the rubric stands beside the question', async () => {
                 `${id} rubric table fits its column without scrolling (${scale.scrollWidth} > ${scale.clientWidth})`,
             );
         }
+        // Q1's rubric: 5 dimensions to grade, 4 levels each, all of it inside the column.
+        const rubric = await page.$eval(`${byId(Q1)} aside.qb-rubric`, (aside) => {
+            const groups = {};
+            for (const r of aside.querySelectorAll('input[type=radio]')) groups[r.name] = (groups[r.name] ?? 0) + 1;
+            const a = aside.getBoundingClientRect();
+            const sticking = [...aside.querySelectorAll('*')]
+                .filter((el) => {
+                    const r = el.getBoundingClientRect();
+                    return r.width > 0 && (r.right > a.right + 1 || r.left < a.left - 1);
+                })
+                .map((el) => el.outerHTML.slice(0, 60));
+            return { groups: Object.values(groups), sticking };
+        });
+        assert.deepEqual(rubric.groups, [4, 4, 4, 4, 4], 'Q1 rubric grades 5 dimensions on 4 levels');
+        assert.deepEqual(rubric.sticking, [], 'nothing in the Q1 rubric sticks out of its column');
+
         const o = await overflow(page);
         assert.ok(o.scrollWidth <= o.innerWidth, `no sideways scroll at 1600px: ${JSON.stringify(o)}`);
 

@@ -1,0 +1,116 @@
+//! Deterministic synthetic question banks in the seed's format, for benchmarks and load tests.
+//!
+//! The same `(questions, seed)` always gives the same text, so numbers can be compared across
+//! machines and commits.
+
+use std::fmt::Write as _;
+
+const TOPICS: &[&str] = &[
+    "Go语言调度器原理",
+    "sync包和并发控制",
+    "Context包的使用和原理",
+    "Redis数据结构和持久化机制",
+    "MySQL索引原理和查询优化",
+    "消息队列原理",
+    "分布式锁实现",
+    "一致性哈希和负载均衡",
+    "限流算法和实现",
+    "Go性能分析和调优",
+    "HTTP/2 与 gRPC",
+    "Kafka 分区与消费者组",
+];
+
+const SENTENCES: &[&str] = &[
+    "GMP调度模型是go运行时在用户态实现高效调度goroutine的方案。",
+    "当M1消费完了P1内部队列中的G时，M1会尝试去其他P的内部队列中窃取G来消费，避免M资源浪费；",
+    "sync.Mutex底层只有一个32位的int字段，通过掩码表示了多种不同的状态。",
+    "令牌桶算法以固定速率向桶中放入令牌，请求到来时取走一个令牌，桶空则拒绝。",
+    "MVCC机制通过undo log和read view实现快照读，避免读写互斥。",
+    "热key问题可以通过本地缓存、key拆分和读写分离来缓解。",
+    "The scheduler hands off P when M blocks in a syscall, so other goroutines keep running.",
+    "Use a mutex to protect state and a channel to transfer ownership between goroutines.",
+];
+
+/// A tiny deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545F4914F6CDD1D)
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[(self.next() % xs.len() as u64) as usize]
+    }
+}
+
+/// One record with `questions` questions, about 40% answered, in the seed's shape.
+pub fn record(title: &str, questions: usize, seed: u64) -> String {
+    let mut rng = Rng(seed.wrapping_mul(0x9E3779B97F4A7C15) | 1);
+    let mut md = format!(
+        "# {title}\n\n## 面试信息\n- **面试轮次**: 第二轮技术深度面试\n- **主要考察方向**: Go语言高级特性 + 常见组件原理\n- **面试时间**: 预计90分钟\n\n---\n\n## 第二轮：深度技术面试\n\n"
+    );
+    for n in 1..=questions {
+        let topic = rng.pick(TOPICS);
+        let _ = writeln!(md, "### {n}. {topic}（{title} 第{n}题）\n");
+        let _ = writeln!(
+            md,
+            "**面试官**: {} 请详细解释：\n1. {}\n2. {}\n3. {}\n",
+            rng.pick(SENTENCES),
+            rng.pick(SENTENCES),
+            rng.pick(SENTENCES),
+            rng.pick(SENTENCES)
+        );
+        md.push_str("**候选人回答区域**:\n");
+        match rng.next() % 5 {
+            0 => {
+                md.push_str("```\n");
+                for _ in 0..8 {
+                    md.push_str(rng.pick(SENTENCES));
+                    md.push_str(rng.pick(SENTENCES));
+                    md.push('\n');
+                }
+                md.push_str("```\n");
+            }
+            1 => {
+                let _ = writeln!(
+                    md,
+                    "\n{}\n\n---\n\n### 1. `Context` 接口\n\n{}\n\n```go\nfunc main() {{\n    var wg sync.WaitGroup\n    wg.Wait()\n}}\n```\n\n| 方案 | 优点 |\n| --- | --- |\n| Redis | 快 |\n",
+                    rng.pick(SENTENCES),
+                    rng.pick(SENTENCES)
+                );
+            }
+            2 => md.push_str("```\n\n```\n"),
+            _ => md.push_str("```\n[请在此处回答]\n```\n"),
+        }
+        md.push_str("\n---\n\n");
+    }
+    md.push_str("## 面试评价模板\n\n### 技术深度评估\n");
+    for d in [
+        "Go语言高级特性",
+        "系统组件原理",
+        "分布式系统设计",
+        "性能调优能力",
+        "问题分析能力",
+    ] {
+        let _ = writeln!(md, "- **{d}**: [ ] 精通 [ ] 熟练 [ ] 了解 [ ] 欠缺");
+    }
+    md.push_str("\n### 面试总结\n```\n[面试官将在此记录候选人的整体表现]\n```\n");
+    md
+}
+
+/// A whole book: `records` chapters of `per_record` questions. Returns (file name, text) pairs
+/// and the SUMMARY.md that lists them.
+pub fn bank(records: usize, per_record: usize) -> (Vec<(String, String)>, String) {
+    let mut files = Vec::with_capacity(records);
+    let mut summary = String::from("# Summary\n\n");
+    for r in 0..records {
+        let name = format!("record-{r:04}.md");
+        let title = format!("后台面试记录 {r}");
+        let _ = writeln!(summary, "- [{title}]({name})");
+        files.push((name, record(&title, per_record, r as u64 + 1)));
+    }
+    (files, summary)
+}
