@@ -249,8 +249,13 @@ pub fn check_utf8(file: &Path, bytes: &[u8]) -> Option<Diagnostic> {
     let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
     let mut loc = Location::from_span(file, prefix, valid..valid);
     let line_start = prefix.rfind('\n').map_or(0, |i| i + 1);
-    let line = bytes[line_start..].split(|&b| b == b'\n').next().unwrap_or_default();
-    loc.source_line = String::from_utf8_lossy(line).trim_end_matches('\r').to_string();
+    let line = bytes[line_start..]
+        .split(|&b| b == b'\n')
+        .next()
+        .unwrap_or_default();
+    loc.source_line = String::from_utf8_lossy(line)
+        .trim_end_matches('\r')
+        .to_string();
     Some(
         Diagnostic::error(
             "QB010",
