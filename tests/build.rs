@@ -222,6 +222,25 @@ fn english_record_variants() {
     );
 }
 
+#[test]
+fn questions_at_h2_and_h4() {
+    let s = site("variants");
+    let html = page(&s, "levels.html");
+    let main = main_of(&html);
+    let status: Vec<&str> = tags(main, "data-qb-question=")
+        .iter()
+        .map(|t| attr(t, "data-qb-status").unwrap())
+        .collect();
+    assert_eq!(status, ["answered", "unanswered"]);
+    assert!(main.contains(r#"<h2 id="a-question-at-h2-title""#));
+    // A heading inside an H2 question's answer is one level below the card title.
+    assert!(main.contains(r#"<h4 id="a-question-at-h2-part-a" class="qb-heading">"#));
+    let html = page(&s, "h4.html");
+    let main = main_of(&html);
+    assert!(main.contains(r#"<h4 id="deeply-nested-question-title""#));
+    assert!(main.contains(r#"data-qb-number="1" data-qb-status="answered""#));
+}
+
 /// Builds `book` with mdBook alone (no qbank) and returns the site.
 fn stock_build(book: &Path, out: &Path) {
     let dir = tempfile::tempdir().unwrap();

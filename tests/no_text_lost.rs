@@ -203,3 +203,58 @@ proptest! {
         }
     }
 }
+
+/// Markdown-ish noise made of the pieces records are built from, in any order.
+fn noise() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "### 1. 标题\n",
+        "## 2、Title\n",
+        "#### 3) t {#x}\n",
+        "**面试官**: 问\n",
+        "**面试官：**\n",
+        "**候选人回答区域**:\n",
+        "**Answer**:",
+        "```\n",
+        "```go\n",
+        "~~~\n",
+        "---\n",
+        "\n",
+        "[请在此处回答]\n",
+        "- **维度**: [ ] 精通 [x] 熟练\n",
+        "- **维度**: [ ] 精通\n",
+        "## 面试评价模板\n",
+        "## 面试信息\n",
+        "- **k**: v\n",
+        "1. 要点\n",
+        "text 文本\n",
+        "<details>\n",
+        "</div>\n",
+        "> quote\n",
+        "| a | b |\n|---|---|\n",
+        "    indented\n",
+        "[^1]: note\n",
+        "{#",
+        "**",
+        "：",
+        "\u{3000}",
+        "\r\n",
+    ]);
+    prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    /// Whatever the input, parsing and rendering return (with diagnostics), never panic.
+    #[test]
+    fn never_panics(md in noise()) {
+        let cfg = Config::default();
+        let parsed = parse(Path::new("noise.md"), &md, &cfg);
+        for d in &parsed.diagnostics {
+            let _ = d.render(false);
+        }
+        if let Some(record) = parsed.record {
+            Renderer::new().record(&record, &md, &cfg).unwrap();
+        }
+    }
+}
