@@ -43,8 +43,8 @@ impl std::fmt::Display for BankHasErrors {
 
 impl std::error::Error for BankHasErrors {}
 
-/// Loads the book at `root` without creating missing chapter files.
-fn load(root: &Path) -> Result<MDBook> {
+/// Reads `book.toml` (if any) with `create-missing` off: checking must never write.
+fn load_config(root: &Path) -> Result<mdbook_driver::config::Config> {
     let toml = root.join("book.toml");
     let mut config = if toml.exists() {
         mdbook_driver::config::Config::from_disk(&toml)
@@ -53,26 +53,40 @@ fn load(root: &Path) -> Result<MDBook> {
         Default::default()
     };
     config.build.create_missing = false;
-    MDBook::load_with_config(root, config)
-        .with_context(|| format!("loading the book at {}", root.display()))
+    Ok(config)
+}
+
+/// Where a build goes when no destination is given: `build.build-dir` of book.toml (default
+/// `book`), relative to the book root.
+pub fn default_site_dir(root: &Path) -> Result<PathBuf> {
+    Ok(root.join(load_config(root)?.build.build_dir))
 }
 
 /// Parses and checks every chapter of the book at `root`. Writes nothing.
 pub fn check(root: &Path) -> Result<Checked> {
-    let src_name = src_dir_name(root)?;
+    Ok(check_and_load(root)?.0)
+}
+
+/// Checks the book and hands back the loaded book for building (`None` when files are not
+/// UTF-8, which mdBook cannot load).
+fn check_and_load(root: &Path) -> Result<(Checked, Option<MDBook>)> {
+    let config = load_config(root)?;
+    let src_name = config.book.src.clone();
     let utf8 = utf8_diagnostics(&root.join(&src_name), &display(root, &src_name));
     if !utf8.is_empty() {
-        return Ok(Checked {
+        let checked = Checked {
             diagnostics: utf8,
             bank: Bank::default(),
-        });
+        };
+        return Ok((checked, None));
     }
-    let md = load(root)?;
+    let md = MDBook::load_with_config(root, config)
+        .with_context(|| format!("loading the book at {}", root.display()))?;
     let cfg = Config::from_book(&md.config)?;
     let mut diagnostics = config_diagnostics(&display(root, Path::new("book.toml")), &cfg);
     let bank = check_book(&md.book, &cfg, &display(root, &src_name));
     diagnostics.extend(bank.diagnostics.iter().cloned());
-    Ok(Checked { diagnostics, bank })
+    Ok((Checked { diagnostics, bank }, Some(md)))
 }
 
 /// A path as the user should see it: relative to the current directory when possible.
@@ -81,23 +95,13 @@ fn display(root: &Path, rel: &Path) -> PathBuf {
     p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p)
 }
 
-fn src_dir_name(root: &Path) -> Result<PathBuf> {
-    let toml = root.join("book.toml");
-    if !toml.exists() {
-        return Ok(PathBuf::from("src"));
-    }
-    let cfg = mdbook_driver::config::Config::from_disk(&toml)
-        .with_context(|| format!("reading {}", toml.display()))?;
-    Ok(cfg.book.src)
-}
-
 /// Counts ERROR events logged by mdBook (for example an unknown key under `[output.html]`,
 /// after which mdBook silently falls back to default settings).
 pub static MDBOOK_ERRORS: AtomicUsize = AtomicUsize::new(0);
 
 /// Builds the book at `root` into `dest` (default `ROOT/book`). Prints diagnostics to stderr.
 pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
-    let checked = check(root)?;
+    let (checked, md) = check_and_load(root)?;
     let color = stderr_color();
     if !checked.diagnostics.is_empty() {
         eprint!("{}", render_all(&checked.diagnostics, color));
@@ -107,7 +111,7 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
         return Err(BankHasErrors(errors).into());
     }
 
-    let mut md = load(root)?;
+    let mut md = md.context("the book could not be loaded")?;
     let dest = match dest {
         Some(d) => d.to_path_buf(),
         None => md.root.join(&md.config.build.build_dir),

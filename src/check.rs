@@ -104,7 +104,11 @@ pub fn config_diagnostics(book_toml: &Path, cfg: &Config) -> Vec<Diagnostic> {
                     *pos += line.len() + 1;
                     Some((start, line))
                 })
-                .find(|(_, l)| l.trim_start().starts_with(key))
+                .find(|(_, l)| {
+                    l.trim_start()
+                        .strip_prefix(key)
+                        .is_some_and(|rest| rest.trim_start().starts_with('='))
+                })
                 .map_or(0, |(start, l)| start + (l.len() - l.trim_start().len()));
             Diagnostic::warning(
                 "QB008",

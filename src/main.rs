@@ -37,7 +37,7 @@ enum Command {
         port: u16,
         #[arg(short = 'n', long, default_value = "127.0.0.1")]
         hostname: String,
-        /// Output directory [default: BOOK/book]
+        /// Output directory [default: build-dir of book.toml, i.e. BOOK/book]
         #[arg(short = 'd', long = "dest-dir")]
         dest_dir: Option<PathBuf>,
     },
@@ -114,7 +114,16 @@ fn main() -> ExitCode {
             hostname,
             dest_dir,
         } => {
-            let site_dir = dest_dir.unwrap_or_else(|| book.join("book"));
+            let site_dir = match dest_dir {
+                Some(d) => d,
+                None => match qbank::build::default_site_dir(&book) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        eprintln!("qbank: error: {e:#}");
+                        return ExitCode::FAILURE;
+                    }
+                },
+            };
             let opts = qbank::serve::ServeOptions {
                 root: book.clone(),
                 site_dir: site_dir.clone(),

@@ -109,11 +109,10 @@ impl Renderer {
         let mut out = String::with_capacity(text.len() * 2);
         let mut rubric_done = false;
         for part in &record.layout {
-            let mut blocks = Vec::with_capacity(1);
-            match part {
-                Part::Markdown(span) => blocks.push(text[span.clone()].trim_end().to_string()),
-                Part::Info => {
-                    if let Some(info) = &record.info {
+            let block = match part {
+                Part::Markdown(span) => Some(text[span.clone()].to_string()),
+                Part::Info => match &record.info {
+                    Some(info) => {
                         let items: Vec<_> = info
                             .items
                             .iter()
@@ -124,12 +123,13 @@ impl Renderer {
                                 })
                             })
                             .collect();
-                        blocks.push(self.render(
+                        Some(self.render(
                             "info",
                             &serde_json::json!({"heading": info.heading, "items": items}),
-                        )?);
+                        )?)
                     }
-                }
+                    None => None,
+                },
                 Part::Overview => {
                     let questions: Vec<_> = record
                         .questions
@@ -146,7 +146,7 @@ impl Renderer {
                             },
                         })
                         .collect();
-                    blocks.push(self.render(
+                    Some(self.render(
                         "overview",
                         &serde_json::json!({
                             "questions": questions,
@@ -154,29 +154,30 @@ impl Renderer {
                             "total": record.questions.len(),
                             "labels": labels,
                         }),
-                    )?);
+                    )?)
                 }
                 Part::Question(i) => {
-                    let q = &record.questions[*i];
-                    blocks.push(self.card(q, text, &mut card_ctx, &mut ids)?);
+                    Some(self.card(&record.questions[*i], text, &mut card_ctx, &mut ids)?)
                 }
                 // Several rubric lists render as one table, at the first list's place.
                 Part::Rubric(_) if !rubric_done => {
                     rubric_done = true;
-                    if let Some(r) = &record.rubric {
-                        blocks.push(self.render(
+                    match &record.rubric {
+                        Some(r) => Some(self.render(
                             "rubric-table",
                             &serde_json::json!({
                                 "levels": r.levels,
                                 "dimensions": dims(r),
                                 "labels": labels,
                             }),
-                        )?);
+                        )?),
+                        None => None,
                     }
                 }
-                Part::Rubric(_) => {}
-            }
-            for block in blocks {
+                Part::Rubric(_) => None,
+            };
+            // Every block stands alone: a blank line after it ends any HTML block.
+            if let Some(block) = block {
                 out.push_str(block.trim_end());
                 out.push_str("\n\n");
             }
