@@ -78,8 +78,8 @@ pub struct Question {
     pub level: u8,
     /// The whole heading line.
     pub heading: Span,
-    /// The title's inline markdown, without the number (used to render it as HTML).
-    pub title_source: Span,
+    /// The title as inline HTML, without the number.
+    pub title_html: String,
     pub prompt: Body,
     /// Numbered sub-questions of the prompt: the rubric's key points.
     pub key_points: Vec<Span>,
@@ -102,8 +102,8 @@ pub enum Piece {
     /// question in the sidebar, but keeps an anchor.
     Heading {
         level: u8,
-        /// The heading's inline markdown.
-        source: Span,
+        /// The heading's inline content as HTML.
+        html: String,
         /// `{#id}` when given.
         id: Option<String>,
         /// Plain text, for the derived anchor.

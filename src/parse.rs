@@ -26,6 +26,10 @@ enum Kind {
         /// Inline content, without `{#id}`.
         inline: Span,
         text: String,
+        /// The inline content as HTML, rendered from this very parse.
+        html: String,
+        /// The same without a leading `N. `, for numbered headings.
+        title_html: Option<String>,
     },
     Paragraph,
     Code {
@@ -48,7 +52,21 @@ fn blocks(text: &str) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut depth = 0usize;
     let mut cur: Option<Block> = None;
+    // A heading's inline events, rendered to HTML when it ends: no second parse later.
+    let mut inline_events: Vec<Event<'_>> = Vec::new();
     for (ev, range) in parser.into_offset_iter() {
+        if depth >= 1
+            && matches!(
+                cur,
+                Some(Block {
+                    kind: Kind::Heading { .. },
+                    ..
+                })
+            )
+            && !(depth == 1 && matches!(ev, Event::End(_)))
+        {
+            inline_events.push(ev.clone());
+        }
         match ev {
             Event::Start(tag) => {
                 if depth == 0 {
@@ -58,6 +76,8 @@ fn blocks(text: &str) -> Vec<Block> {
                             id: id.map(|s| s.to_string()),
                             inline: range.end..range.start,
                             text: String::new(),
+                            html: String::new(),
+                            title_html: None,
                         },
                         Tag::Paragraph => Kind::Paragraph,
                         Tag::CodeBlock(k) => match k {
@@ -97,8 +117,14 @@ fn blocks(text: &str) -> Vec<Block> {
             Event::End(end) => {
                 depth = depth.saturating_sub(1);
                 if depth == 0
-                    && let Some(b) = cur.take()
+                    && let Some(mut b) = cur.take()
                 {
+                    if let Kind::Heading {
+                        html, title_html, ..
+                    } = &mut b.kind
+                    {
+                        (*html, *title_html) = heading_html(&mut inline_events);
+                    }
                     out.push(b);
                 }
                 let _: TagEnd = end;
@@ -138,6 +164,28 @@ fn blocks(text: &str) -> Vec<Block> {
         }
     }
     out
+}
+
+/// Renders a heading's inline events, and again without a leading number for titles.
+fn heading_html(events: &mut Vec<Event<'_>>) -> (String, Option<String>) {
+    use mdbook_markdown::pulldown_cmark::html::push_html;
+    let mut html = String::new();
+    push_html(&mut html, events.iter().cloned());
+    let title = match events.first() {
+        Some(Event::Text(t)) => number_prefix(t).map(|len| {
+            let rest = t[len..].to_string();
+            let mut title = String::new();
+            let first = (!rest.is_empty()).then(|| Event::Text(rest.into()));
+            push_html(
+                &mut title,
+                first.into_iter().chain(events[1..].iter().cloned()),
+            );
+            title.trim().to_string()
+        }),
+        _ => None,
+    };
+    events.clear();
+    (html.trim().to_string(), title)
 }
 
 fn widen(span: &mut Span, r: &Span) {
@@ -195,6 +243,19 @@ fn matches_word(label: &str, words: &[String]) -> bool {
     words
         .iter()
         .any(|w| w.trim().eq_ignore_ascii_case(label.trim()))
+}
+
+/// The length of a leading `1. `, `1、` or `1) ` (with the spaces after it).
+fn number_prefix(text: &str) -> Option<usize> {
+    let t = text.trim_start();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let after = t[digits..].trim_start();
+    let sep = after
+        .chars()
+        .next()
+        .filter(|c| digits > 0 && matches!(c, '.' | '、' | ')' | '）' | '．'))?;
+    let rest = after[sep.len_utf8()..].trim_start();
+    Some(text.len() - rest.len())
 }
 
 /// `1. Title`, `1、Title`, `1) Title` → ("1", byte offset of the title).
@@ -723,8 +784,9 @@ impl<'a> Parser<'a> {
         let Kind::Heading {
             level,
             id,
-            inline,
             text,
+            html,
+            title_html,
             ..
         } = &self.blocks[start].kind
         else {
@@ -733,11 +795,7 @@ impl<'a> Parser<'a> {
         let (number, title_off) = numbered(text).unwrap_or(("", 0));
         let title = text[title_off..].trim().to_string();
         // The number sits at the start of the inline source; skip it for the title's markdown.
-        let inline_src = &self.text[inline.clone()];
-        let title_source = match numbered(inline_src) {
-            Some((_, off)) => inline.start + off..inline.end,
-            None => inline.clone(),
-        };
+        let title_html = title_html.clone().unwrap_or_else(|| html.clone());
         let marker = self.next_content(start);
         let prompt_start = self
             .marker_end(marker, &self.cfg.interviewer_markers)
@@ -796,7 +854,7 @@ impl<'a> Parser<'a> {
             title,
             level: *level,
             heading: self.blocks[start].span.clone(),
-            title_source,
+            title_html,
             prompt,
             key_points,
             answer,
@@ -866,11 +924,12 @@ impl<'a> Parser<'a> {
                 Kind::Heading {
                     level,
                     id,
-                    inline,
                     text,
+                    html,
+                    ..
                 } => Piece::Heading {
                     level: *level,
-                    source: inline.clone(),
+                    html: html.clone(),
                     id: id.clone(),
                     text: text.clone(),
                 },

@@ -4,20 +4,43 @@
 //! record's own markdown is copied between them untouched, so mdBook still renders (and
 //! highlights) it. Templates only ever emit whole top-level HTML blocks: mdBook 0.5's HTML tree
 //! builder closes raw tags left open inside a markdown container.
+//!
+//! Templates that repeat per question are *stamped*: handlebars renders them once per record,
+//! with marker values in the per-question slots, and the output is split at the markers. A
+//! card is then a handful of string copies instead of a handlebars run (see [`Stamp`]).
 
 use crate::config::Config;
+use crate::i18n::Labels;
 use crate::model::*;
 use crate::parse::slugify;
-use handlebars::{Context, Handlebars, handlebars_helper};
+use handlebars::{Handlebars, handlebars_helper};
 use serde::Serialize;
+use serde_json::{Map, Value, json};
 use std::collections::HashSet;
 
 /// The embedded templates, by name.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("card", include_str!("../theme/templates/card.hbs")),
+    ("answer", include_str!("../theme/templates/answer.hbs")),
+    (
+        "no-answer",
+        include_str!("../theme/templates/no-answer.hbs"),
+    ),
+    (
+        "key-points",
+        include_str!("../theme/templates/key-points.hbs"),
+    ),
+    (
+        "key-point",
+        include_str!("../theme/templates/key-point.hbs"),
+    ),
     ("rubric", include_str!("../theme/templates/rubric.hbs")),
     ("info", include_str!("../theme/templates/info.hbs")),
     ("overview", include_str!("../theme/templates/overview.hbs")),
+    (
+        "overview-item",
+        include_str!("../theme/templates/overview-item.hbs"),
+    ),
     ("heading", include_str!("../theme/templates/heading.hbs")),
     ("prose", include_str!("../theme/templates/prose.hbs")),
     (
@@ -28,8 +51,12 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 
 handlebars_helper!(prose: |text: str| {
     // One line of HTML: a blank line would end the HTML block and turn the rest into markdown.
-    handlebars::html_escape(text.trim_end()).replace('\n', "&#10;")
+    prose_escape(text)
 });
+
+fn prose_escape(text: &str) -> String {
+    handlebars::html_escape(text.trim_end()).replace('\n', "&#10;")
+}
 
 /// Renders records with the embedded templates.
 pub struct Renderer {
@@ -54,14 +81,138 @@ struct LevelData<'a> {
     recorded: bool,
 }
 
-#[derive(Serialize)]
-struct OverviewItem<'a> {
-    id: &'a str,
-    number: &'a str,
-    title: &'a str,
-    status: &'static str,
-    status_label: &'static str,
+/// How a slot's value is written, as the template itself escapes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Escape {
+    /// `{{{x}}}`
+    Raw,
+    /// `{{x}}`
+    Html,
+    /// `{{{prose x}}}`: escaped, newlines as `&#10;`
+    Prose,
 }
+
+#[derive(Debug)]
+enum Chunk {
+    Text(String),
+    Slot(usize, Escape),
+}
+
+/// A template specialised for one record. Handlebars renders it once with the record's shared
+/// data (labels, rubric) and a marker in each per-question slot; the output is split at the
+/// markers. How the template escapes a slot is read off the rendered marker, so templates keep
+/// their own `{{ }}` / `{{{ }}}` choices. A template whose slots drive control flow cannot be
+/// stamped: slots only ever hold strings.
+#[derive(Debug)]
+struct Stamp {
+    chunks: Vec<Chunk>,
+}
+
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
+impl Stamp {
+    fn new(
+        hbs: &Handlebars<'static>,
+        name: &str,
+        shared: &Map<String, Value>,
+        slots: &[&str],
+    ) -> anyhow::Result<Stamp> {
+        let mut data = shared.clone();
+        for (i, slot) in slots.iter().enumerate() {
+            // `<` and a newline reveal how the template escapes the slot.
+            data.insert((*slot).into(), format!("{OPEN}{i}<\n{CLOSE}").into());
+        }
+        let out = hbs
+            .render(name, &data)
+            .map_err(|e| anyhow::anyhow!("rendering template {name}: {e}"))?;
+        let mut chunks = Vec::new();
+        let mut rest = out.as_str();
+        while let Some(start) = rest.find(OPEN) {
+            chunks.push(Chunk::Text(rest[..start].to_string()));
+            let after = &rest[start + OPEN.len_utf8()..];
+            let end = after
+                .find(CLOSE)
+                .ok_or_else(|| anyhow::anyhow!("template {name}: a slot marker was cut"))?;
+            let marker = &after[..end];
+            let digits = marker.bytes().take_while(u8::is_ascii_digit).count();
+            let index: usize = marker[..digits].parse()?;
+            let escape = match &marker[digits..] {
+                "<\n" => Escape::Raw,
+                "&lt;\n" => Escape::Html,
+                "&lt;&#10;" | "&lt;" => Escape::Prose,
+                other => anyhow::bail!("template {name}: slot {index} is transformed ({other:?})"),
+            };
+            chunks.push(Chunk::Slot(index, escape));
+            rest = &after[end + CLOSE.len_utf8()..];
+        }
+        // Callers separate blocks themselves; a one-line item template adds no newline.
+        chunks.push(Chunk::Text(rest.trim_end().to_string()));
+        Ok(Stamp { chunks })
+    }
+
+    fn fill(&self, out: &mut String, values: &[&str]) {
+        for chunk in &self.chunks {
+            match chunk {
+                Chunk::Text(t) => out.push_str(t),
+                Chunk::Slot(i, Escape::Raw) => out.push_str(values[*i]),
+                Chunk::Slot(i, Escape::Html) => push_escaped(out, values[*i]),
+                Chunk::Slot(i, Escape::Prose) => out.push_str(&prose_escape(values[*i])),
+            }
+        }
+    }
+
+    fn render(&self, values: &[&str]) -> String {
+        let mut out = String::new();
+        self.fill(&mut out, values);
+        out
+    }
+}
+
+/// The stamped templates of one record.
+struct Stamps {
+    card: Stamp,
+    answer: Stamp,
+    no_answer: Stamp,
+    key_points: Stamp,
+    key_point: Stamp,
+    overview_item: Stamp,
+    heading: Stamp,
+    prose: Stamp,
+}
+
+impl Stamps {
+    fn new(hbs: &Handlebars<'static>, shared: &Map<String, Value>) -> anyhow::Result<Stamps> {
+        let stamp = |name, slots: &[&str]| Stamp::new(hbs, name, shared, slots);
+        Ok(Stamps {
+            card: stamp(
+                "card",
+                &[
+                    "id",
+                    "number",
+                    "status",
+                    "level",
+                    "title_html",
+                    "prompt",
+                    "answer_html",
+                    "key_points_html",
+                ],
+            )?,
+            answer: stamp("answer", &["id", "answer"])?,
+            no_answer: stamp("no-answer", &[])?,
+            key_points: stamp("key-points", &["items_html"])?,
+            key_point: stamp("key-point", &["point_html"])?,
+            overview_item: stamp(
+                "overview-item",
+                &["id", "number", "title", "status", "status_label"],
+            )?,
+            heading: stamp("heading", &["level", "id", "html"])?,
+            prose: stamp("prose", &["text"])?,
+        })
+    }
+}
+
+const LEVELS: [&str; 7] = ["0", "1", "2", "3", "4", "5", "6"];
 
 impl Renderer {
     pub fn new() -> Self {
@@ -87,25 +238,16 @@ impl Renderer {
     /// The chapter markdown for `record`, parsed from `text`.
     pub fn record(&self, record: &Record, text: &str, cfg: &Config) -> anyhow::Result<String> {
         let labels = cfg.labels();
-        // What every card of the record shares is serialized once; each card then only sets
-        // its own fields. The rubric is the same for every card (its radio groups are scoped
-        // by a <form> per card), so it is rendered once too.
         let rubric_html = match &record.rubric {
-            Some(r) => self.render(
-                "rubric",
-                &serde_json::json!({"dimensions": dims(r), "labels": labels}),
-            )?,
+            Some(r) => self.render("rubric", &json!({"dimensions": dims(r), "labels": labels}))?,
             None => String::new(),
         };
-        let mut card_ctx = Context::wraps(serde_json::json!({
-            "labels": labels,
-            "rubric_html": rubric_html,
-        }))
-        .map_err(|e| anyhow::anyhow!("preparing the card template: {e}"))?;
-        let mut ids = HashSet::new();
-        for q in &record.questions {
-            ids.insert(q.id.clone());
-        }
+        let mut shared = Map::new();
+        shared.insert("labels".into(), serde_json::to_value(labels)?);
+        shared.insert("rubric_html".into(), rubric_html.into());
+        let stamps = Stamps::new(&self.hbs, &shared)?;
+
+        let mut ids: HashSet<String> = record.questions.iter().map(|q| q.id.clone()).collect();
         let mut out = String::with_capacity(text.len() * 2);
         let mut rubric_done = false;
         for part in &record.layout {
@@ -117,47 +259,21 @@ impl Renderer {
                             .items
                             .iter()
                             .map(|it| {
-                                serde_json::json!({
+                                json!({
                                     "key": it.key,
                                     "value_html": inline_html(&text[it.value.clone()]),
                                 })
                             })
                             .collect();
-                        Some(self.render(
-                            "info",
-                            &serde_json::json!({"heading": info.heading, "items": items}),
-                        )?)
+                        Some(
+                            self.render("info", &json!({"heading": info.heading, "items": items}))?,
+                        )
                     }
                     None => None,
                 },
-                Part::Overview => {
-                    let questions: Vec<_> = record
-                        .questions
-                        .iter()
-                        .map(|q| OverviewItem {
-                            id: &q.id,
-                            number: &q.number,
-                            title: &q.title,
-                            status: status(q),
-                            status_label: if q.answer.is_answered() {
-                                labels.answered
-                            } else {
-                                labels.unanswered
-                            },
-                        })
-                        .collect();
-                    Some(self.render(
-                        "overview",
-                        &serde_json::json!({
-                            "questions": questions,
-                            "answered": record.answered(),
-                            "total": record.questions.len(),
-                            "labels": labels,
-                        }),
-                    )?)
-                }
+                Part::Overview => Some(self.overview(record, labels, &stamps)?),
                 Part::Question(i) => {
-                    Some(self.card(&record.questions[*i], text, &mut card_ctx, &mut ids)?)
+                    Some(self.card(&record.questions[*i], text, &stamps, &mut ids))
                 }
                 // Several rubric lists render as one table, at the first list's place.
                 Part::Rubric(_) if !rubric_done => {
@@ -165,11 +281,7 @@ impl Renderer {
                     match &record.rubric {
                         Some(r) => Some(self.render(
                             "rubric-table",
-                            &serde_json::json!({
-                                "levels": r.levels,
-                                "dimensions": dims(r),
-                                "labels": labels,
-                            }),
+                            &json!({"levels": r.levels, "dimensions": dims(r), "labels": labels}),
                         )?),
                         None => None,
                     }
@@ -185,99 +297,114 @@ impl Renderer {
         Ok(out)
     }
 
-    fn card(
+    fn overview(
         &self,
-        q: &Question,
-        text: &str,
-        ctx: &mut Context,
-        ids: &mut HashSet<String>,
+        record: &Record,
+        labels: &Labels,
+        stamps: &Stamps,
     ) -> anyhow::Result<String> {
-        let prompt = self.body(&q.prompt, &q.id, text, ids)?;
-        let answer = match &q.answer {
-            Answer::Answered(b) => self.body(b, &q.id, text, ids)?,
-            _ => String::new(),
-        };
-        let key_points: Vec<serde_json::Value> = q
-            .key_points
-            .iter()
-            .map(|item| {
-                let span = crate::parse::item_text_span(text, item);
-                inline_html(&text[span]).replace('\n', " ").into()
-            })
-            .collect();
-        let Some(data) = ctx.data_mut().as_object_mut() else {
-            anyhow::bail!("the card context is not an object");
-        };
-        data.insert("id".into(), q.id.clone().into());
-        data.insert("number".into(), q.number.clone().into());
-        data.insert("status".into(), status(q).into());
-        data.insert("level".into(), q.level.into());
-        data.insert(
-            "title_html".into(),
-            inline_html(&text[q.title_source.clone()]).into(),
-        );
-        data.insert("prompt".into(), prompt.into());
-        data.insert("answered".into(), q.answer.is_answered().into());
-        data.insert("answer".into(), answer.into());
-        data.insert("key_points".into(), key_points.into());
-        self.hbs
-            .render_with_context("card", ctx)
-            .map_err(|e| anyhow::anyhow!("rendering template card: {e}"))
+        let mut items = String::new();
+        for q in &record.questions {
+            let label = if q.answer.is_answered() {
+                labels.answered
+            } else {
+                labels.unanswered
+            };
+            stamps
+                .overview_item
+                .fill(&mut items, &[&q.id, &q.number, &q.title, status(q), label]);
+        }
+        self.render(
+            "overview",
+            &json!({
+                "items_html": items,
+                "answered": record.answered(),
+                "total": record.questions.len(),
+                "labels": labels,
+            }),
+        )
     }
 
-    fn body(
-        &self,
-        body: &Body,
-        qid: &str,
-        text: &str,
-        ids: &mut HashSet<String>,
-    ) -> anyhow::Result<String> {
-        let mut out = String::new();
-        for piece in &body.pieces {
-            let block = match piece {
-                Piece::Markdown(span) => text[span.clone()].trim_end().to_string(),
-                Piece::Heading {
-                    level,
-                    source,
-                    id,
-                    text: plain,
-                } => {
-                    let src = &text[source.clone()];
-                    let base = id.clone().unwrap_or_else(|| {
-                        let s = slugify(plain);
-                        if s.is_empty() {
-                            format!("{qid}-h")
-                        } else {
-                            format!("{qid}-{s}")
-                        }
-                    });
-                    let id = unique(base, ids);
-                    self.render(
-                        "heading",
-                        &serde_json::json!({
-                            "level": (*level + 1).min(6),
-                            "id": id,
-                            "html": inline_html(src),
-                        }),
-                    )?
-                }
-                Piece::Prose { text } => {
-                    self.render("prose", &serde_json::json!({"text": text}))?
-                }
-            };
-            out.push_str(&block);
-            out.push_str("\n\n");
-        }
-        Ok(out.trim_end().to_string())
+    fn card(&self, q: &Question, text: &str, stamps: &Stamps, ids: &mut HashSet<String>) -> String {
+        let prompt = body(&q.prompt, &q.id, text, stamps, ids);
+        let answer_html = match &q.answer {
+            Answer::Answered(b) => {
+                let answer = body(b, &q.id, text, stamps, ids);
+                stamps.answer.render(&[&q.id, &answer])
+            }
+            _ => stamps.no_answer.render(&[]),
+        };
+        let key_points_html = if q.key_points.is_empty() {
+            String::new()
+        } else {
+            let mut items = String::new();
+            for item in &q.key_points {
+                let span = crate::parse::item_text_span(text, item);
+                let html = inline_html(&text[span]).replace('\n', " ");
+                stamps.key_point.fill(&mut items, &[&html]);
+            }
+            stamps.key_points.render(&[&items])
+        };
+        stamps.card.render(&[
+            &q.id,
+            &q.number,
+            status(q),
+            LEVELS[q.level.min(6) as usize],
+            &q.title_html,
+            &prompt,
+            &answer_html,
+            &key_points_html,
+        ])
     }
+}
+
+/// A prompt or answer: its markdown copied, its headings and prose blocks rendered.
+fn body(body: &Body, qid: &str, text: &str, stamps: &Stamps, ids: &mut HashSet<String>) -> String {
+    let mut out = String::new();
+    for piece in &body.pieces {
+        match piece {
+            Piece::Markdown(span) => out.push_str(text[span.clone()].trim_end()),
+            Piece::Heading {
+                level,
+                html,
+                id,
+                text: plain,
+            } => {
+                let base = id.clone().unwrap_or_else(|| {
+                    let s = slugify(plain);
+                    if s.is_empty() {
+                        format!("{qid}-h")
+                    } else {
+                        format!("{qid}-{s}")
+                    }
+                });
+                let id = unique(base, ids);
+                let level = LEVELS[(*level + 1).min(6) as usize];
+                stamps.heading.fill(&mut out, &[level, &id, html]);
+            }
+            Piece::Prose { text } => stamps.prose.fill(&mut out, &[text]),
+        }
+        let trimmed = out.trim_end().len();
+        out.truncate(trimmed);
+        out.push_str("\n\n");
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out
 }
 
 /// HTML escaping with a fast path for text that needs none (most of it).
 fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_escaped(&mut out, s);
+    out
+}
+
+fn push_escaped(out: &mut String, s: &str) {
     if s.contains(['<', '>', '&', '"', '\'', '`', '=']) {
-        handlebars::html_escape(s)
+        out.push_str(&handlebars::html_escape(s));
     } else {
-        s.to_string()
+        out.push_str(s);
     }
 }
 
@@ -367,12 +494,58 @@ mod tests {
     #[test]
     fn prose_is_one_line() {
         let r = Renderer::new();
-        let out = r
-            .render("prose", &serde_json::json!({"text": "a\n\nb <c>\n"}))
-            .unwrap();
+        let out = r.render("prose", &json!({"text": "a\n\nb <c>\n"})).unwrap();
         assert_eq!(
             out.trim(),
             r#"<div class="qb-prose">a&#10;&#10;b &lt;c&gt;</div>"#
+        );
+    }
+
+    /// A stamped template fills in exactly what handlebars itself renders.
+    #[test]
+    fn stamps_match_handlebars() {
+        let r = Renderer::new();
+        let labels = Labels::for_language(Some("zh"));
+        let mut shared = Map::new();
+        shared.insert("labels".into(), serde_json::to_value(labels).unwrap());
+        shared.insert("rubric_html".into(), "<p>rubric</p>".into());
+        let stamps = Stamps::new(&r.hbs, &shared).unwrap();
+        let values = [
+            "a&b\"id",
+            "7",
+            "answered",
+            "3",
+            "<code>t</code>",
+            "prompt\n\ntext <x>",
+            "<details>",
+            "",
+        ];
+        let mut data = shared.clone();
+        for (k, v) in [
+            "id",
+            "number",
+            "status",
+            "level",
+            "title_html",
+            "prompt",
+            "answer_html",
+            "key_points_html",
+        ]
+        .iter()
+        .zip(values)
+        {
+            data.insert((*k).into(), v.into());
+        }
+        assert_eq!(
+            stamps.card.render(&values),
+            r.render("card", &data).unwrap().trim_end()
+        );
+        let text = "line one\n\nline <two> & three\n";
+        assert_eq!(
+            stamps.prose.render(&[text]),
+            r.render("prose", &json!({"text": text}))
+                .unwrap()
+                .trim_end()
         );
     }
 }

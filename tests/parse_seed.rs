@@ -52,19 +52,19 @@ fn headings_and_rules_inside_an_answer_stay_in_it() {
     let Answer::Answered(body) = &r.questions[2].answer else {
         panic!("Q3 is answered")
     };
-    let text: String =
-        body.pieces
-            .iter()
-            .map(|p| match p {
-                qbank::model::Piece::Markdown(s)
-                | qbank::model::Piece::Heading { source: s, .. } => SEED[s.clone()].to_string(),
-                qbank::model::Piece::Prose { text } => text.clone(),
-                _ => String::new(),
-            })
-            .collect();
+    let text: String = body
+        .pieces
+        .iter()
+        .map(|p| match p {
+            qbank::model::Piece::Markdown(s) => SEED[s.clone()].to_string(),
+            qbank::model::Piece::Heading { html, .. } => html.clone(),
+            qbank::model::Piece::Prose { text } => text.clone(),
+            _ => String::new(),
+        })
+        .collect();
     for needle in [
         "场景代码实现",
-        "`Context` 接口",
+        "<code>Context</code> 接口",
         "WithValue",
         "---",
         "成为了 Go 中进行请求作用域管理",
