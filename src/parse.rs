@@ -356,11 +356,22 @@ pub struct Parsed {
 
 /// Parses one chapter. `file` is only used to label diagnostics.
 pub fn parse(file: &Path, text: &str, cfg: &Config) -> Parsed {
+    let blocks = blocks(text);
+    let labels = blocks
+        .iter()
+        .map(|b| match b.kind {
+            Kind::Paragraph => {
+                bold_label(&text[b.span.clone()]).map(|(label, len)| (label, b.span.start + len))
+            }
+            _ => None,
+        })
+        .collect();
     Parser {
         file,
         text,
         cfg,
-        blocks: blocks(text),
+        blocks,
+        labels,
         diags: Vec::new(),
     }
     .run()
@@ -371,6 +382,9 @@ struct Parser<'a> {
     text: &'a str,
     cfg: &'a Config,
     blocks: Vec<Block>,
+    /// For each block, its leading bold label (`**面试官**:`) if it is a paragraph that opens
+    /// with one: the label and the offset just after the colon. Markers are looked up often.
+    labels: Vec<Option<(&'a str, usize)>>,
     diags: Vec<Diagnostic>,
 }
 
@@ -395,12 +409,8 @@ impl<'a> Parser<'a> {
     }
 
     fn marker_end(&self, i: usize, words: &[String]) -> Option<usize> {
-        let b = self.blocks.get(i)?;
-        if !matches!(b.kind, Kind::Paragraph) {
-            return None;
-        }
-        let (label, len) = bold_label(&self.text[b.span.clone()])?;
-        matches_word(label, words).then_some(b.span.start + len)
+        let (label, end) = (*self.labels.get(i)?)?;
+        matches_word(label, words).then_some(end)
     }
 
     fn is_comment(&self, i: usize) -> bool {

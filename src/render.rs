@@ -17,6 +17,7 @@ use handlebars::{Handlebars, handlebars_helper};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 /// The embedded templates, by name.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -55,12 +56,16 @@ handlebars_helper!(prose: |text: str| {
 });
 
 fn prose_escape(text: &str) -> String {
-    handlebars::html_escape(text.trim_end()).replace('\n', "&#10;")
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    push_escaped_with(&mut out, text.trim_end(), true);
+    out
 }
 
 /// Renders records with the embedded templates.
 pub struct Renderer {
     hbs: Handlebars<'static>,
+    /// Stamped templates depend only on the labels, so they are made once per language.
+    stamps: Mutex<Vec<(&'static Labels, Arc<Stamps>)>>,
 }
 
 impl Default for Renderer {
@@ -196,6 +201,7 @@ impl Stamps {
                     "prompt",
                     "answer_html",
                     "key_points_html",
+                    "rubric_html",
                 ],
             )?,
             answer: stamp("answer", &["id", "answer"])?,
@@ -226,7 +232,22 @@ impl Renderer {
             hbs.register_template_string(name, *src)
                 .unwrap_or_else(|e| panic!("embedded template {name} is invalid: {e}"));
         }
-        Renderer { hbs }
+        Renderer {
+            hbs,
+            stamps: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn stamps(&self, labels: &'static Labels) -> anyhow::Result<Arc<Stamps>> {
+        let mut cache = self.stamps.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, s)) = cache.iter().find(|(l, _)| std::ptr::eq(*l, labels)) {
+            return Ok(s.clone());
+        }
+        let mut shared = Map::new();
+        shared.insert("labels".into(), serde_json::to_value(labels)?);
+        let stamps = Arc::new(Stamps::new(&self.hbs, &shared)?);
+        cache.push((labels, stamps.clone()));
+        Ok(stamps)
     }
 
     fn render(&self, name: &str, data: &impl Serialize) -> anyhow::Result<String> {
@@ -242,13 +263,12 @@ impl Renderer {
             Some(r) => self.render("rubric", &json!({"dimensions": dims(r), "labels": labels}))?,
             None => String::new(),
         };
-        let mut shared = Map::new();
-        shared.insert("labels".into(), serde_json::to_value(labels)?);
-        shared.insert("rubric_html".into(), rubric_html.into());
-        let stamps = Stamps::new(&self.hbs, &shared)?;
+        let stamps = self.stamps(labels)?;
 
         let mut ids: HashSet<String> = record.questions.iter().map(|q| q.id.clone()).collect();
-        let mut out = String::with_capacity(text.len() * 2);
+        // Cards add their frame and the rubric to the record's own text.
+        let per_card = 600 + rubric_html.len();
+        let mut out = String::with_capacity(text.len() + record.questions.len() * per_card);
         let mut rubric_done = false;
         for part in &record.layout {
             let block = match part {
@@ -273,7 +293,7 @@ impl Renderer {
                 },
                 Part::Overview => Some(self.overview(record, labels, &stamps)?),
                 Part::Question(i) => {
-                    Some(self.card(&record.questions[*i], text, &stamps, &mut ids))
+                    Some(self.card(&record.questions[*i], text, &stamps, &rubric_html, &mut ids))
                 }
                 // Several rubric lists render as one table, at the first list's place.
                 Part::Rubric(_) if !rubric_done => {
@@ -325,7 +345,14 @@ impl Renderer {
         )
     }
 
-    fn card(&self, q: &Question, text: &str, stamps: &Stamps, ids: &mut HashSet<String>) -> String {
+    fn card(
+        &self,
+        q: &Question,
+        text: &str,
+        stamps: &Stamps,
+        rubric_html: &str,
+        ids: &mut HashSet<String>,
+    ) -> String {
         let prompt = body(&q.prompt, &q.id, text, stamps, ids);
         let answer_html = match &q.answer {
             Answer::Answered(b) => {
@@ -354,6 +381,7 @@ impl Renderer {
             &prompt,
             &answer_html,
             &key_points_html,
+            rubric_html,
         ])
     }
 }
@@ -401,11 +429,29 @@ fn escape(s: &str) -> String {
 }
 
 fn push_escaped(out: &mut String, s: &str) {
-    if s.contains(['<', '>', '&', '"', '\'', '`', '=']) {
-        out.push_str(&handlebars::html_escape(s));
-    } else {
-        out.push_str(s);
+    push_escaped_with(out, s, false);
+}
+
+/// handlebars' escaping (`& < > " ' \` =`) in one pass; `newlines` also writes `\n` as `&#10;`.
+fn push_escaped_with(out: &mut String, s: &str, newlines: bool) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            b'`' => "&#x60;",
+            b'=' => "&#x3D;",
+            b'\n' if newlines => "&#10;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
     }
+    out.push_str(&s[last..]);
 }
 
 fn status(q: &Question) -> &'static str {
@@ -447,7 +493,27 @@ fn unique(base: String, ids: &mut HashSet<String>) -> String {
 pub(crate) fn inline_html(src: &str) -> String {
     let first = src.split("\n\n").next().unwrap_or("").trim();
     // Most titles and key points are plain text: skip the markdown parser for them.
-    let special = |b: u8| b"\\`*_[]<>&!~|$\n\"'".contains(&b);
+    let special = |b: u8| {
+        matches!(
+            b,
+            b'\\'
+                | b'`'
+                | b'*'
+                | b'_'
+                | b'['
+                | b']'
+                | b'<'
+                | b'>'
+                | b'&'
+                | b'!'
+                | b'~'
+                | b'|'
+                | b'$'
+                | b'\n'
+                | b'"'
+                | b'\''
+        )
+    };
     if !first.bytes().any(special) {
         return first.to_string();
     }
@@ -508,7 +574,6 @@ mod tests {
         let labels = Labels::for_language(Some("zh"));
         let mut shared = Map::new();
         shared.insert("labels".into(), serde_json::to_value(labels).unwrap());
-        shared.insert("rubric_html".into(), "<p>rubric</p>".into());
         let stamps = Stamps::new(&r.hbs, &shared).unwrap();
         let values = [
             "a&b\"id",
@@ -519,6 +584,7 @@ mod tests {
             "prompt\n\ntext <x>",
             "<details>",
             "",
+            "<p>rubric</p>",
         ];
         let mut data = shared.clone();
         for (k, v) in [
@@ -530,6 +596,7 @@ mod tests {
             "prompt",
             "answer_html",
             "key_points_html",
+            "rubric_html",
         ]
         .iter()
         .zip(values)
