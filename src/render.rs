@@ -174,7 +174,20 @@ impl Stamp {
     }
 }
 
-/// The stamped templates of one record.
+/// The per-question slots of `card.hbs`, in the order [`Renderer::card`] fills them.
+const CARD_SLOTS: &[&str] = &[
+    "id",
+    "number",
+    "status",
+    "level",
+    "title_html",
+    "prompt",
+    "answer_html",
+    "key_points_html",
+    "rubric_html",
+];
+
+/// The stamped templates of one language.
 struct Stamps {
     card: Stamp,
     answer: Stamp,
@@ -190,20 +203,7 @@ impl Stamps {
     fn new(hbs: &Handlebars<'static>, shared: &Map<String, Value>) -> anyhow::Result<Stamps> {
         let stamp = |name, slots: &[&str]| Stamp::new(hbs, name, shared, slots);
         Ok(Stamps {
-            card: stamp(
-                "card",
-                &[
-                    "id",
-                    "number",
-                    "status",
-                    "level",
-                    "title_html",
-                    "prompt",
-                    "answer_html",
-                    "key_points_html",
-                    "rubric_html",
-                ],
-            )?,
+            card: stamp("card", CARD_SLOTS)?,
             answer: stamp("answer", &["id", "answer"])?,
             no_answer: stamp("no-answer", &[])?,
             key_points: stamp("key-points", &["items_html"])?,
@@ -587,20 +587,7 @@ mod tests {
             "<p>rubric</p>",
         ];
         let mut data = shared.clone();
-        for (k, v) in [
-            "id",
-            "number",
-            "status",
-            "level",
-            "title_html",
-            "prompt",
-            "answer_html",
-            "key_points_html",
-            "rubric_html",
-        ]
-        .iter()
-        .zip(values)
-        {
+        for (k, v) in CARD_SLOTS.iter().zip(values) {
             data.insert((*k).into(), v.into());
         }
         assert_eq!(

@@ -45,6 +45,21 @@ fn bundled_book() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book")
 }
 
+/// A copy of the bundled book whose `[preprocessor.qbank]` runs the freshly built adapter
+/// instead of one on PATH.
+fn book_for_stock_mdbook() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    copy_dir(&bundled_book(), &book);
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    let toml = toml.replace(
+        "[preprocessor.qbank]\n",
+        &format!("[preprocessor.qbank]\ncommand = \"{BIN}\"\n"),
+    );
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    (dir, book)
+}
+
 #[test]
 fn supports_handshake() {
     assert!(
@@ -65,16 +80,7 @@ fn supports_handshake() {
 
 #[test]
 fn stock_mdbook_and_qbank_build_render_the_same_cards() {
-    let dir = tempfile::tempdir().unwrap();
-    let book = dir.path().join("book");
-    copy_dir(&bundled_book(), &book);
-    // Point mdBook at the freshly built adapter instead of one on PATH.
-    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
-    let toml = toml.replace(
-        "[preprocessor.qbank]\n",
-        &format!("[preprocessor.qbank]\ncommand = \"{BIN}\"\n"),
-    );
-    std::fs::write(book.join("book.toml"), toml).unwrap();
+    let (dir, book) = book_for_stock_mdbook();
     let status = Command::new(BIN)
         .arg("install")
         .arg(&book)
@@ -107,15 +113,7 @@ fn stock_mdbook_and_qbank_build_render_the_same_cards() {
 
 #[test]
 fn stale_install_fails_loudly() {
-    let dir = tempfile::tempdir().unwrap();
-    let book = dir.path().join("book");
-    copy_dir(&bundled_book(), &book);
-    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
-    let toml = toml.replace(
-        "[preprocessor.qbank]\n",
-        &format!("[preprocessor.qbank]\ncommand = \"{BIN}\"\n"),
-    );
-    std::fs::write(book.join("book.toml"), toml).unwrap();
+    let (dir, book) = book_for_stock_mdbook();
     std::fs::write(book.join("qbank.css"), "/* qbank-assets: 0.0.0-old */\n").unwrap();
     let mut md = mdbook_driver::MDBook::load(&book).unwrap();
     md.config.build.build_dir = dir.path().join("out");
