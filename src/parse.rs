@@ -35,7 +35,7 @@ enum Kind {
     Code {
         fenced: bool,
         lang: String,
-        text: String,
+        text: CodeText,
     },
     List {
         ordered: bool,
@@ -44,6 +44,49 @@ enum Kind {
     Rule,
     Html,
     Other,
+}
+
+/// A code block's content: a span of the source when pulldown-cmark hands it out as one
+/// contiguous run (the usual case), a copy only when it does not (e.g. indented fences).
+#[derive(Debug, Default)]
+struct CodeText {
+    span: Option<Span>,
+    owned: Option<String>,
+}
+
+impl CodeText {
+    fn push(&mut self, src: &str, range: &Span, t: &str) {
+        let borrowed = src
+            .get(range.clone())
+            .is_some_and(|r| std::ptr::eq(r.as_ptr(), t.as_ptr()) && r.len() == t.len());
+        if self.owned.is_none() && borrowed {
+            match &mut self.span {
+                None => {
+                    self.span = Some(range.clone());
+                    return;
+                }
+                Some(s) if s.end == range.start => {
+                    s.end = range.end;
+                    return;
+                }
+                Some(_) => {}
+            }
+        }
+        let owned = self.owned.get_or_insert_with(|| {
+            self.span
+                .clone()
+                .map_or(String::new(), |s| src[s].to_string())
+        });
+        owned.push_str(t);
+    }
+
+    fn get<'a>(&'a self, src: &'a str) -> &'a str {
+        match (&self.owned, &self.span) {
+            (Some(o), _) => o,
+            (None, Some(s)) => &src[s.clone()],
+            (None, None) => "",
+        }
+    }
 }
 
 fn blocks(text: &str) -> Vec<Block> {
@@ -84,12 +127,12 @@ fn blocks(text: &str) -> Vec<Block> {
                             CodeBlockKind::Fenced(info) => Kind::Code {
                                 fenced: true,
                                 lang: info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
-                                text: String::new(),
+                                text: CodeText::default(),
                             },
                             CodeBlockKind::Indented => Kind::Code {
                                 fenced: false,
                                 lang: String::new(),
-                                text: String::new(),
+                                text: CodeText::default(),
                             },
                         },
                         Tag::List(start) => Kind::List {
@@ -140,7 +183,7 @@ fn blocks(text: &str) -> Vec<Block> {
                             widen(inline, &range);
                             text.push_str(&t);
                         }
-                        Kind::Code { text, .. } => text.push_str(&t),
+                        Kind::Code { text: code, .. } => code.push(text, &range, &t),
                         _ => {}
                     }
                 }
@@ -284,12 +327,18 @@ pub fn slugify(title: &str) -> String {
     let mut out = String::new();
     let mut dash = false;
     for c in title.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()) {
             if dash && !out.is_empty() {
                 out.push('-');
             }
             dash = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else if c.is_uppercase() {
+                out.extend(c.to_lowercase());
+            } else {
+                out.push(c);
+            }
         } else if c.is_whitespace() || c == '-' || c == '_' {
             dash = true;
         }
@@ -300,28 +349,29 @@ pub fn slugify(title: &str) -> String {
 /// Whether a fence with no language holds prose (long lines of text) rather than a diagram or
 /// code: prose wraps, diagrams must keep their columns.
 fn is_prose(text: &str) -> bool {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    if lines.is_empty() {
-        return false;
+    let (mut lines, mut widest, mut indented, mut codey) = (0usize, 0usize, 0usize, 0usize);
+    for line in text.lines() {
+        let t = line.trim_end();
+        if t.trim_start().is_empty() {
+            continue;
+        }
+        lines += 1;
+        widest = widest.max(cells(t));
+        indented += usize::from(t.starts_with("  ") || t.starts_with('\t'));
+        codey += usize::from(t.ends_with(['{', '}', ';']) || t.contains("|  "));
     }
-    let widest = lines.iter().map(|l| cells(l)).max().unwrap_or(0);
-    let indented = lines
-        .iter()
-        .filter(|l| l.starts_with("  ") || l.starts_with('\t'))
-        .count();
-    let codey = lines
-        .iter()
-        .filter(|l| {
-            let t = l.trim_end();
-            t.ends_with('{') || t.ends_with('}') || t.ends_with(';') || t.contains("|  ")
-        })
-        .count();
-    widest > 80 && indented * 3 < lines.len() && codey * 4 < lines.len()
+    lines > 0 && widest > 80 && indented * 3 < lines && codey * 4 < lines
 }
 
+/// Display width, roughly: characters from U+0800 up (CJK among them) take two cells.
 fn cells(s: &str) -> usize {
-    s.chars()
-        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+    s.bytes()
+        .map(|b| match b {
+            0x00..=0x7F => 1,
+            0xC0..=0xDF => 1,
+            0xE0..=0xFF => 2,
+            _ => 0,
+        })
         .sum()
 }
 
@@ -895,9 +945,11 @@ impl<'a> Parser<'a> {
                 break;
             }
             match &b.kind {
-                Kind::Code { text, .. } if text.trim().is_empty() => empty_fence = true,
-                Kind::Code { text, .. } if self.cfg.is_placeholder(text) => {
-                    placeholder = Some(text.trim().to_string())
+                Kind::Code { text, .. } if text.get(self.text).trim().is_empty() => {
+                    empty_fence = true
+                }
+                Kind::Code { text, .. } if self.cfg.is_placeholder(text.get(self.text)) => {
+                    placeholder = Some(text.get(self.text).trim().to_string())
                 }
                 Kind::Paragraph if self.cfg.is_placeholder(&self.text[b.span.clone()]) => {
                     placeholder = Some(self.text[b.span.clone()].trim().to_string())
@@ -948,9 +1000,11 @@ impl<'a> Parser<'a> {
                     lang,
                     text,
                 } if matches!(lang.as_str(), "" | "text" | "txt" | "plain" | "plaintext")
-                    && is_prose(text) =>
+                    && is_prose(text.get(self.text)) =>
                 {
-                    Piece::Prose { text: text.clone() }
+                    Piece::Prose {
+                        text: text.get(self.text).to_string(),
+                    }
                 }
                 _ => continue,
             };
