@@ -45,7 +45,19 @@ enum Command {
     Check {
         #[arg(default_value = ".")]
         book: PathBuf,
+        /// `human` (rustc style, on stderr) or `json` (one array on stdout, for editors and CI)
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit non-zero on warnings too
+        #[arg(long)]
+        deny_warnings: bool,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
 }
 
 /// A tracing layer that counts mdBook's ERROR events, so a build can fail on them.
@@ -86,28 +98,38 @@ fn main() -> ExitCode {
                 eprintln!("qbank: built {}", dest.display());
             })
         }
-        Command::Check { book } => match qbank::build::check(&book) {
-            Ok(checked) => {
-                eprint!("{}", render_all(&checked.diagnostics, stderr_color()));
-                let n = checked.bank.records.len();
-                let q: usize = checked
-                    .bank
-                    .records
-                    .iter()
-                    .map(|r| r.record.questions.len())
-                    .sum();
-                if checked.has_errors() {
-                    Err(
-                        BankHasErrors(checked.diagnostics.iter().filter(|d| d.is_error()).count())
-                            .into(),
-                    )
-                } else {
-                    eprintln!("qbank: {n} record(s), {q} question(s), no errors");
-                    Ok(())
-                }
+        Command::Check {
+            book,
+            format,
+            deny_warnings,
+        } => qbank::build::check(&book).and_then(|checked| {
+            let diags = &checked.diagnostics;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(diags)?),
+                Format::Human => eprint!("{}", render_all(diags, stderr_color())),
             }
-            Err(e) => Err(e),
-        },
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let warnings = diags.len() - errors;
+            if errors > 0 {
+                Err(BankHasErrors(errors).into())
+            } else if deny_warnings && warnings > 0 {
+                Err(anyhow::anyhow!(
+                    "{warnings} warning(s), and --deny-warnings is set"
+                ))
+            } else {
+                if let Format::Human = format {
+                    let n = checked.bank.records.len();
+                    let q: usize = checked
+                        .bank
+                        .records
+                        .iter()
+                        .map(|r| r.record.questions.len())
+                        .sum();
+                    eprintln!("qbank: {n} record(s), {q} question(s), no errors");
+                }
+                Ok(())
+            }
+        }),
         Command::Serve {
             book,
             port,

@@ -187,3 +187,32 @@ fn unknown_config_key_warns_with_known_keys() {
     );
     assert!(err.contains("known keys: interviewer-markers"), "{err}");
 }
+
+#[test]
+fn json_format_for_editors_and_ci() {
+    let out = run(
+        &["check", "dup-id", "--format", "json"],
+        &fixture("..").canonicalize().unwrap(),
+    );
+    assert!(!out.status.success());
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("stdout is one JSON array");
+    let d = &v.as_array().unwrap()[0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["code"], "QB003");
+    assert_eq!(d["file"], "dup-id/src/r.md");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(11), Some(1))
+    );
+    assert!(d["message"].as_str().unwrap().contains("调度器"));
+}
+
+#[test]
+fn deny_warnings_fails_on_warnings() {
+    let dir = fixture("..").canonicalize().unwrap();
+    assert!(run(&["check", "no-interviewer"], &dir).status.success());
+    let out = run(&["check", "no-interviewer", "--deny-warnings"], &dir);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--deny-warnings"), "{}", stderr(&out));
+}
