@@ -26,6 +26,7 @@ fn median(mut f: impl FnMut(), runs: usize) -> Duration {
 fn main() {
     let cfg = Config::default();
     let renderer = Renderer::new();
+    let targets = qbank::links::Targets::new();
     let seed = include_str!("../book/src/go-backend-round2.md");
     println!(
         "{:<28} {:>10} {:>12} {:>12} {:>14} {:>8}",
@@ -53,7 +54,7 @@ fn main() {
             || {
                 let p = parse(Path::new("bench.md"), text, &cfg);
                 let r = p.record.expect("a record");
-                black_box(renderer.record(&r, text, &cfg).unwrap());
+                black_box(renderer.record(&r, text, &cfg, "", &targets).unwrap());
             },
             runs,
         );

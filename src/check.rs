@@ -24,6 +24,10 @@ pub struct RecordChapter {
 pub struct Bank {
     pub records: Vec<RecordChapter>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Every question by id, for `{{#question ID}}`.
+    pub targets: crate::links::Targets,
+    /// Chapters that are not records but start with front matter: where their markdown starts.
+    pub body_start: HashMap<PathBuf, usize>,
 }
 
 impl Bank {
@@ -48,8 +52,26 @@ pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
         let parsed = parse(&file, &ch.content, cfg);
         bank.diagnostics.extend(parsed.diagnostics);
         let Some(record) = parsed.record else {
+            if parsed.body_start > 0 {
+                bank.body_start.insert(source.clone(), parsed.body_start);
+            }
             continue;
         };
+        let page = path.with_extension("html");
+        let title = record.title.clone().unwrap_or_else(|| ch.name.clone());
+        for q in &record.questions {
+            bank.targets
+                .entry(q.id.clone())
+                .or_insert_with(|| crate::links::Target {
+                    page: page
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                    id: q.id.clone(),
+                    text: format!("{title} › {}. {}", q.number, q.title),
+                });
+        }
         for q in &record.questions {
             let at = Location::from_span(&file, &ch.content, q.heading.clone());
             // A card owns its id and the two anchors derived from it.
@@ -86,6 +108,13 @@ pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
             html_path: path.with_extension("html"),
             record,
         });
+    }
+    // Links can only be checked once every question of the book is known.
+    for ch in book.chapters() {
+        if let Some(source) = &ch.source_path {
+            let d = crate::links::check(&src_dir.join(source), &ch.content, &bank.targets);
+            bank.diagnostics.extend(d);
+        }
     }
     crate::diag::sort(&mut bank.diagnostics);
     bank

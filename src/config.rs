@@ -24,6 +24,11 @@ pub struct Config {
     pub placeholders: Vec<String>,
     /// The level scale used by records that have no evaluation template.
     pub levels: Vec<String>,
+    /// What each level of the default scale looks like, for questions without their own
+    /// `rubric:` descriptors.
+    pub level_descriptors: BTreeMap<String, String>,
+    /// Generated pages to add to the book: any of `tags`, `dimensions`, `coverage`.
+    pub pages: Vec<String>,
     /// Label language. Defaults to `book.language`.
     pub language: Option<String>,
     /// Everything else in the table; used to warn about misspelt keys.
@@ -41,6 +46,8 @@ impl Default for Config {
             evaluation_headings: v(&["面试评价模板", "Evaluation template", "Evaluation"]),
             placeholders: v(&["[请在此处回答]", "[Please answer here]", "[Answer here]"]),
             levels: v(&["精通", "熟练", "了解", "欠缺"]),
+            level_descriptors: BTreeMap::new(),
+            pages: v(&["tags", "dimensions", "coverage"]),
             language: None,
             unknown: BTreeMap::new(),
         }
@@ -78,6 +85,8 @@ impl Config {
             "evaluation-headings",
             "placeholders",
             "levels",
+            "level-descriptors",
+            "pages",
             "language",
         ]
     }
@@ -85,6 +94,11 @@ impl Config {
     /// The labels for this book's language.
     pub fn labels(&self) -> &'static crate::i18n::Labels {
         crate::i18n::Labels::for_language(self.language.as_deref())
+    }
+
+    /// Whether the generated page `name` is switched on.
+    pub fn page(&self, name: &str) -> bool {
+        self.pages.iter().any(|p| p == name)
     }
 
     /// Whether `text` (already trimmed) is one of the configured placeholders.

@@ -12,6 +12,8 @@ pub type Span = Range<usize>;
 pub struct Record {
     /// Plain text of the first H1 (role and round), if any.
     pub title: Option<String>,
+    /// YAML front matter.
+    pub front: Option<FrontMatter>,
     /// The information section (`面试信息`), shown as a header card.
     pub info: Option<Info>,
     pub questions: Vec<Question>,
@@ -80,6 +82,8 @@ pub struct Question {
     pub heading: Span,
     /// The title as inline HTML, without the number.
     pub title_html: String,
+    /// The `<!-- qbank … -->` comment after the heading.
+    pub meta: Option<QuestionMeta>,
     pub prompt: Body,
     /// Numbered sub-questions of the prompt: the rubric's key points.
     pub key_points: Vec<Span>,
@@ -153,5 +157,36 @@ pub struct Dimension {
     pub name: String,
     /// The level marked `[x]`, if any.
     pub recorded: Option<String>,
+    pub span: Span,
+}
+
+/// A record's YAML front matter.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct FrontMatter {
+    pub role: Option<String>,
+    pub round: Option<String>,
+    pub level: Option<String>,
+    pub tags: Vec<String>,
+    pub duration: Option<String>,
+    /// The whole block, fences included.
+    pub span: Span,
+}
+
+/// A question's metadata.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct QuestionMeta {
+    /// An alternative to `{#id}` on the heading.
+    pub id: Option<String>,
+    /// 1 (warm-up) to 5 (hardest).
+    pub difficulty: Option<u8>,
+    pub tags: Vec<String>,
+    /// The record's rubric dimensions this question tests.
+    pub dimensions: Vec<String>,
+    /// What each level looks like for this question: (level, descriptor, span of the level key).
+    pub rubric: Vec<(String, String, Span)>,
+    pub follow_ups: Vec<String>,
+    /// The YAML inside the comment.
     pub span: Span,
 }

@@ -402,10 +402,30 @@ pub struct Parsed {
     /// `None` when the chapter is not an interview record: it passes through unchanged.
     pub record: Option<Record>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Where the markdown starts after YAML front matter (0 without). Front matter is never
+    /// rendered, on records or other chapters.
+    pub body_start: usize,
 }
 
 /// Parses one chapter. `file` is only used to label diagnostics.
-pub fn parse(file: &Path, text: &str, cfg: &Config) -> Parsed {
+pub fn parse(file: &Path, original: &str, cfg: &Config) -> Parsed {
+    let text = original;
+    let front = crate::meta::find_front_matter(text);
+    // pulldown-cmark would read front matter as a rule and a setext heading: blank it out,
+    // keeping every byte offset (and so every span) as it is in the file.
+    let masked: std::borrow::Cow<str> = match &front {
+        Some((block, _)) => {
+            let mut m: Vec<u8> = text.as_bytes().to_vec();
+            for b in &mut m[block.clone()] {
+                if *b != b'\n' {
+                    *b = b' ';
+                }
+            }
+            String::from_utf8(m).map_or(std::borrow::Cow::Borrowed(text), std::borrow::Cow::Owned)
+        }
+        None => std::borrow::Cow::Borrowed(text),
+    };
+    let text: &str = &masked;
     let blocks = blocks(text);
     let labels = blocks
         .iter()
@@ -416,20 +436,34 @@ pub fn parse(file: &Path, text: &str, cfg: &Config) -> Parsed {
             _ => None,
         })
         .collect();
-    Parser {
+    let mut parsed = Parser {
         file,
         text,
+        original,
         cfg,
         blocks,
         labels,
+        body_start: front.as_ref().map_or(0, |f| f.0.end),
         diags: Vec::new(),
     }
-    .run()
+    .run();
+    // Front matter is read for records; other chapters only lose it from the page.
+    if let (Some(record), Some((block, yaml))) = (parsed.record.as_mut(), front) {
+        let (fm, diags) = crate::meta::front_matter(file, original, block, yaml);
+        record.front = fm;
+        parsed.diagnostics.extend(diags);
+        crate::diag::sort(&mut parsed.diagnostics);
+    }
+    parsed
 }
 
 struct Parser<'a> {
     file: &'a Path,
+    /// The text as parsed: the file with its front matter blanked out.
     text: &'a str,
+    /// The file as written, for diagnostics inside front matter and metadata.
+    original: &'a str,
+    body_start: usize,
     cfg: &'a Config,
     blocks: Vec<Block>,
     /// For each block, its leading bold label (`**面试官**:`) if it is a paragraph that opens
@@ -561,15 +595,17 @@ impl<'a> Parser<'a> {
             return Parsed {
                 record: None,
                 diagnostics: self.diags,
+                body_start: self.body_start,
             };
         }
 
         let mut layout = Layout {
             parts: Vec::new(),
-            cursor: 0,
+            cursor: self.body_start,
         };
         let mut record = Record {
             title: None,
+            front: None,
             info: None,
             questions: Vec::new(),
             rubric: None,
@@ -681,11 +717,59 @@ impl<'a> Parser<'a> {
                 record.rubric = Some(rubric);
             }
         }
+        self.check_meta_against_rubric(&record);
         layout.copy_to(self.text, self.text.len());
         record.layout = layout.parts;
         Parsed {
             record: Some(record),
             diagnostics: self.diags,
+            body_start: self.body_start,
+        }
+    }
+
+    /// Levels in a question's `rubric:` must be on the record's scale; `dimensions:` should
+    /// name the record's rubric dimensions.
+    fn check_meta_against_rubric(&mut self, record: &Record) {
+        let scale: Vec<&str> = match &record.rubric {
+            Some(r) => r.levels.iter().map(String::as_str).collect(),
+            None => self.cfg.levels.iter().map(String::as_str).collect(),
+        };
+        for q in &record.questions {
+            let Some(meta) = &q.meta else { continue };
+            for (level, _, span) in &meta.rubric {
+                if !scale.contains(&level.as_str()) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "QB014",
+                            format!("level `{level}` is not on the record's scale [{}]", scale.join(", ")),
+                            Location::from_span(self.file, self.original, span.clone()),
+                        )
+                        .with_help("use one of the levels of the evaluation template (or of `levels` in book.toml)"),
+                    );
+                }
+            }
+            if let Some(r) = &record.rubric {
+                for d in &meta.dimensions {
+                    if !r.dimensions.iter().any(|x| &x.name == d) {
+                        let span = crate::meta::key_span(self.original, &meta.span, "dimensions");
+                        self.diags.push(
+                            Diagnostic::warning(
+                                "QB016",
+                                format!("dimension `{d}` is not in the record's rubric"),
+                                Location::from_span(self.file, self.original, span),
+                            )
+                            .with_help(format!(
+                                "the rubric's dimensions are: {}",
+                                r.dimensions
+                                    .iter()
+                                    .map(|x| x.name.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
+                        );
+                    }
+                }
+            }
         }
     }
 
@@ -856,6 +940,19 @@ impl<'a> Parser<'a> {
         let title = text[title_off..].trim().to_string();
         // The number sits at the start of the inline source; skip it for the title's markdown.
         let title_html = title_html.clone().unwrap_or_else(|| html.clone());
+        let meta = match self.blocks.get(start + 1) {
+            Some(Block {
+                kind: Kind::Html,
+                span,
+            }) => {
+                crate::meta::comment_yaml(&self.text[span.clone()], span.start).and_then(|yaml| {
+                    let (meta, diags) = crate::meta::question(self.file, self.original, yaml);
+                    self.diags.extend(diags);
+                    meta
+                })
+            }
+            _ => None,
+        };
         let marker = self.next_content(start);
         let prompt_start = self
             .marker_end(marker, &self.cfg.interviewer_markers)
@@ -902,15 +999,19 @@ impl<'a> Parser<'a> {
         };
         Question {
             number: number.to_string(),
-            id: id.clone().unwrap_or_else(|| {
-                let s = slugify(&title);
-                if s.is_empty() {
-                    format!("q{number}")
-                } else {
-                    s
-                }
-            }),
-            explicit_id: id.is_some(),
+            id: id
+                .clone()
+                .or_else(|| meta.as_ref().and_then(|m| m.id.clone()))
+                .unwrap_or_else(|| {
+                    let s = slugify(&title);
+                    if s.is_empty() {
+                        format!("q{number}")
+                    } else {
+                        s
+                    }
+                }),
+            explicit_id: id.is_some() || meta.as_ref().is_some_and(|m| m.id.is_some()),
+            meta,
             title,
             level: *level,
             heading: self.blocks[start].span.clone(),

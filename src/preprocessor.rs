@@ -4,9 +4,10 @@
 use crate::check::{Bank, check_book, config_diagnostics};
 use crate::config::Config;
 use crate::diag::{Diagnostic, render_all, stderr_color};
+use crate::links;
 use crate::model::Record;
 use crate::render::Renderer;
-use mdbook_preprocessor::book::Book;
+use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use std::collections::HashMap;
@@ -74,7 +75,8 @@ impl Preprocessor for QbankPreprocessor {
     }
 }
 
-/// Replaces the content of every record chapter with its rendered cards.
+/// Replaces every record chapter with its rendered cards, resolves `{{#question}}` links and
+/// strips front matter everywhere, then adds the generated pages.
 pub fn render_book(book: &mut Book, bank: &Bank, cfg: &Config) -> anyhow::Result<()> {
     let renderer = Renderer::new();
     let records: HashMap<&Path, &Record> = bank
@@ -84,20 +86,38 @@ pub fn render_book(book: &mut Book, bank: &Bank, cfg: &Config) -> anyhow::Result
         .collect();
     let mut failure: Option<(PathBuf, anyhow::Error)> = None;
     book.for_each_chapter_mut(|ch| {
-        let Some(record) = ch.source_path.as_deref().and_then(|p| records.get(p)) else {
+        let (Some(path), Some(source)) = (&ch.path, &ch.source_path) else {
             return;
         };
-        match renderer.record(record, &ch.content, cfg) {
-            Ok(content) => ch.content = content,
-            Err(e) => {
-                if failure.is_none() {
-                    failure = ch.source_path.clone().map(|p| (p, e));
+        let to_root = "../".repeat(path.components().count().saturating_sub(1));
+        match records.get(source.as_path()) {
+            Some(record) => {
+                match renderer.record(record, &ch.content, cfg, &to_root, &bank.targets) {
+                    Ok(content) => ch.content = content,
+                    Err(e) => {
+                        if failure.is_none() {
+                            failure = Some((source.clone(), e));
+                        }
+                    }
+                }
+            }
+            None => {
+                let start = bank.body_start.get(source).copied().unwrap_or(0);
+                if start > 0 || ch.content.contains("{{#question") {
+                    ch.content = links::replace(&ch.content[start..], &bank.targets, &to_root);
                 }
             }
         }
     });
-    match failure {
-        Some((path, e)) => Err(e.context(format!("rendering {}", path.display()))),
-        None => Ok(()),
+    if let Some((path, e)) = failure {
+        return Err(e.context(format!("rendering {}", path.display())));
     }
+    let pages = renderer.pages(bank, cfg)?;
+    if !pages.is_empty() && !bank.records.is_empty() {
+        book.push_item(BookItem::PartTitle(cfg.labels().generated_part.to_string()));
+        for (title, path, content) in pages {
+            book.push_item(Chapter::new(&title, content, path, Vec::new()));
+        }
+    }
+    Ok(())
 }

@@ -11,6 +11,7 @@
 
 use crate::config::Config;
 use crate::i18n::Labels;
+use crate::links::{self, Targets};
 use crate::model::*;
 use crate::parse::slugify;
 use handlebars::{Handlebars, handlebars_helper};
@@ -19,35 +20,34 @@ use serde_json::{Map, Value, json};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
+/// `(name, source)` of templates embedded from `theme/templates/NAME.hbs`.
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../theme/templates/", $name, ".hbs")))),*]
+    };
+}
+
 /// The embedded templates, by name.
-pub const TEMPLATES: &[(&str, &str)] = &[
-    ("card", include_str!("../theme/templates/card.hbs")),
-    ("answer", include_str!("../theme/templates/answer.hbs")),
-    (
-        "no-answer",
-        include_str!("../theme/templates/no-answer.hbs"),
-    ),
-    (
-        "key-points",
-        include_str!("../theme/templates/key-points.hbs"),
-    ),
-    (
-        "key-point",
-        include_str!("../theme/templates/key-point.hbs"),
-    ),
-    ("rubric", include_str!("../theme/templates/rubric.hbs")),
-    ("info", include_str!("../theme/templates/info.hbs")),
-    ("overview", include_str!("../theme/templates/overview.hbs")),
-    (
-        "overview-item",
-        include_str!("../theme/templates/overview-item.hbs"),
-    ),
-    ("heading", include_str!("../theme/templates/heading.hbs")),
-    ("prose", include_str!("../theme/templates/prose.hbs")),
-    (
-        "rubric-table",
-        include_str!("../theme/templates/rubric-table.hbs"),
-    ),
+pub const TEMPLATES: &[(&str, &str)] = templates![
+    "card",
+    "answer",
+    "no-answer",
+    "key-points",
+    "key-point",
+    "rubric",
+    "rubric-levels",
+    "rubric-table",
+    "info",
+    "overview",
+    "overview-item",
+    "heading",
+    "prose",
+    "question-meta",
+    "follow-ups",
+    "index-item",
+    "filter",
+    "page-index",
+    "page-coverage",
 ];
 
 handlebars_helper!(prose: |text: str| {
@@ -185,6 +185,8 @@ const CARD_SLOTS: &[&str] = &[
     "answer_html",
     "key_points_html",
     "rubric_html",
+    "meta_html",
+    "followups_html",
 ];
 
 /// The stamped templates of one language.
@@ -256,14 +258,47 @@ impl Renderer {
             .map_err(|e| anyhow::anyhow!("rendering template {name}: {e}"))
     }
 
-    /// The chapter markdown for `record`, parsed from `text`.
-    pub fn record(&self, record: &Record, text: &str, cfg: &Config) -> anyhow::Result<String> {
+    /// The chapter markdown for `record`, parsed from `text`. `to_root` is the chapter's
+    /// relative path to the site root (`""`, `"../"`…), for links to generated pages.
+    pub fn record(
+        &self,
+        record: &Record,
+        text: &str,
+        cfg: &Config,
+        to_root: &str,
+        targets: &Targets,
+    ) -> anyhow::Result<String> {
         let labels = cfg.labels();
-        let rubric_html = match &record.rubric {
+        let scale: Vec<String> = match &record.rubric {
+            Some(r) => r.levels.clone(),
+            None => cfg.levels.clone(),
+        };
+        // The book's level descriptors, as a legend under the record's dimensions.
+        let legend = descriptors(&scale, |l| cfg.level_descriptors.get(l).cloned());
+        let mut rubric_html = match &record.rubric {
             Some(r) => self.render("rubric", &json!({"dimensions": dims(r), "labels": labels}))?,
             None => String::new(),
         };
+        if !legend.is_empty() {
+            rubric_html.push('\n');
+            rubric_html += &self.render(
+                "rubric-levels",
+                &json!({"levels": legend, "dimensions": [], "labels": labels}),
+            )?;
+        }
         let stamps = self.stamps(labels)?;
+        let ctx = CardCtx {
+            text,
+            stamps: &stamps,
+            rubric_html: &rubric_html,
+            labels,
+            scale: &scale,
+            tags_href: cfg
+                .page("tags")
+                .then(|| format!("{to_root}{}", crate::pages::TAGS_HTML)),
+            targets,
+            to_root,
+        };
 
         let mut ids: HashSet<String> = record.questions.iter().map(|q| q.id.clone()).collect();
         // Cards add their frame and the rubric to the record's own text.
@@ -272,29 +307,17 @@ impl Renderer {
         let mut rubric_done = false;
         for part in &record.layout {
             let block = match part {
-                Part::Markdown(span) => Some(text[span.clone()].to_string()),
-                Part::Info => match &record.info {
-                    Some(info) => {
-                        let items: Vec<_> = info
-                            .items
-                            .iter()
-                            .map(|it| {
-                                json!({
-                                    "key": it.key,
-                                    "value_html": inline_html(&text[it.value.clone()]),
-                                })
-                            })
-                            .collect();
-                        Some(
-                            self.render("info", &json!({"heading": info.heading, "items": items}))?,
-                        )
+                Part::Markdown(span) => Some(links::replace(&text[span.clone()], targets, to_root)),
+                Part::Info => Some(self.info(record, text, labels)?),
+                Part::Overview => {
+                    let mut html = String::new();
+                    // Front matter joins the info card; without one it gets its own, here.
+                    if record.info.is_none() && record.front.is_some() {
+                        html = self.info(record, text, labels)? + "\n\n";
                     }
-                    None => None,
-                },
-                Part::Overview => Some(self.overview(record, labels, &stamps)?),
-                Part::Question(i) => {
-                    Some(self.card(&record.questions[*i], text, &stamps, &rubric_html, &mut ids))
+                    Some(html + &self.overview(record, labels, &stamps)?)
                 }
+                Part::Question(i) => Some(self.card(&record.questions[*i], &ctx, &mut ids)?),
                 // Several rubric lists render as one table, at the first list's place.
                 Part::Rubric(_) if !rubric_done => {
                     rubric_done = true;
@@ -345,18 +368,56 @@ impl Renderer {
         )
     }
 
+    /// The generated pages (tags, dimensions, coverage) that `cfg` asks for.
+    pub fn pages(
+        &self,
+        bank: &crate::check::Bank,
+        cfg: &Config,
+    ) -> anyhow::Result<Vec<crate::pages::Page>> {
+        crate::pages::generate(&self.hbs, bank, cfg)
+    }
+
+    /// The information card: the info section's items, then the front matter's.
+    fn info(&self, record: &Record, text: &str, labels: &Labels) -> anyhow::Result<String> {
+        let mut items: Vec<Value> = Vec::new();
+        if let Some(info) = &record.info {
+            for it in &info.items {
+                items.push(
+                    json!({"key": it.key, "value_html": inline_html(&text[it.value.clone()])}),
+                );
+            }
+        }
+        if let Some(f) = &record.front {
+            for (key, value) in [
+                (labels.role, &f.role),
+                (labels.round, &f.round),
+                (labels.level, &f.level),
+                (labels.duration, &f.duration),
+            ] {
+                if let Some(v) = value {
+                    items.push(json!({"key": key, "value_html": escape(v)}));
+                }
+            }
+            if !f.tags.is_empty() {
+                let tags: Vec<String> = f.tags.iter().map(|t| format!("#{}", escape(t))).collect();
+                items.push(json!({"key": labels.tags, "value_html": tags.join(" ")}));
+            }
+        }
+        let heading = record.info.as_ref().map_or("", |i| i.heading.as_str());
+        self.render("info", &json!({"heading": heading, "items": items}))
+    }
+
     fn card(
         &self,
         q: &Question,
-        text: &str,
-        stamps: &Stamps,
-        rubric_html: &str,
+        ctx: &CardCtx<'_>,
         ids: &mut HashSet<String>,
-    ) -> String {
-        let prompt = body(&q.prompt, &q.id, text, stamps, ids);
+    ) -> anyhow::Result<String> {
+        let (text, stamps) = (ctx.text, ctx.stamps);
+        let prompt = body(&q.prompt, &q.id, ctx, ids);
         let answer_html = match &q.answer {
             Answer::Answered(b) => {
-                let answer = body(b, &q.id, text, stamps, ids);
+                let answer = body(b, &q.id, ctx, ids);
                 stamps.answer.render(&[&q.id, &answer])
             }
             _ => stamps.no_answer.render(&[]),
@@ -372,7 +433,54 @@ impl Renderer {
             }
             stamps.key_points.render(&[&items])
         };
-        stamps.card.render(&[
+        let (mut meta_html, mut followups_html, mut own_rubric) =
+            (String::new(), String::new(), None);
+        if let Some(meta) = &q.meta {
+            if meta.difficulty.is_some() || !meta.tags.is_empty() {
+                let tags: Vec<Value> = meta
+                    .tags
+                    .iter()
+                    .map(|t| {
+                        let href = ctx.tags_href.as_ref().map_or(String::new(), |p| {
+                            format!("{p}#{}", crate::pages::tag_anchor(t))
+                        });
+                        json!({"name": t, "href": href})
+                    })
+                    .collect();
+                let d = meta.difficulty.unwrap_or(0) as usize;
+                meta_html = self.render(
+                    "question-meta",
+                    &json!({
+                        "difficulty": meta.difficulty,
+                        "stars": format!("{}{}", "★".repeat(d), "☆".repeat(5 - d.min(5))),
+                        "tags": tags,
+                        "labels": ctx.labels,
+                    }),
+                )?;
+            }
+            if !meta.follow_ups.is_empty() {
+                let items: Vec<Value> = meta
+                    .follow_ups
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| json!({"number": i + 1, "html": inline_html(f)}))
+                    .collect();
+                followups_html =
+                    self.render("follow-ups", &json!({"items": items, "labels": ctx.labels}))?;
+            }
+            if !meta.rubric.is_empty() {
+                let own = |l: &str| meta.rubric.iter().find(|r| r.0 == l).map(|r| r.1.clone());
+                own_rubric = Some(self.render(
+                    "rubric-levels",
+                    &json!({
+                        "levels": descriptors(ctx.scale, own),
+                        "dimensions": meta.dimensions,
+                        "labels": ctx.labels,
+                    }),
+                )?);
+            }
+        }
+        Ok(stamps.card.render(&[
             &q.id,
             &q.number,
             status(q),
@@ -381,17 +489,43 @@ impl Renderer {
             &prompt,
             &answer_html,
             &key_points_html,
-            rubric_html,
-        ])
+            own_rubric.as_deref().unwrap_or(ctx.rubric_html),
+            &meta_html,
+            &followups_html,
+        ]))
     }
 }
 
+/// What a card needs from its record.
+struct CardCtx<'a> {
+    text: &'a str,
+    stamps: &'a Stamps,
+    /// The record's rubric (dimensions and levels), shared by its cards.
+    rubric_html: &'a str,
+    labels: &'static Labels,
+    scale: &'a [String],
+    /// The tags page, relative to this chapter, when it is generated.
+    tags_href: Option<String>,
+    targets: &'a Targets,
+    to_root: &'a str,
+}
+
+/// Level descriptors in scale order, for the levels that have one.
+fn descriptors(scale: &[String], get: impl Fn(&str) -> Option<String>) -> Vec<Value> {
+    scale
+        .iter()
+        .filter_map(|l| get(l).map(|d| json!({"level": l, "html": inline_html(&d)})))
+        .collect()
+}
+
 /// A prompt or answer: its markdown copied, its headings and prose blocks rendered.
-fn body(body: &Body, qid: &str, text: &str, stamps: &Stamps, ids: &mut HashSet<String>) -> String {
+fn body(body: &Body, qid: &str, ctx: &CardCtx<'_>, ids: &mut HashSet<String>) -> String {
+    let (text, stamps) = (ctx.text, ctx.stamps);
     let mut out = String::new();
     for piece in &body.pieces {
         match piece {
-            Piece::Markdown(span) => out.push_str(text[span.clone()].trim_end()),
+            Piece::Markdown(span) => out
+                .push_str(links::replace(&text[span.clone()], ctx.targets, ctx.to_root).trim_end()),
             Piece::Heading {
                 level,
                 html,
@@ -585,6 +719,8 @@ mod tests {
             "<details>",
             "",
             "<p>rubric</p>",
+            "<p class=\"qb-qmeta\">x</p>",
+            "",
         ];
         let mut data = shared.clone();
         for (k, v) in CARD_SLOTS.iter().zip(values) {

@@ -192,7 +192,7 @@ proptest! {
         let parsed = parse(Path::new("gen.md"), &md, &cfg);
         prop_assert!(parsed.diagnostics.iter().all(|d| !d.is_error()), "{:?}", parsed.diagnostics);
         let record = parsed.record.expect("a record");
-        let chapter = Renderer::new().record(&record, &md, &cfg).unwrap();
+        let chapter = Renderer::new().record(&record, &md, &cfg, "", &Default::default()).unwrap();
         let opts = mdbook_markdown::MarkdownOptions::default();
         let mut page = String::new();
         html::push_html(&mut page, mdbook_markdown::new_cmark_parser(&chapter, &opts));
@@ -254,7 +254,7 @@ proptest! {
             let _ = d.render(false);
         }
         if let Some(record) = parsed.record {
-            Renderer::new().record(&record, &md, &cfg).unwrap();
+            Renderer::new().record(&record, &md, &cfg, "", &Default::default()).unwrap();
         }
     }
 }
