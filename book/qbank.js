@@ -1,4 +1,4 @@
-/* qbank-assets: 0.1.0-5c833fd9b23557f5 */
+/* qbank-assets: 0.1.0-c3b31fa6eef84e00 */
 // qbank: deep links that open answers, copy-link buttons, expand/collapse all, print.
 // Everything degrades: without this script answers still open and close (native <details>)
 // and every card is still linkable by its heading.
@@ -130,9 +130,55 @@
         beforePrint = null;
     });
 
+    // ---- Filtering on the generated index pages (tags, dimensions, coverage) -------------
+
+    function setupFilter(box) {
+        box.hidden = false;
+        var tag = box.querySelector('[data-qb-filter-tag]');
+        var difficulty = box.querySelector('[data-qb-filter-difficulty]');
+        var state = box.querySelector('[data-qb-filter-status]');
+        var count = box.querySelector('[data-qb-filter-count]');
+        var empty = document.querySelector('[data-qb-filter-empty]');
+        var lists = Array.prototype.slice.call(document.querySelectorAll('[data-qb-index]'));
+        var params = new URLSearchParams(location.search);
+        if (params.has('tag')) { tag.value = params.get('tag'); }
+        if (params.has('difficulty')) { difficulty.value = params.get('difficulty'); }
+        state.value = params.has('status') ? params.get('status')
+            : (box.getAttribute('data-qb-filter-default-status') || '');
+
+        function apply() {
+            var shown = 0;
+            var total = 0;
+            lists.forEach(function (list) {
+                var visible = 0;
+                Array.prototype.forEach.call(list.querySelectorAll('li[data-qb-status]'), function (li) {
+                    total += 1;
+                    var tags = (li.getAttribute('data-qb-tags') || '').split(' ');
+                    var ok = (!tag.value || tags.indexOf(tag.value) >= 0) &&
+                        (!difficulty.value || li.getAttribute('data-qb-difficulty') === difficulty.value) &&
+                        (!state.value || li.getAttribute('data-qb-status') === state.value);
+                    li.hidden = !ok;
+                    if (ok) { visible += 1; }
+                });
+                shown += visible;
+                list.hidden = visible === 0;
+                // The section heading goes with its list.
+                var heading = list.previousElementSibling;
+                if (heading && /^H[2-6]$/.test(heading.tagName)) {
+                    heading.hidden = visible === 0;
+                }
+            });
+            if (count) { count.textContent = shown + ' / ' + total; }
+            if (empty) { empty.hidden = shown !== 0; }
+        }
+        [tag, difficulty, state].forEach(function (el) { el.addEventListener('change', apply); });
+        apply();
+    }
+
     function init() {
         Array.prototype.forEach.call(document.querySelectorAll('[data-qb-copy]'), setupCopy);
         Array.prototype.forEach.call(document.querySelectorAll('[data-qb-toggle-all]'), setupToggleAll);
+        Array.prototype.forEach.call(document.querySelectorAll('[data-qb-filter]'), setupFilter);
         reveal(location.hash, true);
     }
 

@@ -42,6 +42,7 @@ pub struct Labels {
     pub untagged: &'static str,
     pub no_questions: &'static str,
     pub todo: &'static str,
+    pub state: &'static str,
 }
 
 static ZH: Labels = Labels {
@@ -80,6 +81,7 @@ static ZH: Labels = Labels {
     untagged: "无标签",
     no_questions: "没有符合条件的题目。",
     todo: "待补充参考答案",
+    state: "答案状态",
 };
 
 static EN: Labels = Labels {
@@ -118,6 +120,7 @@ static EN: Labels = Labels {
     untagged: "Untagged",
     no_questions: "No question matches.",
     todo: "Still without a model answer",
+    state: "Answer",
 };
 
 impl Labels {

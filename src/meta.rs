@@ -135,12 +135,24 @@ fn read<T: for<'de> Deserialize<'de>>(
     // An empty block is an empty mapping.
     let src = if src.trim().is_empty() { "{}" } else { src };
     serde_norway::from_str(src).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| yaml.start + offset_of(&text[yaml.clone()], l.line(), l.column()))
-            .unwrap_or(yaml.start);
-        let msg = e.to_string();
-        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        let full = e.to_string();
+        let block = &text[yaml.clone()];
+        // libyaml notices an unclosed `[` at the end of the block, and names the `[` itself in
+        // its context ("…, while parsing a flow sequence at line 3 column 7"): point there.
+        let context = full
+            .split_once(", while parsing")
+            .and_then(|(_, ctx)| line_column(ctx));
+        let at = context
+            .or_else(|| e.location().map(|l| (l.line(), l.column())))
+            .map_or(yaml.start, |(l, c)| yaml.start + offset_of(block, l, c));
+        let msg = full.split(" at line ").next().unwrap_or(&full).to_string();
+        let msg = match full.split_once(", while ") {
+            Some((_, ctx)) => format!(
+                "{msg}, while {}",
+                ctx.split(" at line ").next().unwrap_or(ctx)
+            ),
+            None => msg,
+        };
         Box::new(
             Diagnostic::error(
                 "QB011",
@@ -150,6 +162,14 @@ fn read<T: for<'de> Deserialize<'de>>(
             .with_help("check brackets, quotes and indentation; lists look like `[a, b]` or `- a`"),
         )
     })
+}
+
+/// `… at line 3 column 7` → (3, 7).
+fn line_column(s: &str) -> Option<(usize, usize)> {
+    let rest = s.split_once("at line ")?.1;
+    let (line, rest) = rest.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.trim().parse().ok()?, column.parse().ok()?))
 }
 
 /// Byte offset of 1-based (line, column) in `s`; the column counts characters.
@@ -323,7 +343,9 @@ mod tests {
         let (meta, diags) = question(Path::new("q.md"), t, yaml);
         assert!(meta.is_none());
         assert_eq!(diags[0].code, "QB011");
-        assert_eq!(diags[0].location.line, 4, "{}", diags[0].render(false));
+        // The unclosed `[` itself, on the file's line 3.
+        assert_eq!(diags[0].location.line, 3, "{}", diags[0].render(false));
+        assert_eq!(diags[0].location.column, 7, "{}", diags[0].render(false));
     }
 
     #[test]

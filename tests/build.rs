@@ -241,6 +241,61 @@ fn questions_at_h2_and_h4() {
     assert!(main.contains(r#"data-qb-number="1" data-qb-status="answered""#));
 }
 
+#[test]
+fn metadata_links_and_generated_pages() {
+    let s = site("meta");
+    // {{#question gmp}} in another chapter links to the card, with record, number and title.
+    let path = page(&s, "path.html");
+    let main = main_of(&path);
+    assert!(
+        main.contains(r#"<a class="qb-qlink" href="go-backend-round2.html#gmp">Go 后台开发工程师面试记录 - 第二轮 › 1. Go语言调度器原理</a>"#),
+        "{main}"
+    );
+    assert!(
+        main.contains("sync包和并发控制</a>"),
+        "a derived id links too"
+    );
+    assert!(
+        main.contains("<code>{{#question gmp}}</code>"),
+        "code stays as written"
+    );
+    assert!(main.contains("也是"), "escaped token");
+    assert!(!main.contains("owner:"), "front matter is never rendered");
+    // The card shows difficulty and tags, tags link to the tags page.
+    let rec = page(&s, "go-backend-round2.html");
+    let main = main_of(&rec);
+    assert!(main.contains(r#"data-qb-difficulty="3""#));
+    assert!(main.contains(r#"href="qbank-tags.html#tag-scheduler" data-qb-tag="scheduler""#));
+    // Own level descriptors in the sidebar, follow-ups one block each.
+    assert!(main.contains("能讲清 work stealing、hand off 与 sysmon 抢占"));
+    assert_eq!(main.matches("data-qb-followup=").count(), 2);
+    assert!(main.contains("如果 GOMAXPROCS 设为 1 会怎样？"));
+    // Front matter joins the info card and never shows as text.
+    assert!(main.contains("<dt>岗位</dt>") && main.contains("Go 后台开发"));
+    assert!(!main.contains("role:"));
+    // The tags page lists #gmp under scheduler.
+    let tags = page(&s, "qbank-tags.html");
+    let sched = tags
+        .find(r#"id="tag-scheduler""#)
+        .expect("a scheduler section");
+    let next = tags[sched..].find("</ul>").unwrap() + sched;
+    assert!(tags[sched..next].contains(r#"href="go-backend-round2.html#gmp""#));
+    // The coverage page: 3/10, and the 7 unanswered questions as links.
+    let cov = page(&s, "qbank-coverage.html");
+    let main = main_of(&cov);
+    assert!(main.contains("3/10 (30%)"));
+    assert_eq!(main.matches(r#"data-qb-status="unanswered""#).count(), 7);
+    assert!(main.contains(r#"href="go-backend-round2.html#redis数据结构和持久化机制""#));
+    assert!(page(&s, "qbank-dimensions.html").contains("Go语言高级特性"));
+}
+
+#[test]
+fn generated_pages_can_be_switched_off() {
+    let s = site("variants");
+    assert!(!s.join("qbank-tags.html").exists());
+    assert!(s.join("qbank-coverage.html").exists());
+}
+
 /// Builds `book` with mdBook alone (no qbank) and returns the site.
 fn stock_build(book: &Path, out: &Path) {
     let dir = tempfile::tempdir().unwrap();

@@ -213,3 +213,44 @@ fn deny_warnings_fails_on_warnings() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--deny-warnings"), "{}", stderr(&out));
 }
+
+#[test]
+fn yaml_with_an_unclosed_bracket_points_at_the_bracket() {
+    let (check, build) = check_and_build("yaml-bracket", true);
+    for out in [&check, &build] {
+        assert_diag(out, "error[QB011]", "yaml-bracket/src/r.md:6:7");
+    }
+}
+
+#[test]
+fn dangling_question_link_is_an_error_at_the_token() {
+    let (check, build) = check_and_build("dangling-link", true);
+    for out in [&check, &build] {
+        assert_diag(out, "error[QB015]", "dangling-link/src/notes.md:3:5");
+        assert!(out.contains("did you mean `gmp`?"), "{out}");
+    }
+}
+
+#[test]
+fn unknown_level_in_question_rubric_is_an_error() {
+    let (check, build) = check_and_build("unknown-level", true);
+    for out in [&check, &build] {
+        assert_diag(
+            out,
+            "error[QB014]: level `大师`",
+            "unknown-level/src/r.md:7:3",
+        );
+    }
+}
+
+#[test]
+fn duplicate_ids_across_files() {
+    let (check, build) = check_and_build("dup-across-files", true);
+    for out in [&check, &build] {
+        assert_diag(out, "error[QB003]", "dup-across-files/src/s.md:3:1");
+        assert!(
+            out.contains("first used at dup-across-files/src/r.md:3:1"),
+            "{out}"
+        );
+    }
+}
