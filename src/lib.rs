@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod links;
 pub mod meta;
 pub mod model;
+pub mod new;
 pub mod pages;
 pub mod parse;
 pub mod preprocessor;

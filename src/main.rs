@@ -41,6 +41,9 @@ enum Command {
         #[arg(short = 'd', long = "dest-dir")]
         dest_dir: Option<PathBuf>,
     },
+    /// Create a record or a question in the template's shape.
+    #[command(subcommand)]
+    New(New),
     /// Report every diagnostic of the bank and write nothing. Exits 1 on errors.
     Check {
         #[arg(default_value = ".")]
@@ -51,6 +54,22 @@ enum Command {
         /// Exit non-zero on warnings too
         #[arg(long)]
         deny_warnings: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// Write a record skeleton at PATH (inside the book's src/) and list it in SUMMARY.md.
+    Record {
+        path: PathBuf,
+        #[arg(long)]
+        title: String,
+    },
+    /// Append the next numbered question to RECORD, before its evaluation template.
+    Question {
+        record: PathBuf,
+        #[arg(long)]
+        title: String,
     },
 }
 
@@ -98,6 +117,15 @@ fn main() -> ExitCode {
                 eprintln!("qbank: built {}", dest.display());
             })
         }
+        Command::New(New::Record { path, title }) => {
+            qbank::new::new_record(&path, &title).map(|p| {
+                eprintln!("qbank: wrote {} and listed it in SUMMARY.md", p.display());
+            })
+        }
+        Command::New(New::Question { record, title }) => qbank::new::new_question(&record, &title)
+            .map(|n| {
+                eprintln!("qbank: {} now has {n} questions", record.display());
+            }),
         Command::Check {
             book,
             format,
