@@ -1,4 +1,4 @@
-/* qbank-assets: 0.1.0-c3b31fa6eef84e00 */
+/* qbank-assets: 0.1.0-1b644c3df5b6c085 */
 // qbank: deep links that open answers, copy-link buttons, expand/collapse all, print.
 // Everything degrades: without this script answers still open and close (native <details>)
 // and every card is still linkable by its heading.
