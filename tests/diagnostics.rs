@@ -156,7 +156,7 @@ fn check_writes_nothing() {
     let out = run(&["check", "b"], dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("1 record(s), 10 question(s), no errors"),
+        stderr(&out).contains("2 record(s), 12 question(s), no errors"),
         "{}",
         stderr(&out)
     );
