@@ -1,4 +1,4 @@
-/* qbank-assets: 0.1.0-1b644c3df5b6c085 */
+/* qbank-assets: 0.1.0-46927ec04efdb56c */
 // qbank: deep links that open answers, copy-link buttons, expand/collapse all, print.
 // Everything degrades: without this script answers still open and close (native <details>)
 // and every card is still linkable by its heading.
@@ -151,10 +151,13 @@
             var total = 0;
             lists.forEach(function (list) {
                 var visible = 0;
+                // On the tags page a tag filter shows that tag's own section only.
+                var own = list.getAttribute('data-qb-index-tag');
+                var otherTag = tag.value && own !== null && own !== tag.value;
                 Array.prototype.forEach.call(list.querySelectorAll('li[data-qb-status]'), function (li) {
                     total += 1;
                     var tags = (li.getAttribute('data-qb-tags') || '').split(' ');
-                    var ok = (!tag.value || tags.indexOf(tag.value) >= 0) &&
+                    var ok = !otherTag && (!tag.value || tags.indexOf(tag.value) >= 0) &&
                         (!difficulty.value || li.getAttribute('data-qb-difficulty') === difficulty.value) &&
                         (!state.value || li.getAttribute('data-qb-status') === state.value);
                     li.hidden = !ok;

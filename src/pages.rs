@@ -48,6 +48,8 @@ struct Item {
 struct Section {
     name: String,
     anchor: String,
+    /// On the tags page: the section's tag, so filtering by a tag shows its section only.
+    tag: Option<String>,
     items: Vec<Item>,
 }
 
@@ -138,22 +140,25 @@ pub fn generate(
         hbs.render(name, &data)
             .map_err(|e| anyhow::anyhow!("rendering template {name}: {e}"))
     };
-    let sections = |m: BTreeMap<String, Vec<Item>>, anchor: &dyn Fn(&str) -> String| {
-        m.into_iter()
-            .map(|(name, items)| Section {
-                anchor: anchor(&name),
-                name,
-                items,
-            })
-            .collect::<Vec<_>>()
-    };
+    let sections =
+        |m: BTreeMap<String, Vec<Item>>, anchor: &dyn Fn(&str) -> String, tagged: bool| {
+            m.into_iter()
+                .map(|(name, items)| Section {
+                    anchor: anchor(&name),
+                    tag: tagged.then(|| name.clone()),
+                    name,
+                    items,
+                })
+                .collect::<Vec<_>>()
+        };
     let mut pages = Vec::new();
     if cfg.page("tags") {
-        let mut secs = sections(by_tag, &tag_anchor);
+        let mut secs = sections(by_tag, &tag_anchor, true);
         if !untagged.is_empty() {
             secs.push(Section {
                 name: labels.untagged.to_string(),
                 anchor: "untagged".into(),
+                tag: None,
                 items: untagged,
             });
         }
@@ -165,7 +170,7 @@ pub fn generate(
         pages.push((labels.tags_page.to_string(), TAGS_MD, md));
     }
     if cfg.page("dimensions") {
-        let secs = sections(by_dim, &|d| format!("dim-{}", slugify(d)));
+        let secs = sections(by_dim, &|d| format!("dim-{}", slugify(d)), false);
         let md = render(
             "page-index",
             json!({"title": labels.dimensions_page, "sections": secs, "labels": labels,
@@ -190,6 +195,7 @@ pub fn generate(
             secs.push(Section {
                 name: format!("{title} — {a}/{t}"),
                 anchor: format!("coverage-{}", slugify(&title)),
+                tag: None,
                 items: r
                     .record
                     .questions

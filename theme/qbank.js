@@ -150,10 +150,13 @@
             var total = 0;
             lists.forEach(function (list) {
                 var visible = 0;
+                // On the tags page a tag filter shows that tag's own section only.
+                var own = list.getAttribute('data-qb-index-tag');
+                var otherTag = tag.value && own !== null && own !== tag.value;
                 Array.prototype.forEach.call(list.querySelectorAll('li[data-qb-status]'), function (li) {
                     total += 1;
                     var tags = (li.getAttribute('data-qb-tags') || '').split(' ');
-                    var ok = (!tag.value || tags.indexOf(tag.value) >= 0) &&
+                    var ok = !otherTag && (!tag.value || tags.indexOf(tag.value) >= 0) &&
                         (!difficulty.value || li.getAttribute('data-qb-difficulty') === difficulty.value) &&
                         (!state.value || li.getAttribute('data-qb-status') === state.value);
                     li.hidden = !ok;
