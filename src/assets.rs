@@ -7,6 +7,8 @@ use std::path::Path;
 pub const CSS: &str = include_str!("../theme/qbank.css");
 /// The script.
 pub const JS: &str = include_str!("../theme/qbank.js");
+/// The search: tokenizer, shard loader and UI (`qbank build` only; stock mdBook keeps its own).
+pub const SEARCH_JS: &str = include_str!("../theme/qbank-search.js");
 
 /// File names `mdbook-qbank install` writes into the book root.
 pub const CSS_FILE: &str = "qbank.css";
@@ -85,9 +87,13 @@ pub fn installed_diagnostics(
 
 /// Links the stylesheet from `<head>` and the script from the end of `<body>` of one page.
 /// `to_root` is the page's relative path to the site root (`""`, `"../"`, …).
-pub fn link_assets(html: &str, to_root: &str, css: &str, js: &str) -> String {
+pub fn link_assets(html: &str, to_root: &str, css: &str, scripts: &[&str]) -> String {
     let link = format!(r#"<link rel="stylesheet" href="{to_root}qbank/{css}">"#);
-    let script = format!(r#"<script src="{to_root}qbank/{js}"></script>"#);
+    let script: String = scripts
+        .iter()
+        .map(|js| format!(r#"<script src="{to_root}qbank/{js}"></script>"#))
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut out = String::with_capacity(html.len() + link.len() + script.len() + 2);
     match html.find("</head>") {
         Some(i) => {

@@ -150,6 +150,10 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
             if logged > 0 {
                 bail!("mdBook reported {logged} error(s) above; fix them (usually book.toml)")
             }
+            let docs = crate::search::documents(&md.book, &checked.bank);
+            let index = crate::search::index::build(&docs);
+            crate::search::write(&tmp, &index)
+                .with_context(|| format!("writing the search index into {}", tmp.display()))?;
             install_assets(&tmp)
         });
     if let Err(e) = result {
@@ -185,10 +189,15 @@ fn swap(fresh: &Path, dest: &Path) -> Result<()> {
 fn install_assets(site: &Path) -> Result<()> {
     let css_name = format!("qbank-{:08x}.css", assets::fnv(assets::CSS) as u32);
     let js_name = format!("qbank-{:08x}.js", assets::fnv(assets::JS) as u32);
+    let search_name = format!(
+        "qbank-search-{:08x}.js",
+        assets::fnv(assets::SEARCH_JS) as u32
+    );
     let dir = site.join("qbank");
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join(&css_name), assets::CSS)?;
     std::fs::write(dir.join(&js_name), assets::JS)?;
+    std::fs::write(dir.join(&search_name), assets::SEARCH_JS)?;
     for entry in walkdir::WalkDir::new(site)
         .into_iter()
         .filter_map(Result::ok)
@@ -201,7 +210,7 @@ fn install_assets(site: &Path) -> Result<()> {
         let to_root = "../".repeat(depth);
         let html =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let html = assets::link_assets(&html, &to_root, &css_name, &js_name);
+        let html = assets::link_assets(&html, &to_root, &css_name, &[&js_name, &search_name]);
         std::fs::write(path, html).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())

@@ -22,5 +22,6 @@ pub mod pages;
 pub mod parse;
 pub mod preprocessor;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod synth;

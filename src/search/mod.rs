@@ -1,0 +1,186 @@
+//! qbank's own search: an index that finds Chinese (any substring) as well as English, built
+//! in Rust in one pass and loaded by the browser in shards, on demand.
+
+pub mod index;
+pub mod tokenize;
+
+use crate::check::Bank;
+use crate::model::{Answer, Body, Piece, Record};
+use index::{Doc, plain_text};
+use mdbook_preprocessor::book::{Book, BookItem};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use tokenize::collapse;
+
+/// The folder of the index inside the site.
+pub const DIR: &str = "qbank/search";
+
+/// Everything the pages of `book` show, as search documents in book order: one per question
+/// card, and one per heading section of the other chapters.
+pub fn documents(book: &Book, bank: &Bank) -> Vec<Doc> {
+    let records: HashMap<&Path, &Record> = bank
+        .records
+        .iter()
+        .map(|r| (r.source_path.as_path(), &r.record))
+        .collect();
+    let mut docs = Vec::new();
+    for item in book.iter() {
+        let BookItem::Chapter(ch) = item else {
+            continue;
+        };
+        let (Some(path), Some(source)) = (&ch.path, &ch.source_path) else {
+            continue;
+        };
+        let page = url_path(&path.with_extension("html"));
+        match records.get(source.as_path()) {
+            Some(record) => cards(&mut docs, record, &ch.content, &ch.name, &page),
+            None => {
+                let start = bank.body_start.get(source).copied().unwrap_or(0);
+                sections(&mut docs, &ch.content[start..], &ch.name, &page);
+            }
+        }
+    }
+    docs
+}
+
+fn url_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn body_text(body: &Body, text: &str) -> String {
+    let mut out = String::new();
+    for piece in &body.pieces {
+        let part = match piece {
+            Piece::Markdown(span) => plain_text(&text[span.clone()]),
+            Piece::Heading { text, .. } => text.clone(),
+            Piece::Prose { text } => collapse(text),
+        };
+        if !part.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&part);
+        }
+    }
+    out
+}
+
+fn cards(docs: &mut Vec<Doc>, record: &Record, text: &str, name: &str, page: &str) {
+    let crumb = record.title.clone().unwrap_or_else(|| name.to_string());
+    for q in &record.questions {
+        let mut answer = match &q.answer {
+            Answer::Answered(b) => body_text(b, text),
+            _ => String::new(),
+        };
+        if let Some(meta) = &q.meta {
+            for f in &meta.follow_ups {
+                answer.push(' ');
+                answer.push_str(&collapse(f));
+            }
+        }
+        docs.push(Doc {
+            crumb: crumb.clone(),
+            title: format!("{}. {}", q.number, q.title),
+            url: format!("{page}#{}", q.id),
+            answer_url: q
+                .answer
+                .is_answered()
+                .then(|| format!("{page}#{}-answer", q.id)),
+            fields: [
+                collapse(&q.title),
+                body_text(&q.prompt, text),
+                answer.trim().to_string(),
+            ],
+        });
+    }
+}
+
+/// Heading sections of an ordinary chapter, with the anchors mdBook gives its headings.
+fn sections(docs: &mut Vec<Doc>, md: &str, name: &str, page: &str) {
+    use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
+    let opts = mdbook_markdown::MarkdownOptions::default();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut current = Doc {
+        crumb: name.to_string(),
+        title: name.to_string(),
+        url: page.to_string(),
+        answer_url: None,
+        fields: Default::default(),
+    };
+    let mut body = String::new();
+    let mut heading: Option<(Option<String>, String)> = None;
+    let mut push = |doc: &mut Doc, body: &mut String| {
+        doc.fields[1] = collapse(body);
+        body.clear();
+        if !doc.fields[0].is_empty() || !doc.fields[1].is_empty() {
+            docs.push(doc.clone());
+        }
+    };
+    for ev in mdbook_markdown::new_cmark_parser(md, &opts) {
+        match ev {
+            Event::Start(Tag::Heading { id, .. }) => {
+                heading = Some((id.map(|s| s.to_string()), String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((explicit, text)) = heading.take() {
+                    push(&mut current, &mut body);
+                    let id = match explicit {
+                        Some(id) => id,
+                        None => unique(&id_from_content(&text), &mut used),
+                    };
+                    current.title = collapse(&text);
+                    current.fields[0] = current.title.clone();
+                    current.url = format!("{page}#{id}");
+                }
+            }
+            Event::Text(t) | Event::Code(t) => match &mut heading {
+                Some((_, h)) => h.push_str(&t),
+                None => body.push_str(&t),
+            },
+            Event::SoftBreak | Event::HardBreak | Event::End(_) | Event::Rule => body.push(' '),
+            _ => {}
+        }
+    }
+    push(&mut current, &mut body);
+}
+
+/// mdBook 0.5's heading ids (`mdbook-html` `utils::id_from_content`).
+fn id_from_content(content: &str) -> String {
+    content
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|ch| {
+            if ch.is_alphanumeric() || ch == '_' || ch == '-' {
+                Some(ch)
+            } else if ch.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn unique(id: &str, used: &mut HashSet<String>) -> String {
+    if used.insert(id.to_string()) {
+        return id.to_string();
+    }
+    (1..)
+        .map(|n| format!("{id}-{n}"))
+        .find(|c| used.insert(c.clone()))
+        .unwrap_or_default()
+}
+
+/// Writes the index files into `site/qbank/search/`.
+pub fn write(site: &Path, built: &index::Built) -> std::io::Result<()> {
+    let dir = site.join(DIR);
+    std::fs::create_dir_all(&dir)?;
+    for (name, content) in &built.files {
+        std::fs::write(dir.join(format!("{name}.js")), content)?;
+    }
+    Ok(())
+}
