@@ -64,8 +64,7 @@ pub fn terms(text: &str, mut f: impl FnMut(Term<'_>, u32)) {
     let mut word = String::new();
     let mut word_start = 0u32;
     let mut prev_cjk: Option<char> = None;
-    let mut pos = 0u32;
-    for raw in text.chars() {
+    for (pos, raw) in (0u32..).zip(text.chars()) {
         let c = normalize(raw);
         if is_word(c) {
             if word.is_empty() {
@@ -85,7 +84,6 @@ pub fn terms(text: &str, mut f: impl FnMut(Term<'_>, u32)) {
         } else {
             prev_cjk = None;
         }
-        pos += 1;
     }
     if !word.is_empty() {
         f(Term::Word(&word), word_start);
