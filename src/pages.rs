@@ -6,7 +6,7 @@
 use crate::check::Bank;
 use crate::config::Config;
 use crate::i18n::Labels;
-use crate::model::{Question, Record};
+use crate::model::Question;
 use crate::parse::slugify;
 use serde::Serialize;
 use serde_json::json;
@@ -94,16 +94,14 @@ fn url_path(p: &std::path::Path) -> String {
         .join("/")
 }
 
-/// The dimensions a question is scored on: its own `dimensions:`, else the record's rubric.
-fn dimensions_of<'a>(record: &'a Record, q: &'a Question) -> Vec<&'a str> {
-    match &q.meta {
-        Some(m) if !m.dimensions.is_empty() => m.dimensions.iter().map(String::as_str).collect(),
-        _ => record
-            .rubric
-            .iter()
-            .flat_map(|r| r.dimensions.iter().map(|d| d.name.as_str()))
-            .collect(),
-    }
+/// The dimensions a question says it tests (`dimensions:`). Questions that don't say are
+/// scored on all of their record's dimensions, which would list every question under every
+/// dimension: they are left out of the page instead.
+fn dimensions_of(q: &Question) -> Vec<&str> {
+    q.meta
+        .iter()
+        .flat_map(|m| m.dimensions.iter().map(String::as_str))
+        .collect()
 }
 
 /// The pages `cfg` asks for, in the order tags, dimensions, coverage.
@@ -116,21 +114,17 @@ pub fn generate(
     let mut all_tags: Vec<String> = Vec::new();
     let mut by_tag: BTreeMap<String, Vec<Item>> = BTreeMap::new();
     let mut by_dim: BTreeMap<String, Vec<Item>> = BTreeMap::new();
-    let mut untagged = Vec::new();
     for r in &bank.records {
         for q in &r.record.questions {
             let it = item(r, q, labels);
             let tags = q.meta.as_ref().map(|m| m.tags.clone()).unwrap_or_default();
-            if tags.is_empty() {
-                untagged.push(it.clone());
-            }
             for t in tags {
                 if !all_tags.contains(&t) {
                     all_tags.push(t.clone());
                 }
                 by_tag.entry(t).or_default().push(it.clone());
             }
-            for d in dimensions_of(&r.record, q) {
+            for d in dimensions_of(q) {
                 by_dim.entry(d.to_string()).or_default().push(it.clone());
             }
         }
@@ -153,15 +147,7 @@ pub fn generate(
         };
     let mut pages = Vec::new();
     if cfg.page("tags") {
-        let mut secs = sections(by_tag, &tag_anchor, true);
-        if !untagged.is_empty() {
-            secs.push(Section {
-                name: labels.untagged.to_string(),
-                anchor: "untagged".into(),
-                tag: None,
-                items: untagged,
-            });
-        }
+        let secs = sections(by_tag, &tag_anchor, true);
         let md = render(
             "page-index",
             json!({"title": labels.tags_page, "sections": secs, "labels": labels,

@@ -276,7 +276,10 @@ impl Renderer {
         // The book's level descriptors, as a legend under the record's dimensions.
         let legend = descriptors(&scale, |l| cfg.level_descriptors.get(l).cloned());
         let mut rubric_html = match &record.rubric {
-            Some(r) => self.render("rubric", &json!({"dimensions": dims(r), "labels": labels}))?,
+            Some(r) => self.render(
+                "rubric",
+                &json!({"dimensions": dims(r), "levels": r.levels, "labels": labels}),
+            )?,
             None => String::new(),
         };
         if !legend.is_empty() {

@@ -21,7 +21,7 @@ function parts(page, id) {
             main: r(card.querySelector('.qb-card-main')),
             aside: r(card.querySelector('aside.qb-rubric')),
             scale: (() => {
-                const s = card.querySelector('.qb-scale');
+                const s = card.querySelector('.qb-levels');
                 return s && { scrollWidth: s.scrollWidth, clientWidth: s.clientWidth };
             })(),
         };
@@ -73,13 +73,12 @@ test('at 1600x1000 the rubric stands beside the question', async () => {
             assert.ok(main.width >= 400, `${id} question column keeps a readable width (${main.width}px)`);
             assert.ok(
                 scale.scrollWidth <= scale.clientWidth + 1,
-                `${id} rubric table fits its column without scrolling (${scale.scrollWidth} > ${scale.clientWidth})`,
+                `${id} level scale fits its column without scrolling (${scale.scrollWidth} > ${scale.clientWidth})`,
             );
         }
-        // Q1's rubric: 5 dimensions to grade, 4 levels each, all of it inside the column.
+        // Q1's rubric: 5 dimensions and the 4-level scale, all of it inside the column.
         const rubric = await page.$eval(`${byId(Q1)} aside.qb-rubric`, (aside) => {
-            const groups = {};
-            for (const r of aside.querySelectorAll('input[type=radio]')) groups[r.name] = (groups[r.name] ?? 0) + 1;
+            const groups = [aside.querySelectorAll('.qb-dims li').length, aside.querySelectorAll('.qb-levels span').length];
             const a = aside.getBoundingClientRect();
             const sticking = [...aside.querySelectorAll('*')]
                 .filter((el) => {
@@ -87,9 +86,9 @@ test('at 1600x1000 the rubric stands beside the question', async () => {
                     return r.width > 0 && (r.right > a.right + 1 || r.left < a.left - 1);
                 })
                 .map((el) => el.outerHTML.slice(0, 60));
-            return { groups: Object.values(groups), sticking };
+            return { groups, sticking };
         });
-        assert.deepEqual(rubric.groups, [4, 4, 4, 4, 4], 'Q1 rubric grades 5 dimensions on 4 levels');
+        assert.deepEqual(rubric.groups, [5, 4], 'Q1 rubric lists 5 dimensions and 4 levels');
         assert.deepEqual(rubric.sticking, [], 'nothing in the Q1 rubric sticks out of its column');
 
         const o = await overflow(page);
