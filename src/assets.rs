@@ -85,28 +85,14 @@ pub fn installed_diagnostics(
     out
 }
 
-/// Links the stylesheet from `<head>` and the script from the end of `<body>` of one page.
-/// `to_root` is the page's relative path to the site root (`""`, `"../"`, …).
-pub fn link_assets(html: &str, to_root: &str, css: &str, scripts: &[&str]) -> String {
-    let link = format!(r#"<link rel="stylesheet" href="{to_root}qbank/{css}">"#);
-    let script: String = scripts
-        .iter()
-        .map(|js| format!(r#"<script src="{to_root}qbank/{js}"></script>"#))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let mut out = String::with_capacity(html.len() + link.len() + script.len() + 2);
-    match html.find("</head>") {
-        Some(i) => {
-            out.push_str(&html[..i]);
-            out.push_str(&link);
-            out.push('\n');
-            out.push_str(&html[i..]);
-        }
-        None => out.push_str(html),
-    }
-    match out.rfind("</body>") {
-        Some(i) => out.insert_str(i, &format!("{script}\n")),
-        None => out.push_str(&script),
+/// The lines a theme's head.hbs needs to load qbank's assets (`path_to_root` is mdBook's).
+pub fn head_links(css: &str, scripts: &[&str]) -> String {
+    let mut out =
+        format!("\n<link rel=\"stylesheet\" href=\"{{{{ path_to_root }}}}qbank/{css}\">\n");
+    for js in scripts {
+        out.push_str(&format!(
+            "<script defer src=\"{{{{ path_to_root }}}}qbank/{js}\"></script>\n"
+        ));
     }
     out
 }

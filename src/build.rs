@@ -139,23 +139,40 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
         }
     }
     md.config.build.build_dir = tmp.clone();
-    md.with_preprocessor(QbankPreprocessor::in_process());
+    // mdBook links qbank's assets from every page itself, through a theme folder of ours:
+    // the book's own theme files plus a head.hbs that adds them.
+    let theme = parent.join(format!(".{name}.qbank-theme-{}", std::process::id()));
+    let assets = prepare_theme(&md.theme_dir(), &theme)?;
+    md.config
+        .set("output.html.theme", theme.to_string_lossy().as_ref())?;
+    let search = Config::from_book(&md.config)?.search;
+    let bank = std::sync::Arc::new(checked.bank);
+    md.with_preprocessor(QbankPreprocessor::in_process(Some(bank.clone())));
 
     let before = MDBOOK_ERRORS.load(Ordering::SeqCst);
-    let result = md
-        .build()
-        .map_err(|e| anyhow::anyhow!("{e:#}"))
-        .and_then(|()| {
-            let logged = MDBOOK_ERRORS.load(Ordering::SeqCst) - before;
-            if logged > 0 {
-                bail!("mdBook reported {logged} error(s) above; fix them (usually book.toml)")
-            }
-            let docs = crate::search::documents(&md.book, &checked.bank);
-            let index = crate::search::index::build(&docs);
+    // The search index needs only the checked bank: build it while mdBook renders.
+    let (built, index) = std::thread::scope(|s| {
+        let index = s.spawn(|| {
+            search.then(|| {
+                let docs = crate::search::documents(&md.book, &bank);
+                crate::search::index::build(&docs)
+            })
+        });
+        (md.build(), index.join())
+    });
+    let result = built.map_err(|e| anyhow::anyhow!("{e:#}")).and_then(|()| {
+        let logged = MDBOOK_ERRORS.load(Ordering::SeqCst) - before;
+        if logged > 0 {
+            bail!("mdBook reported {logged} error(s) above; fix them (usually book.toml)")
+        }
+        let index = index.map_err(|_| anyhow::anyhow!("building the search index failed"))?;
+        if let Some(index) = index {
             crate::search::write(&tmp, &index)
                 .with_context(|| format!("writing the search index into {}", tmp.display()))?;
-            install_assets(&tmp)
-        });
+        }
+        write_assets(&tmp, &assets)
+    });
+    let _ = std::fs::remove_dir_all(&theme);
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e.context("build failed; the previous site was left as it was"));
@@ -185,33 +202,57 @@ fn swap(fresh: &Path, dest: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes the embedded CSS and JS into the site and links them from every page.
-fn install_assets(site: &Path) -> Result<()> {
-    let css_name = format!("qbank-{:08x}.css", assets::fnv(assets::CSS) as u32);
-    let js_name = format!("qbank-{:08x}.js", assets::fnv(assets::JS) as u32);
-    let search_name = format!(
-        "qbank-search-{:08x}.js",
-        assets::fnv(assets::SEARCH_JS) as u32
-    );
+/// The hashed file names of the embedded assets under `qbank/`.
+struct AssetNames {
+    css: String,
+    js: String,
+    search: String,
+}
+
+/// Copies the book's theme folder (if any) to `theme` and appends qbank's links to its
+/// head.hbs. Returns the asset names the links use.
+fn prepare_theme(book_theme: &Path, theme: &Path) -> Result<AssetNames> {
+    let names = AssetNames {
+        css: format!("qbank-{:08x}.css", assets::fnv(assets::CSS) as u32),
+        js: format!("qbank-{:08x}.js", assets::fnv(assets::JS) as u32),
+        search: format!(
+            "qbank-search-{:08x}.js",
+            assets::fnv(assets::SEARCH_JS) as u32
+        ),
+    };
+    let _ = std::fs::remove_dir_all(theme);
+    std::fs::create_dir_all(theme).with_context(|| format!("creating {}", theme.display()))?;
+    if book_theme.is_dir() {
+        for entry in walkdir::WalkDir::new(book_theme)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let rel = entry
+                .path()
+                .strip_prefix(book_theme)
+                .unwrap_or(entry.path());
+            let to = theme.join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to)?;
+            } else {
+                std::fs::copy(entry.path(), &to)
+                    .with_context(|| format!("copying {}", entry.path().display()))?;
+            }
+        }
+    }
+    let head = theme.join("head.hbs");
+    let mut text = std::fs::read_to_string(&head).unwrap_or_default();
+    text.push_str(&assets::head_links(&names.css, &[&names.js, &names.search]));
+    std::fs::write(&head, text)?;
+    Ok(names)
+}
+
+/// Writes the embedded CSS and JS into the site.
+fn write_assets(site: &Path, names: &AssetNames) -> Result<()> {
     let dir = site.join("qbank");
     std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join(&css_name), assets::CSS)?;
-    std::fs::write(dir.join(&js_name), assets::JS)?;
-    std::fs::write(dir.join(&search_name), assets::SEARCH_JS)?;
-    for entry in walkdir::WalkDir::new(site)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html"))
-    {
-        let path = entry.path();
-        let depth = path
-            .strip_prefix(site)
-            .map_or(0, |p| p.components().count() - 1);
-        let to_root = "../".repeat(depth);
-        let html =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let html = assets::link_assets(&html, &to_root, &css_name, &[&js_name, &search_name]);
-        std::fs::write(path, html).with_context(|| format!("writing {}", path.display()))?;
-    }
+    std::fs::write(dir.join(&names.css), assets::CSS)?;
+    std::fs::write(dir.join(&names.js), assets::JS)?;
+    std::fs::write(dir.join(&names.search), assets::SEARCH_JS)?;
     Ok(())
 }

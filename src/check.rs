@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Location, check_utf8};
 use crate::model::Record;
 use crate::parse::parse;
-use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::book::Book;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -28,6 +28,15 @@ pub struct Bank {
     pub targets: crate::links::Targets,
     /// Chapters that are not records but start with front matter: where their markdown starts.
     pub body_start: HashMap<PathBuf, usize>,
+    /// A hash of every chapter's text as checked, to tell whether it changed since.
+    pub content_hashes: Vec<u64>,
+}
+
+/// A hash of each chapter's text, in book order.
+pub fn content_hashes(book: &Book) -> Vec<u64> {
+    book.chapters()
+        .map(|ch| crate::assets::fnv(&ch.content) ^ ch.content.len() as u64)
+        .collect()
 }
 
 impl Bank {
@@ -39,12 +48,15 @@ impl Bank {
 /// Parses every chapter of `book` and runs the book-wide checks. `src_dir` is the `src`
 /// directory as the user names it (e.g. `src`), used to print paths they can open.
 pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
-    let mut bank = Bank::default();
-    let mut seen: HashMap<String, Location> = HashMap::new();
-    for item in book.iter() {
-        let BookItem::Chapter(ch) = item else {
-            continue;
-        };
+    let mut bank = Bank {
+        content_hashes: content_hashes(book),
+        ..Bank::default()
+    };
+    // Where each id was first used: (chapter index, heading span). Locations are only worked
+    // out for the rare duplicate: counting lines for every question is quadratic.
+    let mut seen: HashMap<String, (usize, crate::model::Span)> = HashMap::new();
+    let chapters: Vec<_> = book.chapters().collect();
+    for (ci, ch) in chapters.iter().copied().enumerate() {
         let (Some(path), Some(source)) = (&ch.path, &ch.source_path) else {
             continue;
         };
@@ -73,14 +85,19 @@ pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
                 });
         }
         for q in &record.questions {
-            let at = Location::from_span(&file, &ch.content, q.heading.clone());
+            let here = (ci, q.heading.clone());
             // A card owns its id and the two anchors derived from it.
             for id in [
                 q.id.clone(),
                 format!("{}-title", q.id),
                 format!("{}-answer", q.id),
             ] {
-                if let Some(first) = seen.get(&id) {
+                if let Some((fi, fspan)) = seen.get(&id) {
+                    let first_ch = chapters[*fi];
+                    let first_file =
+                        src_dir.join(first_ch.source_path.as_deref().unwrap_or(Path::new("")));
+                    let first = Location::from_span(&first_file, &first_ch.content, fspan.clone());
+                    let at = Location::from_span(&file, &ch.content, q.heading.clone());
                     let how = if q.explicit_id {
                         "set with `{#…}`"
                     } else {
@@ -100,7 +117,7 @@ pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
                     );
                     break;
                 }
-                seen.insert(id, at.clone());
+                seen.insert(id, here.clone());
             }
         }
         bank.records.push(RecordChapter {

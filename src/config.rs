@@ -29,6 +29,8 @@ pub struct Config {
     pub level_descriptors: BTreeMap<String, String>,
     /// Generated pages to add to the book: any of `tags`, `dimensions`, `coverage`.
     pub pages: Vec<String>,
+    /// Build qbank's search index (`qbank build` only).
+    pub search: bool,
     /// Label language. Defaults to `book.language`.
     pub language: Option<String>,
     /// Everything else in the table; used to warn about misspelt keys.
@@ -48,6 +50,7 @@ impl Default for Config {
             levels: v(&["精通", "熟练", "了解", "欠缺"]),
             level_descriptors: BTreeMap::new(),
             pages: v(&["tags", "dimensions", "coverage"]),
+            search: true,
             language: None,
             unknown: BTreeMap::new(),
         }
@@ -87,6 +90,7 @@ impl Config {
             "levels",
             "level-descriptors",
             "pages",
+            "search",
             "language",
         ]
     }

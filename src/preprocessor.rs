@@ -12,6 +12,7 @@ use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The qbank preprocessor. It turns interview records into question cards and leaves every
 /// other chapter untouched.
@@ -23,6 +24,9 @@ pub struct QbankPreprocessor {
     /// Check that `mdbook-qbank install` put up-to-date assets into the book (stock mdBook only:
     /// `qbank build` brings its own).
     pub check_installed_assets: bool,
+    /// The bank `qbank build` already checked: reused when no chapter changed since (mdBook's
+    /// `links` preprocessor may have expanded includes), so records are parsed once.
+    pub checked: Option<Arc<Bank>>,
 }
 
 impl QbankPreprocessor {
@@ -31,14 +35,16 @@ impl QbankPreprocessor {
         QbankPreprocessor {
             print_warnings: true,
             check_installed_assets: true,
+            checked: None,
         }
     }
 
     /// For `qbank build`, which checks the book and adds assets itself.
-    pub fn in_process() -> Self {
+    pub fn in_process(checked: Option<Arc<Bank>>) -> Self {
         QbankPreprocessor {
             print_warnings: false,
             check_installed_assets: false,
+            checked,
         }
     }
 }
@@ -50,6 +56,12 @@ impl Preprocessor for QbankPreprocessor {
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
         let cfg = Config::from_book(&ctx.config)?;
+        if let Some(bank) = &self.checked
+            && bank.content_hashes == crate::check::content_hashes(&book)
+        {
+            render_book(&mut book, bank, &cfg)?;
+            return Ok(book);
+        }
         let mut diags: Vec<Diagnostic> = config_diagnostics(&ctx.root.join("book.toml"), &cfg);
         if self.check_installed_assets {
             diags.extend(crate::assets::installed_diagnostics(&ctx.root, &ctx.config));

@@ -283,7 +283,6 @@ impl Renderer {
             None => String::new(),
         };
         if !legend.is_empty() {
-            rubric_html.push('\n');
             rubric_html += &self.render(
                 "rubric-levels",
                 &json!({"levels": legend, "dimensions": [], "labels": labels}),

@@ -20,6 +20,7 @@ const TOPICS: &[&str] = &[
     "Kafka 分区与消费者组",
 ];
 
+#[allow(dead_code)]
 const SENTENCES: &[&str] = &[
     "GMP调度模型是go运行时在用户态实现高效调度goroutine的方案。",
     "当M1消费完了P1内部队列中的G时，M1会尝试去其他P的内部队列中窃取G来消费，避免M资源浪费；",
@@ -46,7 +47,117 @@ impl Rng {
     }
 }
 
-/// One record with `questions` questions, about 40% answered, in the seed's shape.
+/// English words for technical terms in the text.
+const WORDS: &[&str] = &[
+    "goroutine",
+    "channel",
+    "mutex",
+    "context",
+    "Redis",
+    "Kafka",
+    "MySQL",
+    "MVCC",
+    "pprof",
+    "GOMAXPROCS",
+    "RPC",
+    "gRPC",
+    "HTTP",
+    "TCP",
+    "epoll",
+    "B+Tree",
+    "LSM",
+    "Raft",
+    "Paxos",
+    "etcd",
+    "ZooKeeper",
+    "RedLock",
+    "CAS",
+    "GC",
+    "heap",
+    "stack",
+    "slice",
+    "map",
+    "interface",
+    "defer",
+    "panic",
+    "select",
+    "WaitGroup",
+    "sync.Once",
+    "RWMutex",
+    "atomic",
+    "cache",
+    "key",
+    "shard",
+    "replica",
+    "leader",
+    "follower",
+    "timeout",
+    "retry",
+    "backoff",
+    "QPS",
+    "TPS",
+    "p99",
+    "latency",
+    "throughput",
+    "Docker",
+    "Kubernetes",
+    "Pod",
+    "sidecar",
+    "Envoy",
+    "Nginx",
+    "Linux",
+    "cgroup",
+    "namespace",
+    "syscall",
+    "mmap",
+    "zero-copy",
+    "Bloom",
+    "HyperLogLog",
+    "SkipList",
+    "ziplist",
+    "quicklist",
+    "RDB",
+    "AOF",
+    "binlog",
+    "redo",
+    "undo",
+    "WAL",
+    "index",
+];
+
+impl Rng {
+    /// A character from a pool of 3,500 CJK characters, common ones far more often.
+    fn cjk(&mut self) -> char {
+        let u = (self.next() % 1_000_000) as f64 / 1_000_000.0;
+        let rank = (3500.0 * u * u * u) as u32;
+        // A fixed scramble of the block, so the common characters are spread over it.
+        let code = 0x4E00 + (rank.wrapping_mul(2654435761) % 20_900);
+        char::from_u32(code).unwrap_or('的')
+    }
+
+    /// A sentence of CJK words with a technical term now and then.
+    fn sentence(&mut self, words: usize) -> String {
+        let mut s = String::new();
+        for i in 0..words {
+            if self.next() % 7 == 0 {
+                s.push_str(self.pick(WORDS));
+            } else {
+                for _ in 0..1 + self.next() % 3 {
+                    s.push(self.cjk());
+                }
+            }
+            if i + 1 < words && self.next() % 6 == 0 {
+                s.push('，');
+            }
+        }
+        s.push('。');
+        s
+    }
+}
+
+/// One record with `questions` questions in the seed's shape, about 40% answered, with
+/// varied text (about 1.6 KB a question, like real banks): prose fences, code, nested
+/// headings, `---` and tables inside answers, empty fences and placeholders.
 pub fn record(title: &str, questions: usize, seed: u64) -> String {
     let mut rng = Rng(seed.wrapping_mul(0x9E3779B97F4A7C15) | 1);
     let mut md = format!(
@@ -54,35 +165,33 @@ pub fn record(title: &str, questions: usize, seed: u64) -> String {
     );
     for n in 1..=questions {
         let topic = rng.pick(TOPICS);
-        let _ = writeln!(md, "### {n}. {topic}（{title} 第{n}题）\n");
-        let _ = writeln!(
-            md,
-            "**面试官**: {} 请详细解释：\n1. {}\n2. {}\n3. {}\n",
-            rng.pick(SENTENCES),
-            rng.pick(SENTENCES),
-            rng.pick(SENTENCES),
-            rng.pick(SENTENCES)
-        );
-        md.push_str("**候选人回答区域**:\n");
+        let extra: String = (0..3).map(|_| rng.cjk()).collect();
+        let _ = writeln!(md, "### {n}. {topic}{extra}（第{n}题）\n");
+        let _ = writeln!(md, "**面试官**: {} 请详细解释：", rng.sentence(20));
+        for k in 1..=3 + rng.next() % 2 {
+            let _ = writeln!(md, "{k}. {}", rng.sentence(12));
+        }
+        md.push_str("\n**候选人回答区域**:\n");
         match rng.next() % 5 {
-            0 => {
+            0 | 1 => {
                 md.push_str("```\n");
-                for _ in 0..8 {
-                    md.push_str(rng.pick(SENTENCES));
-                    md.push_str(rng.pick(SENTENCES));
-                    md.push('\n');
+                for _ in 0..12 + rng.next() % 6 {
+                    let _ = writeln!(md, "{}", rng.sentence(24));
                 }
                 md.push_str("```\n");
             }
-            1 => {
+            2 => {
                 let _ = writeln!(
                     md,
-                    "\n{}\n\n---\n\n### 1. `Context` 接口\n\n{}\n\n```go\nfunc main() {{\n    var wg sync.WaitGroup\n    wg.Wait()\n}}\n```\n\n| 方案 | 优点 |\n| --- | --- |\n| Redis | 快 |\n",
-                    rng.pick(SENTENCES),
-                    rng.pick(SENTENCES)
+                    "\n{}\n\n---\n\n### 1. `{}` 的原理\n\n{}\n\n```go\nfunc main() {{\n    var wg sync.WaitGroup\n    wg.Wait()\n}}\n```\n\n| 方案 | 说明 |\n| --- | --- |\n| {} | {} |\n",
+                    rng.sentence(30),
+                    rng.pick(WORDS),
+                    rng.sentence(24),
+                    rng.pick(WORDS),
+                    rng.sentence(6)
                 );
             }
-            2 => md.push_str("```\n\n```\n"),
+            3 => md.push_str("```\n\n```\n"),
             _ => md.push_str("```\n[请在此处回答]\n```\n"),
         }
         md.push_str("\n---\n\n");
