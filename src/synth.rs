@@ -139,14 +139,14 @@ impl Rng {
     fn sentence(&mut self, words: usize) -> String {
         let mut s = String::new();
         for i in 0..words {
-            if self.next() % 7 == 0 {
+            if self.next().is_multiple_of(7) {
                 s.push_str(self.pick(WORDS));
             } else {
                 for _ in 0..1 + self.next() % 3 {
                     s.push(self.cjk());
                 }
             }
-            if i + 1 < words && self.next() % 6 == 0 {
+            if i + 1 < words && self.next().is_multiple_of(6) {
                 s.push('，');
             }
         }
