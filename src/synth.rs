@@ -20,18 +20,6 @@ const TOPICS: &[&str] = &[
     "Kafka 分区与消费者组",
 ];
 
-#[allow(dead_code)]
-const SENTENCES: &[&str] = &[
-    "GMP调度模型是go运行时在用户态实现高效调度goroutine的方案。",
-    "当M1消费完了P1内部队列中的G时，M1会尝试去其他P的内部队列中窃取G来消费，避免M资源浪费；",
-    "sync.Mutex底层只有一个32位的int字段，通过掩码表示了多种不同的状态。",
-    "令牌桶算法以固定速率向桶中放入令牌，请求到来时取走一个令牌，桶空则拒绝。",
-    "MVCC机制通过undo log和read view实现快照读，避免读写互斥。",
-    "热key问题可以通过本地缓存、key拆分和读写分离来缓解。",
-    "The scheduler hands off P when M blocks in a syscall, so other goroutines keep running.",
-    "Use a mutex to protect state and a channel to transfer ownership between goroutines.",
-];
-
 /// A tiny deterministic generator (xorshift64*).
 struct Rng(u64);
 

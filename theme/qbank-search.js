@@ -83,8 +83,10 @@
                 while (i < cs.length && isCjk(cs[i].codePointAt(0))) {
                     i++;
                 }
+                // One character: every term that starts with it (its pairs, and itself at the
+                // end of a run) — they all sit in its shard.
                 if (i - s === 1) {
-                    parts.push({ kind: 'cjk', text: cs[s], rel: s });
+                    parts.push({ kind: 'cjk', text: cs[s], rel: s, prefix: true });
                 }
                 for (var j = s; j + 1 < i; j++) {
                     parts.push({ kind: 'cjk', text: cs[j] + cs[j + 1], rel: j });

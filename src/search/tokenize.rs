@@ -59,12 +59,18 @@ impl Term<'_> {
     }
 }
 
-/// Calls `f(term, position)` for every term of `text`, in order. Allocates nothing for CJK.
+/// Calls `f(term, position)` for every term of `text`. Allocates nothing for CJK.
+///
+/// A CJK character is indexed through the pair it starts (`Bi`), and on its own (`Uni`) only
+/// when it ends its run: every character is then findable (a one-character query looks up all
+/// terms that start with it, which sit in the same shard) at half the size of indexing both.
 pub fn terms(text: &str, mut f: impl FnMut(Term<'_>, u32)) {
     let mut word = String::new();
     let mut word_start = 0u32;
     let mut prev_cjk: Option<char> = None;
+    let mut end = 0u32;
     for (pos, raw) in (0u32..).zip(text.chars()) {
+        end = pos + 1;
         let c = normalize(raw);
         if is_word(c) {
             if word.is_empty() {
@@ -76,14 +82,18 @@ pub fn terms(text: &str, mut f: impl FnMut(Term<'_>, u32)) {
             word.clear();
         }
         if is_cjk(c) {
-            f(Term::Uni(c), pos);
             if let Some(p) = prev_cjk {
                 f(Term::Bi(p, c), pos - 1);
             }
             prev_cjk = Some(c);
         } else {
-            prev_cjk = None;
+            if let Some(p) = prev_cjk.take() {
+                f(Term::Uni(p), pos - 1);
+            }
         }
+    }
+    if let Some(p) = prev_cjk {
+        f(Term::Uni(p), end - 1);
     }
     if !word.is_empty() {
         f(Term::Word(&word), word_start);
@@ -122,16 +132,8 @@ mod tests {
     fn words_unigrams_and_bigrams() {
         assert_eq!(
             all("热Key令牌桶"),
-            [
-                ("热", 0),
-                ("key", 1),
-                ("令", 4),
-                ("牌", 5),
-                ("令牌", 4),
-                ("桶", 6),
-                ("牌桶", 5)
-            ]
-            .map(|(t, p)| (t.to_string(), p))
+            [("热", 0), ("key", 1), ("令牌", 4), ("牌桶", 5), ("桶", 6)]
+                .map(|(t, p)| (t.to_string(), p))
         );
         // Full-width letters are the same word.
         assert_eq!(all("ＭＶＣＣ机制")[0], ("mvcc".to_string(), 0));
