@@ -62,11 +62,16 @@ impl Posting {
     }
 }
 
-/// CJK terms are keyed by their characters, words by their text.
-#[derive(Default)]
-struct Postings {
-    cjk: HashMap<(char, Option<char>), Posting>,
-    words: HashMap<String, Posting>,
+/// One CJK occurrence, packed for sorting: shard (12 bits), first and second character (21
+/// bits each; 0 for a run-final single character), document (32), field (2) and position (30).
+/// Sorting these puts every shard's postings in order, with no map of millions of terms.
+fn pack(shard: u32, a: char, b: u32, doc: u32, field: u32, pos: u32) -> u128 {
+    ((shard as u128) << 116)
+        | ((a as u128) << 95)
+        | ((b as u128) << 74)
+        | ((doc as u128) << 32)
+        | ((field as u128) << 30)
+        | (pos.min((1 << 30) - 1) as u128)
 }
 
 /// The built index: file name → file content.
@@ -90,36 +95,32 @@ const TERM_SHARD: usize = 48 * 1024;
 
 /// Indexes `docs` in one pass.
 pub fn build(docs: &[Doc]) -> Built {
-    let mut postings = Postings::default();
-    // Positions of each term within one field, reused across fields.
-    let mut local: Vec<((char, Option<char>), u32)> = Vec::new();
+    // Words are few: a map from each word to its postings.
+    let mut words: HashMap<String, Posting> = HashMap::new();
+    let mut cjk: Vec<u128> = Vec::new();
     let mut owned_words: Vec<(String, u32)> = Vec::new();
+    let mut positions = Vec::new();
+    let total_chars: usize = docs
+        .iter()
+        .flat_map(|d| d.fields.iter())
+        .map(|f| f.len() / 3)
+        .sum();
+    // Shards of about TERM_SHARD bytes: an occurrence takes about 4 bytes once encoded.
+    let k = ((total_chars * 4) / TERM_SHARD)
+        .next_power_of_two()
+        .clamp(1, 4096) as u32;
+    cjk.reserve(total_chars);
     for (id, doc) in docs.iter().enumerate() {
+        let id = id as u32;
         for (field, text) in doc.fields.iter().enumerate() {
-            local.clear();
+            let field = field as u32;
             owned_words.clear();
             terms(text, |t, p| match t {
                 Term::Word(w) => owned_words.push((w.to_string(), p)),
-                Term::Uni(c) => local.push(((c, None), p)),
-                Term::Bi(a, b) => local.push(((a, Some(b)), p)),
+                Term::Uni(c) => cjk.push(pack(c as u32 % k, c, 0, id, field, p)),
+                Term::Bi(a, b) => cjk.push(pack(a as u32 % k, a, b as u32, id, field, p)),
             });
-            local.sort_unstable();
             owned_words.sort_unstable();
-            let mut positions = Vec::new();
-            let mut i = 0;
-            while i < local.len() {
-                let key = local[i].0;
-                positions.clear();
-                while i < local.len() && local[i].0 == key {
-                    positions.push(local[i].1);
-                    i += 1;
-                }
-                postings
-                    .cjk
-                    .entry(key)
-                    .or_default()
-                    .add(id as u32, field as u32, &positions);
-            }
             let mut i = 0;
             while i < owned_words.len() {
                 let start = i;
@@ -129,18 +130,59 @@ pub fn build(docs: &[Doc]) -> Built {
                     i += 1;
                 }
                 let word = &owned_words[start].0;
-                match postings.words.get_mut(word) {
-                    Some(p) => p.add(id as u32, field as u32, &positions),
+                match words.get_mut(word) {
+                    Some(p) => p.add(id, field, &positions),
                     None => {
                         let mut p = Posting::default();
-                        p.add(id as u32, field as u32, &positions);
-                        postings.words.insert(word.clone(), p);
+                        p.add(id, field, &positions);
+                        words.insert(word.clone(), p);
                     }
                 }
             }
         }
     }
-    write_files(docs, postings)
+    cjk.sort_unstable();
+    write_files(docs, k, &cjk, words)
+}
+
+/// The CJK shards from sorted occurrences: `(shard index, [(term, postings)])` in order.
+fn cjk_shards(sorted: &[u128], mut emit: impl FnMut(u32, Vec<(String, String)>)) -> usize {
+    let mut terms = 0;
+    let mut shard_terms: Vec<(String, String)> = Vec::new();
+    let mut current_shard = None;
+    let mut i = 0;
+    let mut positions = Vec::new();
+    while i < sorted.len() {
+        let head = sorted[i];
+        let shard = (head >> 116) as u32;
+        if current_shard != Some(shard) {
+            if let Some(s) = current_shard {
+                emit(s, std::mem::take(&mut shard_terms));
+            }
+            current_shard = Some(shard);
+        }
+        let key = head >> 74;
+        let mut posting = Posting::default();
+        while i < sorted.len() && sorted[i] >> 74 == key {
+            let group = sorted[i] >> 30;
+            let doc = ((sorted[i] >> 32) & 0xFFFF_FFFF) as u32;
+            let field = ((sorted[i] >> 30) & 3) as u32;
+            positions.clear();
+            while i < sorted.len() && sorted[i] >> 30 == group {
+                positions.push((sorted[i] & ((1 << 30) - 1)) as u32);
+                i += 1;
+            }
+            posting.add(doc, field, &positions);
+        }
+        let a = char::from_u32(((key >> 21) & 0x1F_FFFF) as u32).unwrap_or(' ');
+        let b = char::from_u32((key & 0x1F_FFFF) as u32).filter(|c| *c != '\0');
+        shard_terms.push((std::iter::once(a).chain(b).collect(), posting.data));
+        terms += 1;
+    }
+    if let Some(s) = current_shard {
+        emit(s, shard_terms);
+    }
+    terms
 }
 
 fn js_file(name: &str, json: &str) -> String {
@@ -157,36 +199,25 @@ fn hex(s: &str) -> String {
     })
 }
 
-fn write_files(docs: &[Doc], postings: Postings) -> Built {
-    let terms = postings.cjk.len() + postings.words.len();
+fn write_files(docs: &[Doc], k: u32, cjk: &[u128], words: HashMap<String, Posting>) -> Built {
     let mut files = Vec::new();
 
     // CJK terms, sharded by the first character.
-    let cjk_bytes: usize = postings.cjk.values().map(|p| p.data.len() + 12).sum();
-    let k = (cjk_bytes / TERM_SHARD).next_power_of_two().clamp(1, 4096) as u32;
-    let mut shards: Vec<Vec<(String, String)>> = vec![Vec::new(); k as usize];
-    for ((a, b), p) in postings.cjk {
-        let term: String = std::iter::once(a).chain(b).collect();
-        shards[(a as u32 % k) as usize].push((term, p.data));
-    }
-    for (i, mut terms) in shards.into_iter().enumerate() {
-        if terms.is_empty() {
-            continue;
-        }
-        terms.sort_unstable();
+    let cjk_terms = cjk_shards(cjk, |i, terms| {
         let name = format!("c{i}");
         files.push((name.clone(), js_file(&name, &json_object(&terms))));
-    }
+    });
+    let terms = cjk_terms + words.len();
 
     // Words, sharded by their first two characters.
-    let mut words: HashMap<String, Vec<(String, String)>> = HashMap::new();
-    for (w, p) in postings.words {
+    let mut by_prefix: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for (w, p) in words {
         let prefix: String = w.chars().take(2).collect();
-        words.entry(prefix).or_default().push((w, p.data));
+        by_prefix.entry(prefix).or_default().push((w, p.data));
     }
-    let mut prefixes: Vec<String> = words.keys().cloned().collect();
+    let mut prefixes: Vec<String> = by_prefix.keys().cloned().collect();
     prefixes.sort_unstable();
-    for (prefix, mut terms) in words {
+    for (prefix, mut terms) in by_prefix {
         terms.sort_unstable();
         let name = format!("w-{}", hex(&prefix));
         files.push((name.clone(), js_file(&name, &json_object(&terms))));
