@@ -264,7 +264,17 @@
             return Promise.all(Object.keys(names).filter(exists).map(function (n) {
                 return self.file(n).catch(function () { return {}; });
             })).then(function () {
-                return { segments: segments, results: self.rank(segments, manifest) };
+                var results = self.rank(segments, manifest);
+                // Question cards are what a bank is for: sections of other chapters with the
+                // same hits rank below them.
+                var sections = new Set(manifest.x || []);
+                results.forEach(function (r) {
+                    if (sections.has(r.doc)) {
+                        r.score /= 4;
+                    }
+                });
+                results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+                return { segments: segments, results: results };
             });
         });
     };

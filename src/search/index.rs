@@ -30,6 +30,8 @@ pub struct Doc {
     pub answer_url: Option<String>,
     /// Title, prompt (or section body) and answer, whitespace collapsed.
     pub fields: [String; 3],
+    /// A heading section of an ordinary chapter rather than a question card.
+    pub kind_section: bool,
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -256,12 +258,20 @@ fn write_files(docs: &[Doc], k: u32, cjk: &[u128], words: HashMap<String, Postin
     }
     flush(&mut shard, &mut files);
 
+    // Sections of ordinary chapters (not question cards) rank below cards with the same hits.
+    let sections: Vec<usize> = docs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.kind_section)
+        .map(|(i, _)| i)
+        .collect();
     let manifest = serde_json::json!({
         "v": 1,
         "n": docs.len(),
         "k": k,
         "w": prefixes,
         "d": starts,
+        "x": sections,
     });
     files.push(("m".into(), js_file("m", &manifest.to_string())));
     Built {
@@ -339,6 +349,7 @@ mod tests {
             url: "a.html#x".into(),
             answer_url: None,
             fields: [t.into(), p.into(), String::new()],
+            kind_section: false,
         };
         let b = build(&[doc("令牌桶", "Kafka 分区"), doc("热key", "goroutine泄漏")]);
         let names: Vec<&str> = b.files.iter().map(|f| f.0.as_str()).collect();

@@ -94,6 +94,7 @@ fn cards(docs: &mut Vec<Doc>, record: &Record, text: &str, name: &str, page: &st
                 body_text(&q.prompt, text),
                 answer.trim().to_string(),
             ],
+            kind_section: false,
         });
     }
 }
@@ -109,6 +110,7 @@ fn sections(docs: &mut Vec<Doc>, md: &str, name: &str, page: &str) {
         url: page.to_string(),
         answer_url: None,
         fields: Default::default(),
+        kind_section: true,
     };
     let mut body = String::new();
     let mut heading: Option<(Option<String>, String)> = None;
