@@ -146,6 +146,8 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
     md.config
         .set("output.html.theme", theme.to_string_lossy().as_ref())?;
     let search = Config::from_book(&md.config)?.search;
+    let search_dir = parent.join(format!(".{name}.qbank-search-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&search_dir);
     let bank = std::sync::Arc::new(checked.bank);
     md.with_preprocessor(QbankPreprocessor::in_process(Some(bank.clone())));
 
@@ -155,7 +157,7 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
         let index = s.spawn(|| {
             search.then(|| {
                 let docs = crate::search::documents(&md.book, &bank);
-                crate::search::index::build(&docs)
+                crate::search::write_to(&docs, &search_dir)
             })
         });
         (md.build(), index.join())
@@ -166,13 +168,19 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
             bail!("mdBook reported {logged} error(s) above; fix them (usually book.toml)")
         }
         let index = index.map_err(|_| anyhow::anyhow!("building the search index failed"))?;
-        if let Some(index) = index {
-            crate::search::write(&tmp, &index)
-                .with_context(|| format!("writing the search index into {}", tmp.display()))?;
+        if let Some(written) = index {
+            written.with_context(|| {
+                format!("writing the search index into {}", search_dir.display())
+            })?;
+            let into = tmp.join(crate::search::DIR);
+            std::fs::create_dir_all(into.parent().unwrap_or(&tmp))?;
+            std::fs::rename(&search_dir, &into)
+                .with_context(|| format!("moving the search index into {}", into.display()))?;
         }
         write_assets(&tmp, &assets)
     });
     let _ = std::fs::remove_dir_all(&theme);
+    let _ = std::fs::remove_dir_all(&search_dir);
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e.context("build failed; the previous site was left as it was"));

@@ -89,9 +89,15 @@ fn seed_builds_to_ten_cards_three_answered() {
     assert_eq!(main.matches("<summary>").count(), 3, "no empty <details>");
     // Every card has a rubric; the seed's has 5 dimensions x 4 levels.
     assert_eq!(main.matches("data-qb-rubric=").count(), 10);
-    assert_eq!(main.matches(r#"<ul class="qb-dims">"#).count(), 10);
-    assert_eq!(main.matches("<li>Go语言高级特性</li>").count(), 10);
-    assert!(main.contains(r#"<p class="qb-levels"><span>精通</span><span>熟练</span><span>了解</span><span>欠缺</span></p>"#));
+    assert_eq!(
+        main.matches(r#"<p class="qb-dims">Go语言高级特性 · 系统组件原理 · 分布式系统设计 · 性能调优能力 · 问题分析能力</p>"#).count(),
+        10
+    );
+    assert_eq!(
+        main.matches(r#"<p class="qb-levels">精通 · 熟练 · 了解 · 欠缺</p>"#)
+            .count(),
+        10
+    );
     // Labels follow book.language = zh.
     assert!(main.contains("<summary><span class=\"qb-summary-label\">参考答案</span></summary>"));
     assert!(main.contains("3/10"));

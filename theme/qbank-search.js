@@ -147,8 +147,9 @@
         var doc = 0;
         var k = 0;
         while (k < nums.length) {
-            doc += nums[k++];
-            var field = nums[k++];
+            var df = nums[k++];
+            doc += Math.floor(df / 3);
+            var field = df % 3;
             var count = nums[k++];
             var positions = [];
             var p = 0;

@@ -11,7 +11,7 @@
 //!
 //! A posting list is a string of variable-length numbers (5 bits a character, `A`–`Z`, `a`–`z`,
 //! `0`–`9`, `-`, `_`; values 32+ carry on): for each (document, field) in order: document
-//! delta, field, count, then the positions as deltas.
+//! delta × 3 + field, count, then the positions as deltas.
 
 use super::tokenize::{Term, collapse, terms};
 use std::collections::HashMap;
@@ -52,9 +52,9 @@ struct Posting {
 
 impl Posting {
     fn add(&mut self, doc: u32, field: u32, positions: &[u32]) {
-        push_num(&mut self.data, doc - self.last_doc);
+        // Document delta and field in one number: delta * 3 + field.
+        push_num(&mut self.data, (doc - self.last_doc) * 3 + field);
         self.last_doc = doc;
-        push_num(&mut self.data, field);
         push_num(&mut self.data, positions.len() as u32);
         let mut last = 0;
         for &p in positions {
@@ -95,8 +95,54 @@ const DOC_SHARD: usize = 24 * 1024;
 /// Target size of a CJK term shard, in bytes.
 const TERM_SHARD: usize = 48 * 1024;
 
-/// Indexes `docs` in one pass.
+/// Indexes `docs` in memory (for tests and small books).
 pub fn build(docs: &[Doc]) -> Built {
+    let mut files = Vec::new();
+    let terms = index(docs, &mut |name, content| files.push((name, content)));
+    Built {
+        files,
+        docs: docs.len(),
+        terms,
+    }
+}
+
+/// What [`write_to`] wrote.
+#[derive(Debug)]
+pub struct Written {
+    pub files: usize,
+    pub bytes: usize,
+    pub docs: usize,
+    pub terms: usize,
+}
+
+/// Indexes `docs` into `dir`, writing each file as soon as it is complete, so the index is
+/// never held in memory whole.
+pub fn write_to(docs: &[Doc], dir: &std::path::Path) -> std::io::Result<Written> {
+    std::fs::create_dir_all(dir)?;
+    let (mut files, mut bytes) = (0, 0);
+    let mut error = None;
+    let terms = index(docs, &mut |name, content| {
+        if error.is_none() {
+            files += 1;
+            bytes += content.len();
+            if let Err(e) = std::fs::write(dir.join(format!("{name}.js")), content) {
+                error = Some(e);
+            }
+        }
+    });
+    match error {
+        Some(e) => Err(e),
+        None => Ok(Written {
+            files,
+            bytes,
+            docs: docs.len(),
+            terms,
+        }),
+    }
+}
+
+/// Indexes `docs` in one pass, handing each finished file to `sink`. Returns the term count.
+fn index(docs: &[Doc], sink: &mut dyn FnMut(String, String)) -> usize {
     // Words are few: a map from each word to its postings.
     let mut words: HashMap<String, Posting> = HashMap::new();
     let mut cjk: Vec<u128> = Vec::new();
@@ -144,7 +190,7 @@ pub fn build(docs: &[Doc]) -> Built {
         }
     }
     cjk.sort_unstable();
-    write_files(docs, k, &cjk, words)
+    write_files(docs, k, &cjk, words, sink)
 }
 
 /// The CJK shards from sorted occurrences: `(shard index, [(term, postings)])` in order.
@@ -201,13 +247,18 @@ fn hex(s: &str) -> String {
     })
 }
 
-fn write_files(docs: &[Doc], k: u32, cjk: &[u128], words: HashMap<String, Posting>) -> Built {
-    let mut files = Vec::new();
-
+fn write_files(
+    docs: &[Doc],
+    k: u32,
+    cjk: &[u128],
+    words: HashMap<String, Posting>,
+    sink: &mut dyn FnMut(String, String),
+) -> usize {
     // CJK terms, sharded by the first character.
     let cjk_terms = cjk_shards(cjk, |i, terms| {
         let name = format!("c{i}");
-        files.push((name.clone(), js_file(&name, &json_object(&terms))));
+        let content = js_file(&name, &json_object(&terms));
+        sink(name, content);
     });
     let terms = cjk_terms + words.len();
 
@@ -222,21 +273,24 @@ fn write_files(docs: &[Doc], k: u32, cjk: &[u128], words: HashMap<String, Postin
     for (prefix, mut terms) in by_prefix {
         terms.sort_unstable();
         let name = format!("w-{}", hex(&prefix));
-        files.push((name.clone(), js_file(&name, &json_object(&terms))));
+        let content = js_file(&name, &json_object(&terms));
+        sink(name, content);
     }
 
     // Documents, in shards of about DOC_SHARD bytes.
     let mut starts = Vec::new();
     let mut shard: Vec<serde_json::Value> = Vec::new();
     let mut size = 0;
-    let flush = |shard: &mut Vec<serde_json::Value>, files: &mut Vec<(String, String)>| {
-        if !shard.is_empty() {
-            let name = format!("d{}", files.iter().filter(|f| f.0.starts_with('d')).count());
-            let json = serde_json::to_string(shard).unwrap_or_default();
-            files.push((name.clone(), js_file(&name, &json)));
-            shard.clear();
-        }
-    };
+    let flush =
+        |shard: &mut Vec<serde_json::Value>, sink: &mut dyn FnMut(String, String), n: usize| {
+            if !shard.is_empty() {
+                let name = format!("d{n}");
+                let json = serde_json::to_string(shard).unwrap_or_default();
+                let content = js_file(&name, &json);
+                sink(name, content);
+                shard.clear();
+            }
+        };
     for (i, d) in docs.iter().enumerate() {
         if shard.is_empty() {
             starts.push(i);
@@ -252,11 +306,11 @@ fn write_files(docs: &[Doc], k: u32, cjk: &[u128], words: HashMap<String, Postin
             d.fields[2]
         ]));
         if size >= DOC_SHARD {
-            flush(&mut shard, &mut files);
+            flush(&mut shard, sink, starts.len() - 1);
             size = 0;
         }
     }
-    flush(&mut shard, &mut files);
+    flush(&mut shard, sink, starts.len().saturating_sub(1));
 
     // Sections of ordinary chapters (not question cards) rank below cards with the same hits.
     let sections: Vec<usize> = docs
@@ -273,12 +327,8 @@ fn write_files(docs: &[Doc], k: u32, cjk: &[u128], words: HashMap<String, Postin
         "d": starts,
         "x": sections,
     });
-    files.push(("m".into(), js_file("m", &manifest.to_string())));
-    Built {
-        files,
-        docs: docs.len(),
-        terms,
-    }
+    sink("m".into(), js_file("m", &manifest.to_string()));
+    terms
 }
 
 fn json_object(pairs: &[(String, String)]) -> String {

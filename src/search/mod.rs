@@ -177,12 +177,7 @@ fn unique(id: &str, used: &mut HashSet<String>) -> String {
         .unwrap_or_default()
 }
 
-/// Writes the index files into `site/qbank/search/`.
-pub fn write(site: &Path, built: &index::Built) -> std::io::Result<()> {
-    let dir = site.join(DIR);
-    std::fs::create_dir_all(&dir)?;
-    for (name, content) in &built.files {
-        std::fs::write(dir.join(format!("{name}.js")), content)?;
-    }
-    Ok(())
+/// Writes the index of `docs` into `dir` (later moved to `SITE/qbank/search`).
+pub fn write_to(docs: &[Doc], dir: &Path) -> std::io::Result<index::Written> {
+    index::write_to(docs, dir)
 }

@@ -78,7 +78,10 @@ test('at 1600x1000 the rubric stands beside the question', async () => {
         }
         // Q1's rubric: 5 dimensions and the 4-level scale, all of it inside the column.
         const rubric = await page.$eval(`${byId(Q1)} aside.qb-rubric`, (aside) => {
-            const groups = [aside.querySelectorAll('.qb-dims li').length, aside.querySelectorAll('.qb-levels span').length];
+            const groups = [
+                aside.querySelector('.qb-dims').textContent.split(' · ').length,
+                aside.querySelector('.qb-levels').textContent.split(' · ').length,
+            ];
             const a = aside.getBoundingClientRect();
             const sticking = [...aside.querySelectorAll('*')]
                 .filter((el) => {

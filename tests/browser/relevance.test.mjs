@@ -130,7 +130,8 @@ test('adjacency: 令牌桶 does not match 令牌 and 牌桶 apart', async () => 
     for (const [term, list] of Object.entries(post)) {
         let s = '';
         let last = 0;
-        for (const [doc, pos] of list) { s += enc(doc - last) + enc(1) + enc(1) + enc(pos); last = doc; }
+        // (document delta × 3 + field), count, positions: field 1 is the prompt.
+        for (const [doc, pos] of list) { s += enc((doc - last) * 3 + 1) + enc(1) + enc(pos); last = doc; }
         docs.c0[term] = s;
     }
     text.forEach((t) => docs.d0.push(['r', t, 'x.html', null, '', t, '']));

@@ -23,7 +23,7 @@ const TEXT = [
     ['question number', `${byId(Q1)} .qb-title .qb-num`],
     ['rubric title', `${byId(Q1)} .qb-rubric-title`],
     ['rubric heading', `${byId(Q1)} .qb-rubric-h`],
-    ['rubric dimension', `${byId(Q1)} .qb-rubric .qb-dims li`],
+    ['rubric dimension', `${byId(Q1)} .qb-rubric .qb-dims`],
     ['rubric key point', `${byId(Q2)} .qb-keypoints li`],
     ['overview count', 'nav.qb-overview .qb-count'],
     ['"answered" badge', 'nav.qb-overview .qb-badge-answered'],
