@@ -9,7 +9,6 @@ use serde::Serialize;
 pub struct Labels {
     pub model_answer: &'static str,
     pub no_answer: &'static str,
-    pub no_answer_hint: &'static str,
     pub rubric: &'static str,
     pub key_points: &'static str,
     pub dimensions: &'static str,
@@ -38,17 +37,13 @@ pub struct Labels {
     pub record: &'static str,
     pub overall: &'static str,
     pub all: &'static str,
-    pub filter: &'static str,
-    pub untagged: &'static str,
     pub no_questions: &'static str,
-    pub todo: &'static str,
     pub state: &'static str,
 }
 
 static ZH: Labels = Labels {
     model_answer: "参考答案",
     no_answer: "暂无参考答案",
-    no_answer_hint: "这道题还没有参考答案。",
     rubric: "评分参考",
     key_points: "考察要点",
     dimensions: "评价维度",
@@ -77,17 +72,13 @@ static ZH: Labels = Labels {
     record: "面试记录",
     overall: "总计",
     all: "全部",
-    filter: "筛选",
-    untagged: "无标签",
     no_questions: "没有符合条件的题目。",
-    todo: "待补充参考答案",
     state: "答案状态",
 };
 
 static EN: Labels = Labels {
     model_answer: "Model answer",
     no_answer: "No model answer yet",
-    no_answer_hint: "This question has no model answer yet.",
     rubric: "Rubric",
     key_points: "Key points",
     dimensions: "Dimensions",
@@ -116,10 +107,7 @@ static EN: Labels = Labels {
     record: "Record",
     overall: "Overall",
     all: "All",
-    filter: "Filter",
-    untagged: "Untagged",
     no_questions: "No question matches.",
-    todo: "Still without a model answer",
     state: "Answer",
 };
 

@@ -84,11 +84,6 @@ pub struct Built {
     pub terms: usize,
 }
 
-impl Built {
-    pub fn bytes(&self) -> usize {
-        self.files.iter().map(|f| f.1.len()).sum()
-    }
-}
 
 /// Target size of a document shard, in bytes.
 const DOC_SHARD: usize = 24 * 1024;
