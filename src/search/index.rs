@@ -84,7 +84,6 @@ pub struct Built {
     pub terms: usize,
 }
 
-
 /// Target size of a document shard, in bytes.
 const DOC_SHARD: usize = 24 * 1024;
 /// Target size of a CJK term shard, in bytes.
