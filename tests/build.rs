@@ -464,3 +464,37 @@ fn strip_tags(s: &str) -> String {
     }
     out
 }
+
+#[test]
+fn a_custom_theme_keeps_working_and_gets_the_assets() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("b");
+    for e in walkdir::WalkDir::new(root().join("tests/fixtures/passthrough")) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(root().join("tests/fixtures/passthrough")).unwrap();
+        let to = book.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+    std::fs::create_dir_all(book.join("theme")).unwrap();
+    std::fs::write(book.join("theme/head.hbs"), "<meta name=\"team\" content=\"ours\">\n").unwrap();
+    let out = dir.path().join("site");
+    qbank::build::build(&book, Some(&out)).unwrap();
+    let html = page(&out, "plain.html");
+    assert!(html.contains(r#"<meta name="team" content="ours">"#), "the book's head.hbs is kept");
+    assert!(html.contains("qbank/qbank-") && html.contains("qbank-search-"), "qbank's assets are linked");
+    // The theme folder qbank used is gone, and the book's own is untouched.
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("qbank-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(
+        std::fs::read_to_string(book.join("theme/head.hbs")).unwrap(),
+        "<meta name=\"team\" content=\"ours\">\n"
+    );
+}
