@@ -349,30 +349,38 @@ pub fn slugify(title: &str) -> String {
 /// Whether a fence with no language holds prose (long lines of text) rather than a diagram or
 /// code: prose wraps, diagrams must keep their columns.
 fn is_prose(text: &str) -> bool {
-    let (mut lines, mut widest, mut indented, mut codey) = (0usize, 0usize, 0usize, 0usize);
+    let (mut lines, mut wide, mut indented, mut codey) = (0usize, false, 0usize, 0usize);
     for line in text.lines() {
         let t = line.trim_end();
-        if t.trim_start().is_empty() {
+        if t.is_empty() {
             continue;
         }
         lines += 1;
-        widest = widest.max(cells(t));
+        wide = wide || wider_than(t, 80);
         indented += usize::from(t.starts_with("  ") || t.starts_with('\t'));
         codey += usize::from(t.ends_with(['{', '}', ';']) || t.contains("|  "));
     }
-    lines > 0 && widest > 80 && indented * 3 < lines && codey * 4 < lines
+    lines > 0 && wide && indented * 3 < lines && codey * 4 < lines
 }
 
-/// Display width, roughly: characters from U+0800 up (CJK among them) take two cells.
-fn cells(s: &str) -> usize {
-    s.bytes()
-        .map(|b| match b {
-            0x00..=0x7F => 1,
-            0xC0..=0xDF => 1,
+/// Whether `s` is wider than `limit` cells. Characters from U+0800 up (CJK among them) take
+/// two cells; counting stops as soon as the answer is known.
+fn wider_than(s: &str, limit: usize) -> bool {
+    if s.len() <= limit {
+        return false;
+    }
+    let mut cells = 0;
+    for b in s.bytes() {
+        cells += match b {
+            0x00..=0x7F | 0xC0..=0xDF => 1,
             0xE0..=0xFF => 2,
             _ => 0,
-        })
-        .sum()
+        };
+        if cells > limit {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether a top-level fenced block reaches the end of the text without a closing fence.

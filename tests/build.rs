@@ -471,7 +471,10 @@ fn a_custom_theme_keeps_working_and_gets_the_assets() {
     let book = dir.path().join("b");
     for e in walkdir::WalkDir::new(root().join("tests/fixtures/passthrough")) {
         let e = e.unwrap();
-        let rel = e.path().strip_prefix(root().join("tests/fixtures/passthrough")).unwrap();
+        let rel = e
+            .path()
+            .strip_prefix(root().join("tests/fixtures/passthrough"))
+            .unwrap();
         let to = book.join(rel);
         if e.file_type().is_dir() {
             std::fs::create_dir_all(&to).unwrap();
@@ -480,12 +483,22 @@ fn a_custom_theme_keeps_working_and_gets_the_assets() {
         }
     }
     std::fs::create_dir_all(book.join("theme")).unwrap();
-    std::fs::write(book.join("theme/head.hbs"), "<meta name=\"team\" content=\"ours\">\n").unwrap();
+    std::fs::write(
+        book.join("theme/head.hbs"),
+        "<meta name=\"team\" content=\"ours\">\n",
+    )
+    .unwrap();
     let out = dir.path().join("site");
     qbank::build::build(&book, Some(&out)).unwrap();
     let html = page(&out, "plain.html");
-    assert!(html.contains(r#"<meta name="team" content="ours">"#), "the book's head.hbs is kept");
-    assert!(html.contains("qbank/qbank-") && html.contains("qbank-search-"), "qbank's assets are linked");
+    assert!(
+        html.contains(r#"<meta name="team" content="ours">"#),
+        "the book's head.hbs is kept"
+    );
+    assert!(
+        html.contains("qbank/qbank-") && html.contains("qbank-search-"),
+        "qbank's assets are linked"
+    );
     // The theme folder qbank used is gone, and the book's own is untouched.
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
