@@ -113,10 +113,10 @@ fn strsim(a: &str, b: &str) -> usize {
 
 /// Replaces the tokens of markdown `md` with links. `to_root` leads from the chapter to the
 /// site root (`""`, `"../"`). Unknown ids stay as written (the check has reported them).
-pub fn replace(md: &str, targets: &Targets, to_root: &str) -> String {
+pub fn replace<'a>(md: &'a str, targets: &Targets, to_root: &str) -> std::borrow::Cow<'a, str> {
     let toks = tokens(md);
     if toks.is_empty() {
-        return md.to_string();
+        return std::borrow::Cow::Borrowed(md);
     }
     let mut out = String::with_capacity(md.len() + toks.len() * 80);
     let mut last = 0;
@@ -137,7 +137,7 @@ pub fn replace(md: &str, targets: &Targets, to_root: &str) -> String {
         last = t.span.end;
     }
     out.push_str(&md[last..]);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]

@@ -116,7 +116,8 @@ pub fn render_book(book: &mut Book, bank: &Bank, cfg: &Config) -> anyhow::Result
             None => {
                 let start = bank.body_start.get(source).copied().unwrap_or(0);
                 if start > 0 || ch.content.contains("{{#question") {
-                    ch.content = links::replace(&ch.content[start..], &bank.targets, &to_root);
+                    ch.content =
+                        links::replace(&ch.content[start..], &bank.targets, &to_root).into_owned();
                 }
             }
         }

@@ -156,15 +156,19 @@ impl Stamp {
         Ok(Stamp { chunks })
     }
 
-    fn fill(&self, out: &mut String, values: &[&str]) {
+    /// Fills the template into `out`; `slot(i, escape, out)` writes slot `i` as the template
+    /// escapes it. Large slots (a prompt, an answer) are written in place, never copied.
+    fn fill_with(&self, out: &mut String, slot: &mut dyn FnMut(usize, Escape, &mut String)) {
         for chunk in &self.chunks {
             match chunk {
                 Chunk::Text(t) => out.push_str(t),
-                Chunk::Slot(i, Escape::Raw) => out.push_str(values[*i]),
-                Chunk::Slot(i, Escape::Html) => push_escaped(out, values[*i]),
-                Chunk::Slot(i, Escape::Prose) => out.push_str(&prose_escape(values[*i])),
+                Chunk::Slot(i, e) => slot(*i, *e, out),
             }
         }
+    }
+
+    fn fill(&self, out: &mut String, values: &[&str]) {
+        self.fill_with(out, &mut |i, e, out| put(out, e, values[i]));
     }
 
     fn render(&self, values: &[&str]) -> String {
@@ -309,7 +313,9 @@ impl Renderer {
         let mut rubric_done = false;
         for part in &record.layout {
             let block = match part {
-                Part::Markdown(span) => Some(links::replace(&text[span.clone()], targets, to_root)),
+                Part::Markdown(span) => {
+                    Some(links::replace(&text[span.clone()], targets, to_root).into_owned())
+                }
                 Part::Info => Some(self.info(record, text, labels)?),
                 Part::Overview => {
                     let mut html = String::new();
@@ -319,7 +325,11 @@ impl Renderer {
                     }
                     Some(html + &self.overview(record, labels, &stamps)?)
                 }
-                Part::Question(i) => Some(self.card(&record.questions[*i], &ctx, &mut ids)?),
+                Part::Question(i) => {
+                    self.card_into(&mut out, &record.questions[*i], &ctx, &mut ids)?;
+                    out.push_str("\n\n");
+                    None
+                }
                 // Several rubric lists render as one table, at the first list's place.
                 Part::Rubric(_) if !rubric_done => {
                     rubric_done = true;
@@ -409,28 +419,25 @@ impl Renderer {
         self.render("info", &json!({"heading": heading, "items": items}))
     }
 
-    fn card(
+    /// Writes the card of `q` into `out`.
+    fn card_into(
         &self,
+        out: &mut String,
         q: &Question,
         ctx: &CardCtx<'_>,
         ids: &mut HashSet<String>,
-    ) -> anyhow::Result<String> {
+    ) -> anyhow::Result<()> {
         let (text, stamps) = (ctx.text, ctx.stamps);
-        let prompt = body(&q.prompt, &q.id, ctx, ids);
-        let answer_html = match &q.answer {
-            Answer::Answered(b) => {
-                let answer = body(b, &q.id, ctx, ids);
-                stamps.answer.render(&[&q.id, &answer])
-            }
-            _ => stamps.no_answer.render(&[]),
-        };
         let key_points_html = if q.key_points.is_empty() {
             String::new()
         } else {
             let mut items = String::new();
             for item in &q.key_points {
                 let span = crate::parse::item_text_span(text, item);
-                let html = inline_html(&text[span]).replace('\n', " ");
+                let mut html = inline_html(&text[span]);
+                if html.contains('\n') {
+                    html = html.replace('\n', " ");
+                }
                 stamps.key_point.fill(&mut items, &[&html]);
             }
             stamps.key_points.render(&[&items])
@@ -482,19 +489,28 @@ impl Renderer {
                 )?);
             }
         }
-        Ok(stamps.card.render(&[
-            &q.id,
-            &q.number,
-            status(q),
-            LEVELS[q.level.min(6) as usize],
-            &q.title_html,
-            &prompt,
-            &answer_html,
-            &key_points_html,
-            own_rubric.as_deref().unwrap_or(ctx.rubric_html),
-            &meta_html,
-            &followups_html,
-        ]))
+        let rubric = own_rubric.as_deref().unwrap_or(ctx.rubric_html);
+        let level = LEVELS[q.level.min(6) as usize];
+        stamps.card.fill_with(out, &mut |i, e, out| match i {
+            0 => put(out, e, &q.id),
+            1 => put(out, e, &q.number),
+            2 => put(out, e, status(q)),
+            3 => put(out, e, level),
+            4 => put(out, e, &q.title_html),
+            5 => body_into(out, &q.prompt, &q.id, ctx, ids),
+            6 => match &q.answer {
+                Answer::Answered(b) => stamps.answer.fill_with(out, &mut |j, e, out| match j {
+                    0 => put(out, e, &q.id),
+                    _ => body_into(out, b, &q.id, ctx, ids),
+                }),
+                _ => stamps.no_answer.fill(out, &[]),
+            },
+            7 => put(out, e, &key_points_html),
+            8 => put(out, e, rubric),
+            9 => put(out, e, &meta_html),
+            _ => put(out, e, &followups_html),
+        });
+        Ok(())
     }
 }
 
@@ -520,11 +536,21 @@ fn descriptors(scale: &[String], get: impl Fn(&str) -> Option<String>) -> Vec<Va
         .collect()
 }
 
-/// A prompt or answer: its markdown copied, its headings and prose blocks rendered.
-fn body(body: &Body, qid: &str, ctx: &CardCtx<'_>, ids: &mut HashSet<String>) -> String {
+/// Writes a prompt or answer into `out`: its markdown copied, its headings and prose blocks
+/// rendered, blocks separated by a blank line, no trailing whitespace.
+fn body_into(
+    out: &mut String,
+    body: &Body,
+    qid: &str,
+    ctx: &CardCtx<'_>,
+    ids: &mut HashSet<String>,
+) {
     let (text, stamps) = (ctx.text, ctx.stamps);
-    let mut out = String::new();
+    let start = out.len();
     for piece in &body.pieces {
+        if out.len() > start {
+            out.push_str("\n\n");
+        }
         match piece {
             Piece::Markdown(span) => out
                 .push_str(links::replace(&text[span.clone()], ctx.targets, ctx.to_root).trim_end()),
@@ -544,17 +570,22 @@ fn body(body: &Body, qid: &str, ctx: &CardCtx<'_>, ids: &mut HashSet<String>) ->
                 });
                 let id = unique(base, ids);
                 let level = LEVELS[(*level + 1).min(6) as usize];
-                stamps.heading.fill(&mut out, &[level, &id, html]);
+                stamps.heading.fill(out, &[level, &id, html]);
             }
-            Piece::Prose { text } => stamps.prose.fill(&mut out, &[text]),
+            Piece::Prose { text } => stamps.prose.fill(out, &[text]),
         }
-        let trimmed = out.trim_end().len();
+        let trimmed = start + out[start..].trim_end().len();
         out.truncate(trimmed);
-        out.push_str("\n\n");
     }
-    let trimmed = out.trim_end().len();
-    out.truncate(trimmed);
-    out
+}
+
+/// Writes `value` as a slot with escaping `e` asks for it.
+fn put(out: &mut String, e: Escape, value: &str) {
+    match e {
+        Escape::Raw => out.push_str(value),
+        Escape::Html => push_escaped(out, value),
+        Escape::Prose => push_escaped_with(out, value.trim_end(), true),
+    }
 }
 
 /// HTML escaping with a fast path for text that needs none (most of it).
