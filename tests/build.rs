@@ -300,19 +300,24 @@ fn generated_pages_can_be_switched_off() {
     assert!(s.join("qbank-coverage.html").exists());
 }
 
-/// Builds `book` with mdBook alone (no qbank) and returns the site.
-fn stock_build(book: &Path, out: &Path) {
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("b");
-    for e in walkdir::WalkDir::new(book) {
+/// Copies the folder `from` to `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
         let e = e.unwrap();
-        let dest = copy.join(e.path().strip_prefix(book).unwrap());
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
         if e.file_type().is_dir() {
             std::fs::create_dir_all(&dest).unwrap();
         } else {
             std::fs::copy(e.path(), &dest).unwrap();
         }
     }
+}
+
+/// Builds `book` with mdBook alone (no qbank) and returns the site.
+fn stock_build(book: &Path, out: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("b");
+    copy_dir(book, &copy);
     let toml = std::fs::read_to_string(copy.join("book.toml")).unwrap();
     let toml: String = toml
         .split("[preprocessor.qbank]")
@@ -469,19 +474,7 @@ fn strip_tags(s: &str) -> String {
 fn a_custom_theme_keeps_working_and_gets_the_assets() {
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("b");
-    for e in walkdir::WalkDir::new(root().join("tests/fixtures/passthrough")) {
-        let e = e.unwrap();
-        let rel = e
-            .path()
-            .strip_prefix(root().join("tests/fixtures/passthrough"))
-            .unwrap();
-        let to = book.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(e.path(), &to).unwrap();
-        }
-    }
+    copy_dir(&root().join("tests/fixtures/passthrough"), &book);
     std::fs::create_dir_all(book.join("theme")).unwrap();
     std::fs::write(
         book.join("theme/head.hbs"),
