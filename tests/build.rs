@@ -1,6 +1,9 @@
 //! Fixture books built end to end with `qbank::build::build`, checked the way a reader would
 //! see them: cards, states, labels, anchors, pass-through pages and outside requests.
 
+mod common;
+use common::copy_dir;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -298,19 +301,6 @@ fn generated_pages_can_be_switched_off() {
     let s = site("variants");
     assert!(!s.join("qbank-tags.html").exists());
     assert!(s.join("qbank-coverage.html").exists());
-}
-
-/// Copies the folder `from` to `to`.
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
 }
 
 /// Builds `book` with mdBook alone (no qbank) and returns the site.

@@ -1,6 +1,9 @@
 //! Bad input: every case gets a `file:line:col` diagnostic from `qbank check`, the same from
 //! `qbank build`, a non-zero exit on errors, and a build that leaves the previous site alone.
 
+mod common;
+use common::copy_dir;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -29,7 +32,7 @@ fn stderr(o: &Output) -> String {
 fn check_and_build(name: &str, expect_error: bool) -> (String, String) {
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join(name);
-    copy(&fixture(name), &book);
+    copy_dir(&fixture(name), &book);
     let check = run(&["check", name], dir.path());
     assert_eq!(
         check.status.success(),
@@ -62,18 +65,6 @@ fn check_and_build(name: &str, expect_error: bool) -> (String, String) {
         assert!(leftovers.is_empty(), "{leftovers:?}");
     }
     (stderr(&check), stderr(&build))
-}
-
-fn copy(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
 }
 
 fn assert_diag(out: &str, header: &str, location: &str) {
@@ -147,7 +138,7 @@ fn record_without_questions_warns() {
 fn check_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("b");
-    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("book"), &book);
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("book"), &book);
     let _ = std::fs::remove_dir_all(book.join("book"));
     let before: Vec<_> = walkdir::WalkDir::new(&book)
         .into_iter()
@@ -171,7 +162,7 @@ fn check_writes_nothing() {
 fn unknown_config_key_warns_with_known_keys() {
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("b");
-    copy(&fixture("no-interviewer"), &book);
+    copy_dir(&fixture("no-interviewer"), &book);
     let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
     std::fs::write(
         book.join("book.toml"),
