@@ -63,9 +63,18 @@ pub struct ServeOptions {
 /// `host:port`, which happens before the first build.
 pub fn serve(
     opts: &ServeOptions,
-    mut rebuild: impl FnMut() -> anyhow::Result<()>,
+    rebuild: impl FnMut() -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let listener = bind(&opts.host, opts.port)?;
+    serve_on(listener, opts, rebuild)
+}
+
+/// [`serve`] on a listener the caller already bound (`opts.port` is then only informative).
+pub fn serve_on(
+    listener: TcpListener,
+    opts: &ServeOptions,
+    mut rebuild: impl FnMut() -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let port = listener.local_addr().map_or(opts.port, |a| a.port());
 
     // Start the version at the wall-clock time so that tabs left open across a server restart

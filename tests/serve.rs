@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use qbank::serve::{
     HttpState, ServeOptions, VERSION_PATH, Watcher, bind, changed_paths, resolve_request_path,
-    serve, snapshot, spawn_http,
+    serve, serve_on, snapshot, spawn_http,
 };
 
 // ----------------------------------------------------------------------------------------------
@@ -598,8 +598,9 @@ fn serve_builds_serves_rebuilds_and_survives_failed_builds() {
     fs::remove_dir_all(&site).unwrap();
     write(&root.join("src/page.md"), "first");
 
-    // Pick a free port; serve() binds it again right away.
-    let port = bind("127.0.0.1", 0).unwrap().local_addr().unwrap().port();
+    // Bind first and hand the listener over: no window for another test to take the port.
+    let listener = bind("127.0.0.1", 0).unwrap();
+    let port = listener.local_addr().unwrap().port();
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
     let builds = Arc::new(Mutex::new(0u32));
 
@@ -613,7 +614,7 @@ fn serve_builds_serves_rebuilds_and_survives_failed_builds() {
     let page_md = root.join("src/page.md");
     // A toy build: wraps src/page.md into index.html, fails on "BROKEN".
     thread::spawn(move || {
-        serve(&opts, move || {
+        serve_on(listener, &opts, move || {
             *counter.lock().unwrap() += 1;
             let text = fs::read_to_string(&page_md)?;
             anyhow::ensure!(!text.contains("BROKEN"), "page.md is broken");
