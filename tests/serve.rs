@@ -626,6 +626,8 @@ fn serve_builds_serves_rebuilds_and_survives_failed_builds() {
         })
     });
 
+    // The listener accepts at once; wait for the startup build before the first request.
+    assert!(wait_for(5, || *builds.lock().unwrap() >= 1));
     assert!(wait_for(5, || TcpStream::connect(addr).is_ok()));
     assert_eq!(*builds.lock().unwrap(), 1, "built once at startup");
     let page = get(addr, "/");
