@@ -149,7 +149,11 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
     let search_dir = parent.join(format!(".{name}.qbank-search-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&search_dir);
     let bank = std::sync::Arc::new(checked.bank);
-    md.with_preprocessor(QbankPreprocessor::in_process(Some(bank.clone())));
+    let splice = std::sync::Arc::new(crate::splice::Splice::new());
+    md.with_preprocessor(QbankPreprocessor::in_process(
+        Some(bank.clone()),
+        Some(splice.clone()),
+    ));
 
     let before = MDBOOK_ERRORS.load(Ordering::SeqCst);
     // The search index needs only the checked bank: build it while mdBook renders.
@@ -160,9 +164,14 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
                 crate::search::write_to(&docs, &search_dir)
             })
         });
-        (md.build(), index.join())
+        // qbank's HTML goes back into the pages while the index thread still works.
+        let built = md
+            .build()
+            .map_err(|e| anyhow::anyhow!("{e:#}"))
+            .and_then(|()| splice.put_back(&tmp));
+        (built, index.join())
     });
-    let result = built.map_err(|e| anyhow::anyhow!("{e:#}")).and_then(|()| {
+    let result = built.and_then(|()| {
         let logged = MDBOOK_ERRORS.load(Ordering::SeqCst) - before;
         if logged > 0 {
             bail!("mdBook reported {logged} error(s) above; fix them (usually book.toml)")

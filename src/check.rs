@@ -32,11 +32,47 @@ pub struct Bank {
     pub content_hashes: Vec<u64>,
 }
 
-/// A hash of each chapter's text, in book order.
+/// A hash of each chapter's text, in book order (only ever compared within one process).
 pub fn content_hashes(book: &Book) -> Vec<u64> {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let hasher = BuildHasherDefault::<DefaultHasher>::default();
     book.chapters()
-        .map(|ch| crate::assets::fnv(&ch.content) ^ ch.content.len() as u64)
+        .map(|ch| hasher.hash_one(ch.content.as_str()))
         .collect()
+}
+
+/// Parses `chapters` (with their file names) on all cores; results in chapter order.
+fn parse_all(chapters: &[(&Path, &str)], cfg: &Config) -> Vec<crate::parse::Parsed> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(chapters.len().max(1));
+    if threads <= 1 {
+        return chapters.iter().map(|(f, t)| parse(f, t, cfg)).collect();
+    }
+    // Hand out chapters one at a time, so one big record does not hold up the rest.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut parsed: Vec<(usize, crate::parse::Parsed)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((file, text)) = chapters.get(i) else {
+                            return out;
+                        };
+                        out.push((i, parse(file, text, cfg)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    parsed.sort_unstable_by_key(|p| p.0);
+    parsed.into_iter().map(|p| p.1).collect()
 }
 
 impl Bank {
@@ -55,13 +91,25 @@ pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
     // Where each id was first used: (chapter index, heading span). Locations are only worked
     // out for the rare duplicate: counting lines for every question is quadratic.
     let mut seen: HashMap<String, (usize, crate::model::Span)> = HashMap::new();
-    let chapters: Vec<_> = book.chapters().collect();
-    for (ci, ch) in chapters.iter().copied().enumerate() {
+    let chapters: Vec<_> = book
+        .chapters()
+        .filter(|ch| ch.path.is_some() && ch.source_path.is_some())
+        .collect();
+    let files: Vec<PathBuf> = chapters
+        .iter()
+        .map(|ch| src_dir.join(ch.source_path.as_deref().unwrap_or(Path::new(""))))
+        .collect();
+    let inputs: Vec<(&Path, &str)> = files
+        .iter()
+        .zip(&chapters)
+        .map(|(f, ch)| (f.as_path(), ch.content.as_str()))
+        .collect();
+    let all = parse_all(&inputs, cfg);
+    for (ci, (ch, parsed)) in chapters.iter().copied().zip(all).enumerate() {
         let (Some(path), Some(source)) = (&ch.path, &ch.source_path) else {
             continue;
         };
-        let file = src_dir.join(source);
-        let parsed = parse(&file, &ch.content, cfg);
+        let file = &files[ci];
         bank.diagnostics.extend(parsed.diagnostics);
         let Some(record) = parsed.record else {
             if parsed.body_start > 0 {
@@ -97,7 +145,7 @@ pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
                     let first_file =
                         src_dir.join(first_ch.source_path.as_deref().unwrap_or(Path::new("")));
                     let first = Location::from_span(&first_file, &first_ch.content, fspan.clone());
-                    let at = Location::from_span(&file, &ch.content, q.heading.clone());
+                    let at = Location::from_span(file, &ch.content, q.heading.clone());
                     let how = if q.explicit_id {
                         "set with `{#…}`"
                     } else {

@@ -24,4 +24,5 @@ pub mod preprocessor;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod splice;
 pub mod synth;

@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::i18n::Labels;
 use crate::model::Question;
 use crate::parse::slugify;
+use crate::render::Stamps;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -30,27 +31,14 @@ pub fn tag_anchor(tag: &str) -> String {
 /// One generated chapter: (title, path under src, markdown).
 pub type Page = (String, &'static str, String);
 
-#[derive(Serialize, Clone)]
-struct Item {
-    tags: String,
-    difficulty: String,
-    difficulty_label: String,
-    stars: String,
-    status: &'static str,
-    status_label: &'static str,
-    href: String,
-    record: String,
-    number: String,
-    title: String,
-}
-
 #[derive(Serialize)]
 struct Section {
     name: String,
     anchor: String,
     /// On the tags page: the section's tag, so filtering by a tag shows its section only.
     tag: Option<String>,
-    items: Vec<Item>,
+    /// The section's list items (`index-item.hbs`).
+    items_html: String,
 }
 
 fn record_title(r: &crate::check::RecordChapter) -> String {
@@ -62,29 +50,50 @@ fn record_title(r: &crate::check::RecordChapter) -> String {
     })
 }
 
-fn item(r: &crate::check::RecordChapter, q: &Question, labels: &Labels) -> Item {
-    let meta = q.meta.clone().unwrap_or_default();
-    let d = meta.difficulty.unwrap_or(0) as usize;
-    Item {
-        tags: meta.tags.join(" "),
-        difficulty: meta.difficulty.map_or(String::new(), |d| d.to_string()),
-        difficulty_label: format!("{} {d}/5", labels.difficulty),
-        stars: format!("{}{}", "★".repeat(d), "☆".repeat(5 - d.min(5))),
-        status: if q.answer.is_answered() {
-            "answered"
-        } else {
-            "unanswered"
-        },
-        status_label: if q.answer.is_answered() {
-            labels.answered
-        } else {
-            labels.unanswered
-        },
-        href: format!("{}#{}", url_path(&r.html_path), q.id),
-        record: record_title(r),
-        number: q.number.clone(),
-        title: q.title.clone(),
-    }
+/// The list item of `q` (of record `r`, titled `record`), as HTML.
+fn item(
+    stamps: &Stamps,
+    r: &crate::check::RecordChapter,
+    record: &str,
+    q: &Question,
+    labels: &Labels,
+) -> String {
+    let meta = q.meta.as_ref();
+    let tags = meta.map(|m| m.tags.join(" ")).unwrap_or_default();
+    let difficulty = meta.and_then(|m| m.difficulty);
+    let (stars, label);
+    let rated = match difficulty {
+        Some(d) => {
+            let d = d as usize;
+            stars = format!("{}{}", "★".repeat(d), "☆".repeat(5 - d.min(5)));
+            label = format!("{} {d}/5", labels.difficulty);
+            Some([label.as_str(), stars.as_str()])
+        }
+        None => None,
+    };
+    let (status, status_label) = if q.answer.is_answered() {
+        ("answered", labels.answered)
+    } else {
+        ("unanswered", labels.unanswered)
+    };
+    let href = format!("{}#{}", url_path(&r.html_path), q.id);
+    let d = difficulty.map_or(String::new(), |d| d.to_string());
+    let mut out = String::with_capacity(256);
+    stamps.index_item(
+        &mut out,
+        [
+            &tags,
+            &d,
+            status,
+            status_label,
+            &href,
+            record,
+            &q.number,
+            &q.title,
+        ],
+        rated,
+    );
+    out
 }
 
 fn url_path(p: &std::path::Path) -> String {
@@ -105,46 +114,51 @@ fn dimensions_of(q: &Question) -> Vec<&str> {
 }
 
 /// The pages `cfg` asks for, in the order tags, dimensions, coverage.
-pub fn generate(
+pub(crate) fn generate(
     hbs: &handlebars::Handlebars<'static>,
+    stamps: &Stamps,
     bank: &Bank,
     cfg: &Config,
 ) -> anyhow::Result<Vec<Page>> {
     let labels = cfg.labels();
     let mut all_tags: Vec<String> = Vec::new();
-    let mut by_tag: BTreeMap<String, Vec<Item>> = BTreeMap::new();
-    let mut by_dim: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+    let mut by_tag: BTreeMap<String, String> = BTreeMap::new();
+    let mut by_dim: BTreeMap<String, String> = BTreeMap::new();
+    // Each question's item, rendered once: (record title, items in question order).
+    let mut items: Vec<(String, Vec<String>)> = Vec::new();
     for r in &bank.records {
+        let title = record_title(r);
+        let mut record_items = Vec::with_capacity(r.record.questions.len());
         for q in &r.record.questions {
-            let it = item(r, q, labels);
-            let tags = q.meta.as_ref().map(|m| m.tags.clone()).unwrap_or_default();
-            for t in tags {
-                if !all_tags.contains(&t) {
+            let it = item(stamps, r, &title, q, labels);
+            for t in q.meta.iter().flat_map(|m| m.tags.iter()) {
+                if !all_tags.contains(t) {
                     all_tags.push(t.clone());
                 }
-                by_tag.entry(t).or_default().push(it.clone());
+                by_tag.entry(t.clone()).or_default().push_str(&it);
             }
             for d in dimensions_of(q) {
-                by_dim.entry(d.to_string()).or_default().push(it.clone());
+                by_dim.entry(d.to_string()).or_default().push_str(&it);
             }
+            record_items.push(it);
         }
+        items.push((title, record_items));
     }
     all_tags.sort();
     let render = |name: &str, data: serde_json::Value| {
         hbs.render(name, &data)
             .map_err(|e| anyhow::anyhow!("rendering template {name}: {e}"))
     };
-    let sections =
-        |m: BTreeMap<String, Vec<Item>>, anchor: &dyn Fn(&str) -> String, tagged: bool| {
-            m.into_iter()
-                .map(|(name, items)| Section {
-                    anchor: anchor(&name),
-                    tag: tagged.then(|| name.clone()),
-                    name,
-                    items,
-                })
-                .collect::<Vec<_>>()
-        };
+    let sections = |m: BTreeMap<String, String>, anchor: &dyn Fn(&str) -> String, tagged: bool| {
+        m.into_iter()
+            .map(|(name, items_html)| Section {
+                anchor: anchor(&name),
+                tag: tagged.then(|| name.clone()),
+                name,
+                items_html,
+            })
+            .collect::<Vec<_>>()
+    };
     let mut pages = Vec::new();
     if cfg.page("tags") {
         let secs = sections(by_tag, &tag_anchor, true);
@@ -169,11 +183,10 @@ pub fn generate(
         let (mut answered, mut total) = (0, 0);
         let mut records = Vec::new();
         let mut secs = Vec::new();
-        for r in &bank.records {
+        for (r, (title, record_items)) in bank.records.iter().zip(items) {
             let (a, t) = (r.record.answered(), r.record.questions.len());
             answered += a;
             total += t;
-            let title = record_title(r);
             records.push(json!({
                 "title": title, "href": url_path(&r.html_path),
                 "answered": a, "total": t, "percent": percent(a, t),
@@ -182,12 +195,7 @@ pub fn generate(
                 name: format!("{title} — {a}/{t}"),
                 anchor: format!("coverage-{}", slugify(&title)),
                 tag: None,
-                items: r
-                    .record
-                    .questions
-                    .iter()
-                    .map(|q| item(r, q, labels))
-                    .collect(),
+                items_html: record_items.concat(),
             });
         }
         let md = render(

@@ -7,6 +7,7 @@ use crate::diag::{Diagnostic, render_all, stderr_color};
 use crate::links;
 use crate::model::Record;
 use crate::render::Renderer;
+use crate::splice::Splice;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
@@ -27,6 +28,9 @@ pub struct QbankPreprocessor {
     /// The bank `qbank build` already checked: reused when no chapter changed since (mdBook's
     /// `links` preprocessor may have expanded includes), so records are parsed once.
     pub checked: Option<Arc<Bank>>,
+    /// Hold qbank's HTML back from mdBook and put it into the written pages afterwards
+    /// (`qbank build`; see [`crate::splice`]).
+    pub splice: Option<Arc<Splice>>,
 }
 
 impl QbankPreprocessor {
@@ -36,15 +40,18 @@ impl QbankPreprocessor {
             print_warnings: true,
             check_installed_assets: true,
             checked: None,
+            splice: None,
         }
     }
 
-    /// For `qbank build`, which checks the book and adds assets itself.
-    pub fn in_process(checked: Option<Arc<Bank>>) -> Self {
+    /// For `qbank build`, which checks the book and adds assets itself, and puts the HTML
+    /// that `splice` holds back into the site once mdBook has written it.
+    pub fn in_process(checked: Option<Arc<Bank>>, splice: Option<Arc<Splice>>) -> Self {
         QbankPreprocessor {
             print_warnings: false,
             check_installed_assets: false,
             checked,
+            splice,
         }
     }
 }
@@ -59,7 +66,7 @@ impl Preprocessor for QbankPreprocessor {
         if let Some(bank) = &self.checked
             && bank.content_hashes == crate::check::content_hashes(&book)
         {
-            render_book(&mut book, bank, &cfg)?;
+            render_book(&mut book, bank, &cfg, self.splice.as_deref())?;
             return Ok(book);
         }
         let mut diags: Vec<Diagnostic> = config_diagnostics(&ctx.root.join("book.toml"), &cfg);
@@ -78,7 +85,7 @@ impl Preprocessor for QbankPreprocessor {
         if self.print_warnings && !diags.is_empty() {
             eprint!("{}", render_all(&diags, color));
         }
-        render_book(&mut book, &bank, &cfg)?;
+        render_book(&mut book, &bank, &cfg, self.splice.as_deref())?;
         Ok(book)
     }
 
@@ -88,8 +95,14 @@ impl Preprocessor for QbankPreprocessor {
 }
 
 /// Replaces every record chapter with its rendered cards, resolves `{{#question}}` links and
-/// strips front matter everywhere, then adds the generated pages.
-pub fn render_book(book: &mut Book, bank: &Bank, cfg: &Config) -> anyhow::Result<()> {
+/// strips front matter everywhere, then adds the generated pages. With `splice`, qbank's HTML
+/// is held there and the chapters get markers in its place.
+pub fn render_book(
+    book: &mut Book,
+    bank: &Bank,
+    cfg: &Config,
+    splice: Option<&Splice>,
+) -> anyhow::Result<()> {
     let renderer = Renderer::new();
     let records: HashMap<&Path, &Record> = bank
         .records
@@ -101,11 +114,17 @@ pub fn render_book(book: &mut Book, bank: &Bank, cfg: &Config) -> anyhow::Result
         let (Some(path), Some(source)) = (&ch.path, &ch.source_path) else {
             return;
         };
-        let to_root = "../".repeat(path.components().count().saturating_sub(1));
+        let depth = path.components().count().saturating_sub(1);
+        let to_root = "../".repeat(depth);
         match records.get(source.as_path()) {
             Some(record) => {
-                match renderer.record(record, &ch.content, cfg, &to_root, &bank.targets) {
-                    Ok(content) => ch.content = content,
+                match renderer.record_parts(record, &ch.content, cfg, &to_root, &bank.targets) {
+                    Ok(r) => {
+                        ch.content = match splice {
+                            Some(s) => s.hold(&r.text, &r.markdown, depth),
+                            None => r.text,
+                        }
+                    }
                     Err(e) => {
                         if failure.is_none() {
                             failure = Some((source.clone(), e));
@@ -129,6 +148,10 @@ pub fn render_book(book: &mut Book, bank: &Bank, cfg: &Config) -> anyhow::Result
     if !pages.is_empty() && !bank.records.is_empty() {
         book.push_item(BookItem::PartTitle(cfg.labels().generated_part.to_string()));
         for (title, path, content) in pages {
+            let content = match splice {
+                Some(s) => s.hold_page(&content),
+                None => content,
+            };
             book.push_item(Chapter::new(&title, content, path, Vec::new()));
         }
     }

@@ -18,6 +18,7 @@ use handlebars::{Handlebars, handlebars_helper};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 /// `(name, source)` of templates embedded from `theme/templates/NAME.hbs`.
@@ -45,6 +46,7 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "question-meta",
     "follow-ups",
     "index-item",
+    "index-stars",
     "filter",
     "page-index",
     "page-coverage",
@@ -193,8 +195,37 @@ const CARD_SLOTS: &[&str] = &[
     "followups_html",
 ];
 
+/// The per-question slots of `index-item.hbs` (lists on the generated pages).
+pub(crate) const INDEX_ITEM_SLOTS: &[&str] = &[
+    "tags",
+    "difficulty",
+    "stars_html",
+    "status",
+    "status_label",
+    "href",
+    "record",
+    "number",
+    "title",
+];
+
+impl Stamps {
+    /// Writes one item of a generated page's list; `values` are [`INDEX_ITEM_SLOTS`] without
+    /// `stars_html`, which comes from `stars` (`(label, stars)`, when the question is rated).
+    pub(crate) fn index_item(&self, out: &mut String, values: [&str; 8], stars: Option<[&str; 2]>) {
+        self.index_item.fill_with(out, &mut |i, e, out| match i {
+            0 | 1 => put(out, e, values[i]),
+            2 => {
+                if let Some(s) = stars {
+                    self.index_stars.fill(out, &s);
+                }
+            }
+            _ => put(out, e, values[i - 1]),
+        });
+    }
+}
+
 /// The stamped templates of one language.
-struct Stamps {
+pub(crate) struct Stamps {
     card: Stamp,
     answer: Stamp,
     no_answer: Stamp,
@@ -203,6 +234,8 @@ struct Stamps {
     overview_item: Stamp,
     heading: Stamp,
     prose: Stamp,
+    index_item: Stamp,
+    index_stars: Stamp,
 }
 
 impl Stamps {
@@ -220,6 +253,8 @@ impl Stamps {
             )?,
             heading: stamp("heading", &["level", "id", "html"])?,
             prose: stamp("prose", &["text"])?,
+            index_item: stamp("index-item", INDEX_ITEM_SLOTS)?,
+            index_stars: stamp("index-stars", &["difficulty_label", "stars"])?,
         })
     }
 }
@@ -244,7 +279,7 @@ impl Renderer {
         }
     }
 
-    fn stamps(&self, labels: &'static Labels) -> anyhow::Result<Arc<Stamps>> {
+    pub(crate) fn stamps(&self, labels: &'static Labels) -> anyhow::Result<Arc<Stamps>> {
         let mut cache = self.stamps.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, s)) = cache.iter().find(|(l, _)| std::ptr::eq(*l, labels)) {
             return Ok(s.clone());
@@ -272,6 +307,19 @@ impl Renderer {
         to_root: &str,
         targets: &Targets,
     ) -> anyhow::Result<String> {
+        Ok(self.record_parts(record, text, cfg, to_root, targets)?.text)
+    }
+
+    /// Like [`Renderer::record`], and says which byte ranges of the output are the record's
+    /// own markdown: everything else is qbank's HTML (see [`crate::splice`]).
+    pub fn record_parts(
+        &self,
+        record: &Record,
+        text: &str,
+        cfg: &Config,
+        to_root: &str,
+        targets: &Targets,
+    ) -> anyhow::Result<Rendered> {
         let labels = cfg.labels();
         let scale: Vec<String> = match &record.rubric {
             Some(r) => r.levels.clone(),
@@ -311,10 +359,16 @@ impl Renderer {
         let per_card = 600 + rubric_html.len();
         let mut out = String::with_capacity(text.len() + record.questions.len() * per_card);
         let mut rubric_done = false;
+        let mut markdown = Vec::new();
         for part in &record.layout {
             let block = match part {
                 Part::Markdown(span) => {
-                    Some(links::replace(&text[span.clone()], targets, to_root).into_owned())
+                    let md = links::replace(&text[span.clone()], targets, to_root);
+                    let md = md.trim_end();
+                    markdown.push(out.len()..out.len() + md.len());
+                    out.push_str(md);
+                    out.push_str("\n\n");
+                    None
                 }
                 Part::Info => Some(self.info(record, text, labels)?),
                 Part::Overview => {
@@ -326,7 +380,8 @@ impl Renderer {
                     Some(html + &self.overview(record, labels, &stamps)?)
                 }
                 Part::Question(i) => {
-                    self.card_into(&mut out, &record.questions[*i], &ctx, &mut ids)?;
+                    let q = &record.questions[*i];
+                    self.card_into(&mut out, q, &ctx, &mut ids, &mut markdown)?;
                     out.push_str("\n\n");
                     None
                 }
@@ -349,7 +404,10 @@ impl Renderer {
                 out.push_str("\n\n");
             }
         }
-        Ok(out)
+        Ok(Rendered {
+            text: out,
+            markdown,
+        })
     }
 
     fn overview(
@@ -386,7 +444,7 @@ impl Renderer {
         bank: &crate::check::Bank,
         cfg: &Config,
     ) -> anyhow::Result<Vec<crate::pages::Page>> {
-        crate::pages::generate(&self.hbs, bank, cfg)
+        crate::pages::generate(&self.hbs, &*self.stamps(cfg.labels())?, bank, cfg)
     }
 
     /// The information card: the info section's items, then the front matter's.
@@ -426,6 +484,7 @@ impl Renderer {
         q: &Question,
         ctx: &CardCtx<'_>,
         ids: &mut HashSet<String>,
+        markdown: &mut Vec<Range<usize>>,
     ) -> anyhow::Result<()> {
         let (text, stamps) = (ctx.text, ctx.stamps);
         let key_points_html = if q.key_points.is_empty() {
@@ -497,11 +556,11 @@ impl Renderer {
             2 => put(out, e, status(q)),
             3 => put(out, e, level),
             4 => put(out, e, &q.title_html),
-            5 => body_into(out, &q.prompt, &q.id, ctx, ids),
+            5 => body_into(out, &q.prompt, &q.id, ctx, ids, markdown),
             6 => match &q.answer {
                 Answer::Answered(b) => stamps.answer.fill_with(out, &mut |j, e, out| match j {
                     0 => put(out, e, &q.id),
-                    _ => body_into(out, b, &q.id, ctx, ids),
+                    _ => body_into(out, b, &q.id, ctx, ids, markdown),
                 }),
                 _ => stamps.no_answer.fill(out, &[]),
             },
@@ -512,6 +571,16 @@ impl Renderer {
         });
         Ok(())
     }
+}
+
+/// A rendered record chapter.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Rendered {
+    /// The chapter markdown: the record's markdown with qbank's HTML blocks around it.
+    pub text: String,
+    /// The byte ranges of `text` that are the record's own markdown, in order.
+    pub markdown: Vec<Range<usize>>,
 }
 
 /// What a card needs from its record.
@@ -544,6 +613,7 @@ fn body_into(
     qid: &str,
     ctx: &CardCtx<'_>,
     ids: &mut HashSet<String>,
+    markdown: &mut Vec<Range<usize>>,
 ) {
     let (text, stamps) = (ctx.text, ctx.stamps);
     let start = out.len();
@@ -552,8 +622,12 @@ fn body_into(
             out.push_str("\n\n");
         }
         match piece {
-            Piece::Markdown(span) => out
-                .push_str(links::replace(&text[span.clone()], ctx.targets, ctx.to_root).trim_end()),
+            Piece::Markdown(span) => {
+                let md = links::replace(&text[span.clone()], ctx.targets, ctx.to_root);
+                let md = md.trim_end();
+                markdown.push(out.len()..out.len() + md.len());
+                out.push_str(md);
+            }
             Piece::Heading {
                 level,
                 html,

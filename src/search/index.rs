@@ -44,6 +44,21 @@ fn push_num(out: &mut String, mut n: u32) {
     out.push(ALPHABET[n as usize] as char);
 }
 
+/// Appends the postings of one (document, field) to `out`; `last_doc` is the previous
+/// document of the same term (0 at first).
+fn push_group(out: &mut String, last_doc: &mut u32, doc: u32, field: u32, positions: &[u32]) {
+    // Document delta and field in one number: delta * 3 + field.
+    push_num(out, (doc - *last_doc) * 3 + field);
+    *last_doc = doc;
+    push_num(out, positions.len() as u32);
+    let mut last = 0;
+    for &p in positions {
+        push_num(out, p - last);
+        last = p;
+    }
+}
+
+/// A word's postings, built as documents are read.
 #[derive(Default)]
 struct Posting {
     last_doc: u32,
@@ -52,15 +67,7 @@ struct Posting {
 
 impl Posting {
     fn add(&mut self, doc: u32, field: u32, positions: &[u32]) {
-        // Document delta and field in one number: delta * 3 + field.
-        push_num(&mut self.data, (doc - self.last_doc) * 3 + field);
-        self.last_doc = doc;
-        push_num(&mut self.data, positions.len() as u32);
-        let mut last = 0;
-        for &p in positions {
-            push_num(&mut self.data, p - last);
-            last = p;
-        }
+        push_group(&mut self.data, &mut self.last_doc, doc, field, positions);
     }
 }
 
@@ -137,10 +144,10 @@ pub fn write_to(docs: &[Doc], dir: &std::path::Path) -> std::io::Result<Written>
 
 /// Indexes `docs` in one pass, handing each finished file to `sink`. Returns the term count.
 fn index(docs: &[Doc], sink: &mut dyn FnMut(String, String)) -> usize {
-    // Words are few: a map from each word to its postings.
-    let mut words: HashMap<String, Posting> = HashMap::new();
-    let mut cjk: Vec<u128> = Vec::new();
-    let mut owned_words: Vec<(String, u32)> = Vec::new();
+    // Words are few: each gets a number the first time it is seen, and its postings.
+    let mut word_ids: HashMap<String, u32> = HashMap::new();
+    let mut words: Vec<(String, Posting)> = Vec::new();
+    let mut field_words: Vec<(u32, u32)> = Vec::new();
     let mut positions = Vec::new();
     let total_chars: usize = docs
         .iter()
@@ -151,78 +158,100 @@ fn index(docs: &[Doc], sink: &mut dyn FnMut(String, String)) -> usize {
     let k = ((total_chars * 4) / TERM_SHARD)
         .next_power_of_two()
         .clamp(1, 4096) as u32;
-    cjk.reserve(total_chars);
+    // CJK occurrences go straight into their shard's bucket; each bucket is sorted on its
+    // own (small enough to stay in cache).
+    let mut cjk: Vec<Vec<u128>> = (0..k)
+        .map(|_| Vec::with_capacity(total_chars / k as usize + 16))
+        .collect();
     for (id, doc) in docs.iter().enumerate() {
         let id = id as u32;
         for (field, text) in doc.fields.iter().enumerate() {
             let field = field as u32;
-            owned_words.clear();
+            field_words.clear();
             terms(text, |t, p| match t {
-                Term::Word(w) => owned_words.push((w.to_string(), p)),
-                Term::Uni(c) => cjk.push(pack(c as u32 % k, c, 0, id, field, p)),
-                Term::Bi(a, b) => cjk.push(pack(a as u32 % k, a, b as u32, id, field, p)),
+                Term::Word(w) => {
+                    let n = match word_ids.get(w) {
+                        Some(&n) => n,
+                        None => {
+                            let n = words.len() as u32;
+                            word_ids.insert(w.to_string(), n);
+                            words.push((w.to_string(), Posting::default()));
+                            n
+                        }
+                    };
+                    field_words.push((n, p));
+                }
+                Term::Uni(c) => {
+                    let s = c as u32 % k;
+                    cjk[s as usize].push(pack(s, c, 0, id, field, p));
+                }
+                Term::Bi(a, b) => {
+                    let s = a as u32 % k;
+                    cjk[s as usize].push(pack(s, a, b as u32, id, field, p));
+                }
             });
-            owned_words.sort_unstable();
+            field_words.sort_unstable();
             let mut i = 0;
-            while i < owned_words.len() {
+            while i < field_words.len() {
                 let start = i;
                 positions.clear();
-                while i < owned_words.len() && owned_words[i].0 == owned_words[start].0 {
-                    positions.push(owned_words[i].1);
+                while i < field_words.len() && field_words[i].0 == field_words[start].0 {
+                    positions.push(field_words[i].1);
                     i += 1;
                 }
-                let word = &owned_words[start].0;
-                match words.get_mut(word) {
-                    Some(p) => p.add(id, field, &positions),
-                    None => {
-                        let mut p = Posting::default();
-                        p.add(id, field, &positions);
-                        words.insert(word.clone(), p);
-                    }
-                }
+                words[field_words[start].0 as usize]
+                    .1
+                    .add(id, field, &positions);
             }
         }
     }
-    cjk.sort_unstable();
-    write_files(docs, k, &cjk, words, sink)
+    drop(word_ids);
+    write_files(docs, k, cjk, words, sink)
 }
 
-/// The CJK shards from sorted occurrences: `(shard index, [(term, postings)])` in order.
-fn cjk_shards(sorted: &[u128], mut emit: impl FnMut(u32, Vec<(String, String)>)) -> usize {
+/// The CJK shards: each bucket's occurrences sorted, written as one JSON object of
+/// `term: postings`, handed to `emit(shard index, json)`. Returns the term count.
+fn cjk_shards(buckets: Vec<Vec<u128>>, mut emit: impl FnMut(u32, &str)) -> usize {
     let mut terms = 0;
-    let mut shard_terms: Vec<(String, String)> = Vec::new();
-    let mut current_shard = None;
-    let mut i = 0;
     let mut positions = Vec::new();
-    while i < sorted.len() {
-        let head = sorted[i];
-        let shard = (head >> 116) as u32;
-        if current_shard != Some(shard) {
-            if let Some(s) = current_shard {
-                emit(s, std::mem::take(&mut shard_terms));
-            }
-            current_shard = Some(shard);
+    let mut json = String::new();
+    for (shard, mut sorted) in buckets.into_iter().enumerate() {
+        if sorted.is_empty() {
+            continue;
         }
-        let key = head >> 74;
-        let mut posting = Posting::default();
-        while i < sorted.len() && sorted[i] >> 74 == key {
-            let group = sorted[i] >> 30;
-            let doc = ((sorted[i] >> 32) & 0xFFFF_FFFF) as u32;
-            let field = ((sorted[i] >> 30) & 3) as u32;
-            positions.clear();
-            while i < sorted.len() && sorted[i] >> 30 == group {
-                positions.push((sorted[i] & ((1 << 30) - 1)) as u32);
-                i += 1;
+        sorted.sort_unstable();
+        json.clear();
+        json.push('{');
+        let mut i = 0;
+        while i < sorted.len() {
+            let key = sorted[i] >> 74;
+            if i > 0 {
+                json.push(',');
             }
-            posting.add(doc, field, &positions);
+            // CJK characters never need escaping in JSON.
+            json.push('"');
+            json.push(char::from_u32(((key >> 21) & 0x1F_FFFF) as u32).unwrap_or(' '));
+            if let Some(b) = char::from_u32((key & 0x1F_FFFF) as u32).filter(|c| *c != '\0') {
+                json.push(b);
+            }
+            json.push_str("\":\"");
+            let mut last_doc = 0;
+            while i < sorted.len() && sorted[i] >> 74 == key {
+                let group = sorted[i] >> 30;
+                let doc = ((sorted[i] >> 32) & 0xFFFF_FFFF) as u32;
+                let field = ((sorted[i] >> 30) & 3) as u32;
+                positions.clear();
+                while i < sorted.len() && sorted[i] >> 30 == group {
+                    positions.push((sorted[i] & ((1 << 30) - 1)) as u32);
+                    i += 1;
+                }
+                push_group(&mut json, &mut last_doc, doc, field, &positions);
+            }
+            json.push('"');
+            terms += 1;
         }
-        let a = char::from_u32(((key >> 21) & 0x1F_FFFF) as u32).unwrap_or(' ');
-        let b = char::from_u32((key & 0x1F_FFFF) as u32).filter(|c| *c != '\0');
-        shard_terms.push((std::iter::once(a).chain(b).collect(), posting.data));
-        terms += 1;
-    }
-    if let Some(s) = current_shard {
-        emit(s, shard_terms);
+        json.push('}');
+        emit(shard as u32, &json);
     }
     terms
 }
@@ -244,14 +273,14 @@ fn hex(s: &str) -> String {
 fn write_files(
     docs: &[Doc],
     k: u32,
-    cjk: &[u128],
-    words: HashMap<String, Posting>,
+    cjk: Vec<Vec<u128>>,
+    words: Vec<(String, Posting)>,
     sink: &mut dyn FnMut(String, String),
 ) -> usize {
     // CJK terms, sharded by the first character.
-    let cjk_terms = cjk_shards(cjk, |i, terms| {
+    let cjk_terms = cjk_shards(cjk, |i, json| {
         let name = format!("c{i}");
-        let content = js_file(&name, &json_object(&terms));
+        let content = js_file(&name, json);
         sink(name, content);
     });
     let terms = cjk_terms + words.len();
@@ -273,38 +302,37 @@ fn write_files(
 
     // Documents, in shards of about DOC_SHARD bytes.
     let mut starts = Vec::new();
-    let mut shard: Vec<serde_json::Value> = Vec::new();
-    let mut size = 0;
-    let flush =
-        |shard: &mut Vec<serde_json::Value>, sink: &mut dyn FnMut(String, String), n: usize| {
-            if !shard.is_empty() {
-                let name = format!("d{n}");
-                let json = serde_json::to_string(shard).unwrap_or_default();
-                let content = js_file(&name, &json);
-                sink(name, content);
-                shard.clear();
-            }
-        };
+    let mut json: Vec<u8> = Vec::new();
+    let flush = |json: &mut Vec<u8>, sink: &mut dyn FnMut(String, String), n: usize| {
+        if !json.is_empty() {
+            json.push(b']');
+            let name = format!("d{n}");
+            let content = js_file(&name, std::str::from_utf8(json).unwrap_or("[]"));
+            sink(name, content);
+            json.clear();
+        }
+    };
     for (i, d) in docs.iter().enumerate() {
-        if shard.is_empty() {
+        json.push(if json.is_empty() { b'[' } else { b',' });
+        if json.len() == 1 {
             starts.push(i);
         }
-        size += d.fields.iter().map(String::len).sum::<usize>() + d.url.len() * 2 + 64;
-        shard.push(serde_json::json!([
-            d.crumb,
-            d.title,
-            d.url,
-            d.answer_url,
-            d.fields[0],
-            d.fields[1],
-            d.fields[2]
-        ]));
-        if size >= DOC_SHARD {
-            flush(&mut shard, sink, starts.len() - 1);
-            size = 0;
+        let row = (
+            &d.crumb,
+            &d.title,
+            &d.url,
+            &d.answer_url,
+            &d.fields[0],
+            &d.fields[1],
+            &d.fields[2],
+        );
+        // Serializing strings into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut json, &row);
+        if json.len() >= DOC_SHARD {
+            flush(&mut json, sink, starts.len() - 1);
         }
     }
-    flush(&mut shard, sink, starts.len().saturating_sub(1));
+    flush(&mut json, sink, starts.len().saturating_sub(1));
 
     // Sections of ordinary chapters (not question cards) rank below cards with the same hits.
     let sections: Vec<usize> = docs

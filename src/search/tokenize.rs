@@ -15,6 +15,7 @@ pub fn normalize(c: char) -> char {
         }
         '\u{3000}' => ' ',
         c if c.is_ascii() => c.to_ascii_lowercase(),
+        c if is_cjk(c) => c,
         c => {
             let mut l = c.to_lowercase();
             match (l.next(), l.next()) {

@@ -2,6 +2,9 @@
 
 use std::path::Path;
 
+#[allow(dead_code)]
+pub mod html;
+
 /// Copies the folder `from` to `to`.
 pub fn copy_dir(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from) {

@@ -1,0 +1,56 @@
+//! Search index build time on a generated bank, without writing files: what the index thread
+//! of `qbank build` spends on CPU. Run: `cargo bench --bench index [QUESTIONS]`.
+//! Prints medians; no pass/fail. `benches/search-vs-mdbook.sh` measures whole builds.
+
+use mdbook_preprocessor::book::{Book, Chapter};
+use qbank::check::check_book;
+use qbank::config::Config;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn median(mut f: impl FnMut(), runs: usize) -> Duration {
+    f();
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+fn main() {
+    let questions: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(10_000);
+    let (files, _) = qbank::synth::bank(questions.div_ceil(50), 50);
+    let bytes: usize = files.iter().map(|f| f.1.len()).sum();
+    let mut book = Book::new();
+    for (name, text) in files {
+        book.push_item(Chapter::new(&name, text, &name, Vec::new()));
+    }
+    let bank = check_book(&book, &Config::default(), Path::new("src"));
+    let docs = qbank::search::documents(&book, &bank);
+    let t_docs = median(
+        || drop(black_box(qbank::search::documents(&book, &bank))),
+        5,
+    );
+    let mut built = None;
+    let t_index = median(|| built = Some(qbank::search::index::build(&docs)), 5);
+    let built = built.expect("built");
+    let index_bytes: usize = built.files.iter().map(|f| f.1.len()).sum();
+    println!(
+        "{questions} questions, {:.1} MB of markdown: documents {:.0?}, index {:.0?}; \
+         {} files, {:.1} MB, {} terms",
+        bytes as f64 / 1e6,
+        t_docs,
+        t_index,
+        built.files.len(),
+        index_bytes as f64 / 1e6,
+        built.terms
+    );
+}
