@@ -103,26 +103,24 @@
         return { text: cs.join(''), length: cs.length, parts: parts };
     }
 
-    function hex(s) {
-        var bytes = new TextEncoder().encode(s);
-        var out = '';
-        for (var i = 0; i < bytes.length; i++) {
-            out += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
-        }
-        return out;
-    }
-
     /** The shards a part needs, given the manifest. */
     function shardsOf(part, manifest) {
         if (part.kind === 'cjk') {
-            return ['c' + (part.text.codePointAt(0) % manifest.k)];
+            return ['c' + manifest.c[part.text.codePointAt(0) % manifest.c.length]];
         }
+        // Word shards hold words in order; the manifest gives the shard of each prefix.
         var head = Array.from(part.text).slice(0, 2).join('');
+        var has = function (p) { return Object.prototype.hasOwnProperty.call(manifest.w, p); };
         if (Array.from(head).length === 2 || !part.prefix) {
-            return ['w-' + hex(head)];
+            return has(head) ? ['w' + manifest.w[head]] : [];
         }
-        return manifest.w.filter(function (p) { return p.indexOf(head) === 0; })
-            .map(function (p) { return 'w-' + hex(p); });
+        var names = {};
+        Object.keys(manifest.w).forEach(function (p) {
+            if (p.indexOf(head) === 0) {
+                names['w' + manifest.w[p]] = true;
+            }
+        });
+        return Object.keys(names);
     }
 
     // ---- Postings ----------------------------------------------------------------------------
@@ -198,9 +196,18 @@
         var self = this;
         shards.forEach(function (name) {
             var terms = self.data[name] || {};
-            var keys = part.prefix
-                ? Object.keys(terms).filter(function (t) { return t.indexOf(part.text) === 0; })
-                : (terms[part.text] !== undefined ? [part.text] : []);
+            var keys;
+            if (part.kind === 'cjk') {
+                // CJK shards group terms by their first character: {"限": {"流": …, "": …}}.
+                var first = String.fromCodePoint(part.text.codePointAt(0));
+                var rest = part.text.slice(first.length);
+                terms = Object.prototype.hasOwnProperty.call(terms, first) ? terms[first] : {};
+                keys = part.prefix ? Object.keys(terms) : (terms[rest] !== undefined ? [rest] : []);
+            } else {
+                keys = part.prefix
+                    ? Object.keys(terms).filter(function (t) { return t.indexOf(part.text) === 0; })
+                    : (terms[part.text] !== undefined ? [part.text] : []);
+            }
             keys.forEach(function (t) {
                 decode(terms[t]).forEach(function (fields, doc) {
                     var into = merged.get(doc);
@@ -256,13 +263,7 @@
                     shards.forEach(function (n) { names[n] = true; });
                 });
             });
-            var exists = function (n) {
-                if (n.charAt(0) === 'w') {
-                    return manifest.w.some(function (p) { return 'w-' + hex(p) === n; });
-                }
-                return true;
-            };
-            return Promise.all(Object.keys(names).filter(exists).map(function (n) {
+            return Promise.all(Object.keys(names).map(function (n) {
                 return self.file(n).catch(function () { return {}; });
             })).then(function () {
                 var results = self.rank(segments, manifest);
@@ -330,24 +331,49 @@
         return results;
     };
 
-    /** The stored document `id`: {crumb, title, url, answerUrl, fields}. */
-    Engine.prototype.doc = function (id) {
+    /** The shard of `id` among shards that start at `starts`, and its index in it. */
+    function locate(starts, id) {
+        var lo = 0;
+        var hi = starts.length - 1;
+        while (lo < hi) {
+            var mid = (lo + hi + 1) >> 1;
+            if (starts[mid] <= id) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return [lo, id - starts[lo]];
+    }
+
+    /**
+     * The stored document `id`: {crumb, title, url, answerUrl, fields}. The answer text sits
+     * in shards of its own, loaded only `withAnswer` (for a teaser from the answer).
+     */
+    Engine.prototype.doc = function (id, withAnswer) {
         var self = this;
         return self.manifest().then(function (m) {
-            var shard = 0;
-            while (shard + 1 < m.d.length && m.d[shard + 1] <= id) {
-                shard++;
-            }
-            return self.file('d' + shard).then(function (docs) {
-                var d = docs[id - m.d[shard]];
-                return { crumb: d[0], title: d[1], url: d[2], answerUrl: d[3], fields: [d[4], d[5], d[6]] };
+            var h = locate(m.h, id);
+            var a = locate(m.a, id);
+            return Promise.all([
+                self.file('h' + h[0]),
+                withAnswer ? self.file('a' + a[0]) : Promise.resolve(null),
+            ]).then(function (files) {
+                var d = files[0][h[1]];
+                var answer = files[1] ? files[1][a[1]] : '';
+                return { crumb: d[0], title: d[1], url: d[2], answerUrl: d[3], fields: [d[4], d[5], answer] };
             });
         });
     };
 
+    /** The field a result's teaser shows: the prompt, or the answer when only it has hits. */
+    function teaserField(result) {
+        return result.hits[1].length ? 1 : (result.hits[2].length ? 2 : 1);
+    }
+
     /** A teaser around the first hit: [{text, mark}] pieces. */
     function teaser(doc, result) {
-        var field = result.hits[1].length ? 1 : (result.hits[2].length ? 2 : 1);
+        var field = teaserField(result);
         var text = Array.from(doc.fields[field] || '');
         var hits = result.hits[field].slice().sort(function (a, b) { return a[0] - b[0]; });
         var start = hits.length ? Math.max(0, hits[0][0] - 30) : 0;
@@ -372,7 +398,10 @@
         return pieces;
     }
 
-    var api = { Engine: Engine, parseQuery: parseQuery, chars: chars, teaser: teaser, decode: decode };
+    var api = {
+        Engine: Engine, parseQuery: parseQuery, chars: chars, teaser: teaser, teaserField: teaserField,
+        decode: decode,
+    };
     if (typeof module !== 'undefined' && module.exports) {
         module.exports = api;
     }
@@ -519,7 +548,7 @@
         return engine.search(query).then(function (found) {
             var top = found.results.slice(0, 20);
             return Promise.all(top.map(function (r) {
-                return engine.doc(r.doc).then(function (d) { return [d, r]; });
+                return engine.doc(r.doc, teaserField(r) === 2).then(function (d) { return [d, r]; });
             })).then(function (docs) {
                 if (id === runId) {
                     render(query, found, docs);

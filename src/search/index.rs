@@ -1,21 +1,24 @@
 //! The search index: documents (question cards, and heading sections of other chapters),
 //! postings with positions, and the sharded files the browser loads on demand.
 //!
-//! Format (documented for authors in `book/src/guide/search.md`): every file is a script
+//! Format 2 (documented for authors in `book/src/guide/search.md`): every file is a script
 //! `qbankSearch.add(NAME, DATA)`, so it loads from a web server and from `file://` alike.
-//! - `m`: the manifest `{v, n, k, w, d}`: document count, number of CJK shards, the word-shard
-//!   prefixes, and the first document of each document shard.
-//! - `c<i>`: CJK terms whose first character hashes to `i` (`code point % k`).
-//! - `w-<hex>`: words starting with the two characters `<hex>` (UTF-8, hex).
-//! - `d<i>`: documents `[crumb, title, url, answer url, title text, prompt text, answer text]`.
+//! - `m`: the manifest `{v, n, c, w, h, a, x}`: document count, the CJK shard of each bucket
+//!   (`code point % c.length`), the word shard of each prefix, the first document of each head and
+//!   answer shard, and the documents that are chapter sections rather than cards.
+//! - `c<i>`: CJK terms by first character, `{"限": {"流": postings, "": postings}}`; `""` is
+//!   the character alone at the end of a run.
+//! - `w<i>`: words in order, cut between two-character prefixes; the manifest gives the
+//!   shard of each prefix.
+//! - `h<i>`: document heads `[crumb, title, url, answer url, title text, prompt text]`.
+//! - `a<i>`: answer texts, loaded only when a teaser comes from an answer.
 //!
 //! A posting list is a string of variable-length numbers (5 bits a character, `A`–`Z`, `a`–`z`,
 //! `0`–`9`, `-`, `_`; values 32+ carry on): for each (document, field) in order: document
 //! delta × 3 + field, count, then the positions as deltas.
 
 use super::tokenize::{Term, collapse, terms};
-use std::collections::HashMap;
-use std::fmt::Write as _;
+use std::collections::{BTreeMap, HashMap};
 
 /// One search result target.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,12 +74,11 @@ impl Posting {
     }
 }
 
-/// One CJK occurrence, packed for sorting: shard (12 bits), first and second character (21
-/// bits each; 0 for a run-final single character), document (32), field (2) and position (30).
-/// Sorting these puts every shard's postings in order, with no map of millions of terms.
-fn pack(shard: u32, a: char, b: u32, doc: u32, field: u32, pos: u32) -> u128 {
-    ((shard as u128) << 116)
-        | ((a as u128) << 95)
+/// One CJK occurrence, packed for sorting: first and second character (21 bits each; 0 for a
+/// run-final single character), document (32), field (2) and position (30). Sorting these
+/// puts every term's postings in order, with no map of millions of terms.
+fn pack(a: char, b: u32, doc: u32, field: u32, pos: u32) -> u128 {
+    ((a as u128) << 95)
         | ((b as u128) << 74)
         | ((doc as u128) << 32)
         | ((field as u128) << 30)
@@ -91,10 +93,15 @@ pub struct Built {
     pub terms: usize,
 }
 
-/// Target size of a document shard, in bytes.
-const DOC_SHARD: usize = 24 * 1024;
-/// Target size of a CJK term shard, in bytes.
-const TERM_SHARD: usize = 48 * 1024;
+/// CJK occurrences are bucketed by `code point % BUCKETS`; consecutive buckets are packed into
+/// shards of about [`TERM_SHARD`] bytes, and the manifest maps buckets to shards.
+const BUCKETS: u32 = 1024;
+/// Target size of a CJK term shard, in bytes. A query of N CJK characters loads up to N − 1.
+const TERM_SHARD: usize = 96 * 1024;
+/// Target size of a head shard. The first results page loads the heads of 20 results.
+const HEAD_SHARD: usize = 24 * 1024;
+/// Target size of an answer shard, loaded only for results whose teaser is in an answer.
+const ANSWER_SHARD: usize = 48 * 1024;
 
 /// Indexes `docs` in memory (for tests and small books).
 pub fn build(docs: &[Doc]) -> Built {
@@ -154,14 +161,10 @@ fn index(docs: &[Doc], sink: &mut dyn FnMut(String, String)) -> usize {
         .flat_map(|d| d.fields.iter())
         .map(|f| f.len() / 3)
         .sum();
-    // Shards of about TERM_SHARD bytes: an occurrence takes about 4 bytes once encoded.
-    let k = ((total_chars * 4) / TERM_SHARD)
-        .next_power_of_two()
-        .clamp(1, 4096) as u32;
-    // CJK occurrences go straight into their shard's bucket; each bucket is sorted on its
-    // own (small enough to stay in cache).
-    let mut cjk: Vec<Vec<u128>> = (0..k)
-        .map(|_| Vec::with_capacity(total_chars / k as usize + 16))
+    // CJK occurrences go straight into their bucket; each bucket is sorted on its own (small
+    // enough to stay in cache).
+    let mut cjk: Vec<Vec<u128>> = (0..BUCKETS)
+        .map(|_| Vec::with_capacity(total_chars / BUCKETS as usize))
         .collect();
     for (id, doc) in docs.iter().enumerate() {
         let id = id as u32;
@@ -181,13 +184,9 @@ fn index(docs: &[Doc], sink: &mut dyn FnMut(String, String)) -> usize {
                     };
                     field_words.push((n, p));
                 }
-                Term::Uni(c) => {
-                    let s = c as u32 % k;
-                    cjk[s as usize].push(pack(s, c, 0, id, field, p));
-                }
+                Term::Uni(c) => cjk[(c as u32 % BUCKETS) as usize].push(pack(c, 0, id, field, p)),
                 Term::Bi(a, b) => {
-                    let s = a as u32 % k;
-                    cjk[s as usize].push(pack(s, a, b as u32, id, field, p));
+                    cjk[(a as u32 % BUCKETS) as usize].push(pack(a, b as u32, id, field, p))
                 }
             });
             field_words.sort_unstable();
@@ -206,133 +205,9 @@ fn index(docs: &[Doc], sink: &mut dyn FnMut(String, String)) -> usize {
         }
     }
     drop(word_ids);
-    write_files(docs, k, cjk, words, sink)
-}
-
-/// The CJK shards: each bucket's occurrences sorted, written as one JSON object of
-/// `term: postings`, handed to `emit(shard index, json)`. Returns the term count.
-fn cjk_shards(buckets: Vec<Vec<u128>>, mut emit: impl FnMut(u32, &str)) -> usize {
-    let mut terms = 0;
-    let mut positions = Vec::new();
-    let mut json = String::new();
-    for (shard, mut sorted) in buckets.into_iter().enumerate() {
-        if sorted.is_empty() {
-            continue;
-        }
-        sorted.sort_unstable();
-        json.clear();
-        json.push('{');
-        let mut i = 0;
-        while i < sorted.len() {
-            let key = sorted[i] >> 74;
-            if i > 0 {
-                json.push(',');
-            }
-            // CJK characters never need escaping in JSON.
-            json.push('"');
-            json.push(char::from_u32(((key >> 21) & 0x1F_FFFF) as u32).unwrap_or(' '));
-            if let Some(b) = char::from_u32((key & 0x1F_FFFF) as u32).filter(|c| *c != '\0') {
-                json.push(b);
-            }
-            json.push_str("\":\"");
-            let mut last_doc = 0;
-            while i < sorted.len() && sorted[i] >> 74 == key {
-                let group = sorted[i] >> 30;
-                let doc = ((sorted[i] >> 32) & 0xFFFF_FFFF) as u32;
-                let field = ((sorted[i] >> 30) & 3) as u32;
-                positions.clear();
-                while i < sorted.len() && sorted[i] >> 30 == group {
-                    positions.push((sorted[i] & ((1 << 30) - 1)) as u32);
-                    i += 1;
-                }
-                push_group(&mut json, &mut last_doc, doc, field, &positions);
-            }
-            json.push('"');
-            terms += 1;
-        }
-        json.push('}');
-        emit(shard as u32, &json);
-    }
-    terms
-}
-
-fn js_file(name: &str, json: &str) -> String {
-    format!(
-        "qbankSearch.add({},{json});\n",
-        serde_json::to_string(name).unwrap_or_default()
-    )
-}
-
-fn hex(s: &str) -> String {
-    s.bytes().fold(String::new(), |mut h, b| {
-        let _ = write!(h, "{b:02x}");
-        h
-    })
-}
-
-fn write_files(
-    docs: &[Doc],
-    k: u32,
-    cjk: Vec<Vec<u128>>,
-    words: Vec<(String, Posting)>,
-    sink: &mut dyn FnMut(String, String),
-) -> usize {
-    // CJK terms, sharded by the first character.
-    let cjk_terms = cjk_shards(cjk, |i, json| {
-        let name = format!("c{i}");
-        let content = js_file(&name, json);
-        sink(name, content);
-    });
-    let terms = cjk_terms + words.len();
-
-    // Words, sharded by their first two characters.
-    let mut by_prefix: HashMap<String, Vec<(String, String)>> = HashMap::new();
-    for (w, p) in words {
-        let prefix: String = w.chars().take(2).collect();
-        by_prefix.entry(prefix).or_default().push((w, p.data));
-    }
-    let mut prefixes: Vec<String> = by_prefix.keys().cloned().collect();
-    prefixes.sort_unstable();
-    for (prefix, mut terms) in by_prefix {
-        terms.sort_unstable();
-        let name = format!("w-{}", hex(&prefix));
-        let content = js_file(&name, &json_object(&terms));
-        sink(name, content);
-    }
-
-    // Documents, in shards of about DOC_SHARD bytes.
-    let mut starts = Vec::new();
-    let mut json: Vec<u8> = Vec::new();
-    let flush = |json: &mut Vec<u8>, sink: &mut dyn FnMut(String, String), n: usize| {
-        if !json.is_empty() {
-            json.push(b']');
-            let name = format!("d{n}");
-            let content = js_file(&name, std::str::from_utf8(json).unwrap_or("[]"));
-            sink(name, content);
-            json.clear();
-        }
-    };
-    for (i, d) in docs.iter().enumerate() {
-        json.push(if json.is_empty() { b'[' } else { b',' });
-        if json.len() == 1 {
-            starts.push(i);
-        }
-        let row = (
-            &d.crumb,
-            &d.title,
-            &d.url,
-            &d.answer_url,
-            &d.fields[0],
-            &d.fields[1],
-            &d.fields[2],
-        );
-        // Serializing strings into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut json, &row);
-        if json.len() >= DOC_SHARD {
-            flush(&mut json, sink, starts.len() - 1);
-        }
-    }
-    flush(&mut json, sink, starts.len().saturating_sub(1));
+    let (shard_of, cjk_terms) = cjk_shards(cjk, sink);
+    let prefixes = word_shards(&words, sink);
+    let (heads, answers) = doc_shards(docs, sink);
 
     // Sections of ordinary chapters (not question cards) rank below cards with the same hits.
     let sections: Vec<usize> = docs
@@ -342,18 +217,208 @@ fn write_files(
         .map(|(i, _)| i)
         .collect();
     let manifest = serde_json::json!({
-        "v": 1,
+        "v": 2,
         "n": docs.len(),
-        "k": k,
+        "c": shard_of,
         "w": prefixes,
-        "d": starts,
+        "h": heads,
+        "a": answers,
         "x": sections,
     });
     sink("m".into(), js_file("m", &manifest.to_string()));
+    cjk_terms + words.len()
+}
+
+/// Writes one bucket's occurrences (sorted here) as JSON object members, one per first
+/// character: `"限":{"流":"postings","":"postings"}`. Returns the number of terms.
+fn encode_bucket(mut occ: Vec<u128>, positions: &mut Vec<u32>, out: &mut String) -> usize {
+    occ.sort_unstable();
+    let mut terms = 0;
+    let mut current: Option<u128> = None;
+    let mut i = 0;
+    while i < occ.len() {
+        let key = occ[i] >> 74;
+        let first = key >> 21;
+        if current != Some(first) {
+            if current.is_some() {
+                out.push_str("},");
+            } else if !out.is_empty() {
+                out.push(',');
+            }
+            // CJK characters never need escaping in JSON.
+            out.push('"');
+            out.push(char::from_u32(first as u32).unwrap_or(' '));
+            out.push_str("\":{");
+            current = Some(first);
+        } else {
+            out.push(',');
+        }
+        out.push('"');
+        if let Some(b) = char::from_u32((key & 0x1F_FFFF) as u32).filter(|c| *c != '\0') {
+            out.push(b);
+        }
+        out.push_str("\":\"");
+        let mut last_doc = 0;
+        while i < occ.len() && occ[i] >> 74 == key {
+            let group = occ[i] >> 30;
+            let doc = ((occ[i] >> 32) & 0xFFFF_FFFF) as u32;
+            let field = ((occ[i] >> 30) & 3) as u32;
+            positions.clear();
+            while i < occ.len() && occ[i] >> 30 == group {
+                positions.push((occ[i] & ((1 << 30) - 1)) as u32);
+                i += 1;
+            }
+            push_group(out, &mut last_doc, doc, field, positions);
+        }
+        out.push('"');
+        terms += 1;
+    }
+    if current.is_some() {
+        out.push('}');
+    }
     terms
 }
 
-fn json_object(pairs: &[(String, String)]) -> String {
+/// Packs consecutive buckets into `c<i>` shards of about [`TERM_SHARD`] bytes, writing each as
+/// soon as it is full. Returns the shard of each bucket and the number of CJK terms.
+fn cjk_shards(buckets: Vec<Vec<u128>>, sink: &mut dyn FnMut(String, String)) -> (Vec<u32>, usize) {
+    let mut shard_of = Vec::with_capacity(buckets.len());
+    let mut terms = 0;
+    let mut positions = Vec::new();
+    let mut json = String::new();
+    let mut shard = 0;
+    let count = buckets.len();
+    for (i, bucket) in buckets.into_iter().enumerate() {
+        terms += encode_bucket(bucket, &mut positions, &mut json);
+        shard_of.push(shard);
+        if json.len() >= TERM_SHARD || i + 1 == count {
+            let name = format!("c{shard}");
+            sink(name.clone(), js_file(&name, &format!("{{{json}}}")));
+            json.clear();
+            shard += 1;
+        }
+    }
+    (shard_of, terms)
+}
+
+/// Writes the word shards: words in order, cut into shards of about [`TERM_SHARD`] bytes
+/// between two-character prefixes. Returns the shard of each prefix.
+fn word_shards(
+    words: &[(String, Posting)],
+    sink: &mut dyn FnMut(String, String),
+) -> BTreeMap<String, u32> {
+    let mut sorted: Vec<(&str, &str)> = words
+        .iter()
+        .map(|(w, p)| (w.as_str(), p.data.as_str()))
+        .collect();
+    sorted.sort_unstable();
+    let mut shard_of = BTreeMap::new();
+    let mut shard = 0;
+    let mut start = 0;
+    let mut size = 0;
+    let mut flush = |terms: &[(&str, &str)], shard: u32| {
+        let name = format!("w{shard}");
+        sink(name.clone(), js_file(&name, &json_object(terms)));
+    };
+    let prefix = |w: &str| w.chars().take(2).collect::<String>();
+    for (i, (w, p)) in sorted.iter().enumerate() {
+        let pre = prefix(w);
+        if size >= TERM_SHARD && !shard_of.contains_key(&pre) {
+            flush(&sorted[start..i], shard);
+            shard += 1;
+            start = i;
+            size = 0;
+        }
+        size += w.len() + p.len() + 6;
+        shard_of.entry(pre).or_insert(shard);
+    }
+    if start < sorted.len() {
+        flush(&sorted[start..], shard);
+    }
+    shard_of
+}
+
+/// Rows of one kind, in shards of about `target` bytes: `NAME<i>` holds an array of rows.
+struct RowShards {
+    name: &'static str,
+    target: usize,
+    starts: Vec<usize>,
+    json: Vec<u8>,
+}
+
+impl RowShards {
+    fn new(name: &'static str, target: usize) -> Self {
+        RowShards {
+            name,
+            target,
+            starts: Vec::new(),
+            json: Vec::new(),
+        }
+    }
+
+    fn push(
+        &mut self,
+        doc: usize,
+        row: &impl serde::Serialize,
+        sink: &mut dyn FnMut(String, String),
+    ) {
+        if self.json.is_empty() {
+            self.starts.push(doc);
+            self.json.push(b'[');
+        } else {
+            self.json.push(b',');
+        }
+        // Serializing strings into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut self.json, row);
+        if self.json.len() >= self.target {
+            self.flush(sink);
+        }
+    }
+
+    fn flush(&mut self, sink: &mut dyn FnMut(String, String)) {
+        if self.json.is_empty() {
+            return;
+        }
+        self.json.push(b']');
+        let name = format!("{}{}", self.name, self.starts.len() - 1);
+        let content = js_file(&name, std::str::from_utf8(&self.json).unwrap_or("[]"));
+        sink(name, content);
+        self.json.clear();
+    }
+
+    fn finish(mut self, sink: &mut dyn FnMut(String, String)) -> Vec<usize> {
+        self.flush(sink);
+        self.starts
+    }
+}
+
+/// Writes the head and answer shards. Returns the first document of each.
+fn doc_shards(docs: &[Doc], sink: &mut dyn FnMut(String, String)) -> (Vec<usize>, Vec<usize>) {
+    let mut heads = RowShards::new("h", HEAD_SHARD);
+    let mut answers = RowShards::new("a", ANSWER_SHARD);
+    for (i, d) in docs.iter().enumerate() {
+        let head = (
+            &d.crumb,
+            &d.title,
+            &d.url,
+            &d.answer_url,
+            &d.fields[0],
+            &d.fields[1],
+        );
+        heads.push(i, &head, sink);
+        answers.push(i, &d.fields[2], sink);
+    }
+    (heads.finish(sink), answers.finish(sink))
+}
+
+fn js_file(name: &str, json: &str) -> String {
+    format!(
+        "qbankSearch.add({},{json});\n",
+        serde_json::to_string(name).unwrap_or_default()
+    )
+}
+
+fn json_object(pairs: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(pairs.iter().map(|p| p.0.len() + p.1.len() + 6).sum());
     out.push('{');
     for (i, (k, v)) in pairs.iter().enumerate() {
@@ -425,13 +490,22 @@ mod tests {
         };
         let b = build(&[doc("令牌桶", "Kafka 分区"), doc("热key", "goroutine泄漏")]);
         let names: Vec<&str> = b.files.iter().map(|f| f.0.as_str()).collect();
-        assert!(names.contains(&"m") && names.contains(&"d0"));
+        assert!(names.contains(&"m") && names.contains(&"h0") && names.contains(&"a0"));
         let all: String = b.files.iter().map(|f| f.1.as_str()).collect();
         assert!(
-            all.contains("\"令牌\":")
+            all.contains("\"令\":{\"牌\":")
+                && all.contains("\"桶\":{\"\":")
                 && all.contains("\"kafka\":")
                 && all.contains("\"goroutine\":")
         );
-        assert!(names.iter().any(|n| *n == format!("w-{}", hex("go"))));
+        // Every file is a script that parses.
+        for (name, content) in &b.files {
+            let json = content
+                .strip_prefix(&format!("qbankSearch.add(\"{name}\","))
+                .and_then(|c| c.strip_suffix(");\n"))
+                .unwrap();
+            serde_json::from_str::<serde_json::Value>(json).unwrap();
+        }
+        assert!(names.contains(&"w0") && names.contains(&"c0"));
     }
 }

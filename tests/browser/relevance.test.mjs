@@ -107,9 +107,10 @@ test('adjacency: 令牌桶 does not match 令牌 and 牌桶 apart', async () => 
     const { api } = engineOf(await siteDir());
     // Two documents, the same pairs; only one has them adjacent.
     const docs = {
-        m: { v: 1, n: 2, k: 1, w: [], d: [0] },
+        m: { v: 2, n: 2, c: [0], w: {}, h: [0], a: [0] },
         c0: {},
-        d0: [],
+        h0: [],
+        a0: [],
     };
     const text = ['令牌桶算法', '令牌与牌桶'];
     // Build postings the way Rust does, for this tiny corpus.
@@ -132,9 +133,14 @@ test('adjacency: 令牌桶 does not match 令牌 and 牌桶 apart', async () => 
         let last = 0;
         // (document delta × 3 + field), count, positions: field 1 is the prompt.
         for (const [doc, pos] of list) { s += enc((doc - last) * 3 + 1) + enc(1) + enc(pos); last = doc; }
-        docs.c0[term] = s;
+        // Grouped by first character: {"令": {"牌": …}, "桶": {"": …}}.
+        const [first, ...rest] = Array.from(term);
+        (docs.c0[first] ??= {})[rest.join('')] = s;
     }
-    text.forEach((t) => docs.d0.push(['r', t, 'x.html', null, '', t, '']));
+    text.forEach((t) => {
+        docs.h0.push(['r', t, 'x.html', null, '', t]);
+        docs.a0.push('');
+    });
     const engine = new api.Engine((name) => Promise.resolve(docs[name]));
     const { results } = await engine.search('令牌桶');
     assert.deepEqual(results.map((r) => r.doc), [0]);
