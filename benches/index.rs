@@ -33,10 +33,11 @@ fn main() {
     for (name, text) in files {
         book.push_item(Chapter::new(&name, text, &name, Vec::new()));
     }
-    let bank = check_book(&book, &Config::default(), Path::new("src"));
-    let docs = qbank::search::documents(&book, &bank);
+    let cfg = Config::default();
+    let bank = check_book(&book, &cfg, Path::new("src"));
+    let docs = qbank::search::documents(&book, &bank, &cfg);
     let t_docs = median(
-        || drop(black_box(qbank::search::documents(&book, &bank))),
+        || drop(black_box(qbank::search::documents(&book, &bank, &cfg))),
         5,
     );
     let mut built = None;

@@ -5,7 +5,7 @@
 
 use crate::assets;
 use crate::check::{Bank, check_book, config_diagnostics, utf8_diagnostics};
-use crate::config::Config;
+use crate::config::{Config, Edition};
 use crate::diag::{Diagnostic, render_all, stderr_color};
 use crate::preprocessor::QbankPreprocessor;
 use anyhow::{Context, Result, bail};
@@ -82,8 +82,18 @@ fn check_and_load(root: &Path) -> Result<(Checked, Option<MDBook>)> {
     }
     let md = MDBook::load_with_config(root, config)
         .with_context(|| format!("loading the book at {}", root.display()))?;
-    let cfg = Config::from_book(&md.config)?;
-    let mut diagnostics = config_diagnostics(&display(root, Path::new("book.toml")), &cfg);
+    let book_toml = display(root, Path::new("book.toml"));
+    let cfg = match Config::from_book(&md.config) {
+        Ok(cfg) => cfg,
+        Err(e) => {
+            let checked = Checked {
+                diagnostics: vec![crate::check::config_error(&book_toml, &e)],
+                bank: Bank::default(),
+            };
+            return Ok((checked, None));
+        }
+    };
+    let mut diagnostics = config_diagnostics(&book_toml, &cfg);
     let bank = check_book(&md.book, &cfg, &display(root, &src_name));
     diagnostics.extend(bank.diagnostics.iter().cloned());
     Ok((Checked { diagnostics, bank }, Some(md)))
@@ -99,8 +109,27 @@ fn display(root: &Path, rel: &Path) -> PathBuf {
 /// after which mdBook silently falls back to default settings).
 pub static MDBOOK_ERRORS: AtomicUsize = AtomicUsize::new(0);
 
+/// How to build, beyond what book.toml says.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct BuildOptions {
+    /// Build this edition instead of book.toml's `[preprocessor.qbank] edition`.
+    pub edition: Option<Edition>,
+}
+
+impl BuildOptions {
+    pub fn edition(edition: Option<Edition>) -> Self {
+        BuildOptions { edition }
+    }
+}
+
 /// Builds the book at `root` into `dest` (default `ROOT/book`). Prints diagnostics to stderr.
 pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
+    build_with(root, dest, &BuildOptions::default())
+}
+
+/// [`build`] with options.
+pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Result<PathBuf> {
     let (checked, md) = check_and_load(root)?;
     let color = stderr_color();
     if !checked.diagnostics.is_empty() {
@@ -112,6 +141,10 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
     }
 
     let mut md = md.context("the book could not be loaded")?;
+    if let Some(edition) = opts.edition {
+        md.config
+            .set("preprocessor.qbank.edition", edition.name())?;
+    }
     let dest = match dest {
         Some(d) => d.to_path_buf(),
         None => md.root.join(&md.config.build.build_dir),
@@ -145,7 +178,8 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
     let assets = prepare_theme(&md.theme_dir(), &theme)?;
     md.config
         .set("output.html.theme", theme.to_string_lossy().as_ref())?;
-    let search = Config::from_book(&md.config)?.search;
+    let cfg = Config::from_book(&md.config)?;
+    let search = cfg.search;
     let search_dir = parent.join(format!(".{name}.qbank-search-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&search_dir);
     let bank = std::sync::Arc::new(checked.bank);
@@ -160,7 +194,7 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
     let (built, index) = std::thread::scope(|s| {
         let index = s.spawn(|| {
             search.then(|| {
-                let docs = crate::search::documents(&md.book, &bank);
+                let docs = crate::search::documents(&md.book, &bank, &cfg);
                 crate::search::write_to(&docs, &search_dir)
             })
         });

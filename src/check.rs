@@ -185,25 +185,29 @@ pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
     bank
 }
 
+/// Where `key = …` is written in `text` (a book.toml): the key's byte offset, or 0.
+fn key_offset(text: &str, key: &str) -> usize {
+    text.lines()
+        .scan(0, |pos, line| {
+            let start = *pos;
+            *pos += line.len() + 1;
+            Some((start, line))
+        })
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(0, |(start, l)| start + (l.len() - l.trim_start().len()))
+}
+
 /// Warns about keys under `[preprocessor.qbank]` that nobody reads (usually a typo).
 pub fn config_diagnostics(book_toml: &Path, cfg: &Config) -> Vec<Diagnostic> {
     let text = std::fs::read_to_string(book_toml).unwrap_or_default();
     cfg.unknown_keys()
         .into_iter()
         .map(|key| {
-            let off = text
-                .lines()
-                .scan(0, |pos, line| {
-                    let start = *pos;
-                    *pos += line.len() + 1;
-                    Some((start, line))
-                })
-                .find(|(_, l)| {
-                    l.trim_start()
-                        .strip_prefix(key)
-                        .is_some_and(|rest| rest.trim_start().starts_with('='))
-                })
-                .map_or(0, |(start, l)| start + (l.len() - l.trim_start().len()));
+            let off = key_offset(&text, key);
             Diagnostic::warning(
                 "QB008",
                 format!("unknown key `{key}` in [preprocessor.qbank]"),
@@ -212,6 +216,38 @@ pub fn config_diagnostics(book_toml: &Path, cfg: &Config) -> Vec<Diagnostic> {
             .with_help(format!("known keys: {}", Config::known_keys().join(", ")))
         })
         .collect()
+}
+
+/// `[preprocessor.qbank]` with a value of the wrong kind (`edition = "candidate"`), as an
+/// error at the key.
+pub fn config_error(book_toml: &Path, error: &anyhow::Error) -> Diagnostic {
+    let text = std::fs::read_to_string(book_toml).unwrap_or_default();
+    let message = format!("{error:#}");
+    // serde names the offending key last: "… in `edition`".
+    let key = message
+        .rsplit_once("in `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(k, _)| k.to_string());
+    let (off, len) = key
+        .as_deref()
+        .map_or((0, 0), |k| (key_offset(&text, k), k.len()));
+    let what = message
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .rsplit(": ")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    Diagnostic::error(
+        "QB017",
+        format!(
+            "invalid value for `{}` in [preprocessor.qbank]: {what}",
+            key.as_deref().unwrap_or("?")
+        ),
+        Location::from_span(book_toml, &text, off..off + len),
+    )
+    .with_help("see the guide's configuration section for the values each key takes")
 }
 
 /// Finds markdown files under `src` that are not valid UTF-8; mdBook would refuse them with no

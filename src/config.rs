@@ -7,6 +7,29 @@ use std::collections::BTreeMap;
 /// Keys that mdBook itself reads from every `[preprocessor.NAME]` table.
 const MDBOOK_KEYS: &[&str] = &["command", "before", "after", "renderers", "optional"];
 
+/// An edition of the book: who it is for decides what its pages (and its search index) hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Edition {
+    /// Everything: the interviewers' handbook.
+    #[default]
+    Handbook,
+    /// For candidates to practise with: the questions only. Model answers, follow-ups, the
+    /// rubric (sidebar and evaluation template) and the coverage page are left out.
+    Practice,
+}
+
+impl Edition {
+    /// The name used in book.toml and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Edition::Handbook => "handbook",
+            Edition::Practice => "practice",
+        }
+    }
+}
+
 /// The qbank settings of one book.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", default)]
@@ -31,6 +54,8 @@ pub struct Config {
     pub pages: Vec<String>,
     /// Build qbank's search index (`qbank build` only).
     pub search: bool,
+    /// Which edition of the book to build: the interviewers' handbook, or a practice edition.
+    pub edition: Edition,
     /// Label language. Defaults to `book.language`.
     pub language: Option<String>,
     /// Everything else in the table; used to warn about misspelt keys.
@@ -51,6 +76,7 @@ impl Default for Config {
             level_descriptors: BTreeMap::new(),
             pages: v(&["tags", "dimensions", "coverage"]),
             search: true,
+            edition: Edition::Handbook,
             language: None,
             unknown: BTreeMap::new(),
         }
@@ -91,6 +117,7 @@ impl Config {
             "level-descriptors",
             "pages",
             "search",
+            "edition",
             "language",
         ]
     }
@@ -103,6 +130,12 @@ impl Config {
     /// Whether the generated page `name` is switched on.
     pub fn page(&self, name: &str) -> bool {
         self.pages.iter().any(|p| p == name)
+    }
+
+    /// Whether pages show what only interviewers should see: model answers, follow-ups and the
+    /// rubric.
+    pub fn interviewer_material(&self) -> bool {
+        self.edition == Edition::Handbook
     }
 
     /// Whether `text` (already trimmed) is one of the configured placeholders.

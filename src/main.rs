@@ -1,7 +1,8 @@
 //! The `qbank` command line: build, serve and check an interview handbook.
 
 use clap::{Parser, Subcommand};
-use qbank::build::{BankHasErrors, MDBOOK_ERRORS};
+use qbank::build::{BankHasErrors, BuildOptions, MDBOOK_ERRORS};
+use qbank::config::Edition;
 use qbank::diag::{render_all, stderr_color};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +29,9 @@ enum Command {
         /// Output directory [default: BOOK/book]
         #[arg(short = 'd', long = "dest-dir")]
         dest_dir: Option<PathBuf>,
+        /// Build this edition [default: `edition` in book.toml, else handbook]
+        #[arg(long, value_enum)]
+        edition: Option<Edition>,
     },
     /// Build, serve on HTTP, rebuild on edits and reload the browser.
     Serve {
@@ -40,6 +44,9 @@ enum Command {
         /// Output directory [default: build-dir of book.toml, i.e. BOOK/book]
         #[arg(short = 'd', long = "dest-dir")]
         dest_dir: Option<PathBuf>,
+        /// Build this edition [default: `edition` in book.toml, else handbook]
+        #[arg(long, value_enum)]
+        edition: Option<Edition>,
     },
     /// Create a record or a question in the template's shape.
     #[command(subcommand)]
@@ -125,11 +132,14 @@ fn main() -> ExitCode {
     init_logging();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { book, dest_dir } => {
-            qbank::build::build(&book, dest_dir.as_deref()).map(|dest| {
+        Command::Build {
+            book,
+            dest_dir,
+            edition,
+        } => qbank::build::build_with(&book, dest_dir.as_deref(), &BuildOptions::edition(edition))
+            .map(|dest| {
                 eprintln!("qbank: built {}", dest.display());
-            })
-        }
+            }),
         Command::New(New::Record { path, title }) => {
             qbank::new::new_record(&path, &title).map(|p| {
                 eprintln!("qbank: wrote {} and listed it in SUMMARY.md", p.display());
@@ -176,6 +186,7 @@ fn main() -> ExitCode {
             port,
             hostname,
             dest_dir,
+            edition,
         } => {
             let site_dir = match dest_dir {
                 Some(d) => d,
@@ -193,8 +204,9 @@ fn main() -> ExitCode {
                 host: hostname,
                 port,
             };
+            let build = BuildOptions::edition(edition);
             qbank::serve::serve(&opts, || {
-                qbank::build::build(&book, Some(&site_dir)).map(|_| ())
+                qbank::build::build_with(&book, Some(&site_dir), &build).map(|_| ())
             })
         }
     };

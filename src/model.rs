@@ -19,6 +19,8 @@ pub struct Record {
     pub questions: Vec<Question>,
     /// The evaluation template's dimensions times levels.
     pub rubric: Option<Rubric>,
+    /// Where the evaluation template starts (its heading); it runs to the end of the chapter.
+    pub template: Option<usize>,
     /// The page in source order: what to copy, what to replace.
     pub layout: Vec<Part>,
 }

@@ -57,6 +57,7 @@ fn item(
     record: &str,
     q: &Question,
     labels: &Labels,
+    interviewer: bool,
 ) -> String {
     let meta = q.meta.as_ref();
     let tags = meta.map(|m| m.tags.join(" ")).unwrap_or_default();
@@ -71,11 +72,15 @@ fn item(
         }
         None => None,
     };
-    let (status, status_label) = if q.answer.is_answered() {
+    let (status, mut status_label) = if q.answer.is_answered() {
         ("answered", labels.answered)
     } else {
         ("unanswered", labels.unanswered)
     };
+    // The practice edition has no answers: no badge (an empty one is not shown).
+    if !interviewer {
+        status_label = "";
+    }
     let href = format!("{}#{}", url_path(&r.html_path), q.id);
     let d = difficulty.map_or(String::new(), |d| d.to_string());
     let mut out = String::with_capacity(256);
@@ -130,7 +135,7 @@ pub(crate) fn generate(
         let title = record_title(r);
         let mut record_items = Vec::with_capacity(r.record.questions.len());
         for q in &r.record.questions {
-            let it = item(stamps, r, &title, q, labels);
+            let it = item(stamps, r, &title, q, labels, cfg.interviewer_material());
             for t in q.meta.iter().flat_map(|m| m.tags.iter()) {
                 if !all_tags.contains(t) {
                     all_tags.push(t.clone());
@@ -165,7 +170,8 @@ pub(crate) fn generate(
         let md = render(
             "page-index",
             json!({"title": labels.tags_page, "sections": secs, "labels": labels,
-                   "all_tags": all_tags, "default_status": ""}),
+                   "all_tags": all_tags, "default_status": "",
+                   "practice": !cfg.interviewer_material()}),
         )?;
         pages.push((labels.tags_page.to_string(), TAGS_MD, md));
     }
@@ -174,11 +180,13 @@ pub(crate) fn generate(
         let md = render(
             "page-index",
             json!({"title": labels.dimensions_page, "sections": secs, "labels": labels,
-                   "all_tags": all_tags, "default_status": ""}),
+                   "all_tags": all_tags, "default_status": "",
+                   "practice": !cfg.interviewer_material()}),
         )?;
         pages.push((labels.dimensions_page.to_string(), DIMENSIONS_MD, md));
     }
-    if cfg.page("coverage") {
+    // Coverage is the maintainers' to-do list of answers: not part of the practice edition.
+    if cfg.page("coverage") && cfg.interviewer_material() {
         let percent = |a: usize, t: usize| (a * 100 + t / 2).checked_div(t).unwrap_or(0);
         let (mut answered, mut total) = (0, 0);
         let mut records = Vec::new();
@@ -202,7 +210,8 @@ pub(crate) fn generate(
             "page-coverage",
             json!({"title": labels.coverage_page, "labels": labels, "records": records,
                    "answered": answered, "total": total, "percent": percent(answered, total),
-                   "sections": secs, "all_tags": all_tags, "default_status": "unanswered"}),
+                   "sections": secs, "all_tags": all_tags, "default_status": "unanswered",
+                   "practice": false}),
         )?;
         pages.push((labels.coverage_page.to_string(), COVERAGE_MD, md));
     }

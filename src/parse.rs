@@ -617,6 +617,7 @@ impl<'a> Parser<'a> {
             info: None,
             questions: Vec::new(),
             rubric: None,
+            template: eval.map(|e| self.blocks[e].span.start),
             layout: Vec::new(),
         };
 

@@ -36,6 +36,7 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "key-points",
     "key-point",
     "rubric",
+    "rubric-aside",
     "rubric-levels",
     "rubric-table",
     "info",
@@ -189,8 +190,7 @@ const CARD_SLOTS: &[&str] = &[
     "title_html",
     "prompt",
     "answer_html",
-    "key_points_html",
-    "rubric_html",
+    "aside_html",
     "meta_html",
     "followups_html",
 ];
@@ -227,6 +227,7 @@ impl Stamps {
 /// The stamped templates of one language.
 pub(crate) struct Stamps {
     card: Stamp,
+    aside: Stamp,
     answer: Stamp,
     no_answer: Stamp,
     key_points: Stamp,
@@ -243,6 +244,7 @@ impl Stamps {
         let stamp = |name, slots: &[&str]| Stamp::new(hbs, name, shared, slots);
         Ok(Stamps {
             card: stamp("card", CARD_SLOTS)?,
+            aside: stamp("rubric-aside", &["key_points_html", "rubric_html"])?,
             answer: stamp("answer", &["id", "answer"])?,
             no_answer: stamp("no-answer", &[])?,
             key_points: stamp("key-points", &["items_html"])?,
@@ -352,9 +354,15 @@ impl Renderer {
                 .then(|| format!("{to_root}{}", crate::pages::TAGS_HTML)),
             targets,
             to_root,
+            interviewer: cfg.interviewer_material(),
         };
 
         let mut ids: HashSet<String> = record.questions.iter().map(|q| q.id.clone()).collect();
+        // The practice edition leaves the evaluation template (to the end of the chapter) out.
+        let shown_end = match record.template {
+            Some(start) if !ctx.interviewer => start,
+            _ => text.len(),
+        };
         // Cards add their frame and the rubric to the record's own text.
         let per_card = 600 + rubric_html.len();
         let mut out = String::with_capacity(text.len() + record.questions.len() * per_card);
@@ -362,8 +370,11 @@ impl Renderer {
         let mut markdown = Vec::new();
         for part in &record.layout {
             let block = match part {
+                Part::Markdown(span) if span.start >= shown_end => None,
+                Part::Rubric(_) if !ctx.interviewer => None,
                 Part::Markdown(span) => {
-                    let md = links::replace(&text[span.clone()], targets, to_root);
+                    let span = span.start..span.end.min(shown_end);
+                    let md = links::replace(&text[span], targets, to_root);
                     let md = md.trim_end();
                     markdown.push(out.len()..out.len() + md.len());
                     out.push_str(md);
@@ -377,7 +388,7 @@ impl Renderer {
                     if record.info.is_none() && record.front.is_some() {
                         html = self.info(record, text, labels)? + "\n\n";
                     }
-                    Some(html + &self.overview(record, labels, &stamps)?)
+                    Some(html + &self.overview(record, labels, &stamps, ctx.interviewer)?)
                 }
                 Part::Question(i) => {
                     let q = &record.questions[*i];
@@ -415,13 +426,15 @@ impl Renderer {
         record: &Record,
         labels: &Labels,
         stamps: &Stamps,
+        interviewer: bool,
     ) -> anyhow::Result<String> {
         let mut items = String::new();
         for q in &record.questions {
-            let label = if q.answer.is_answered() {
-                labels.answered
-            } else {
-                labels.unanswered
+            // An empty badge is not shown: the practice edition has no answers to count.
+            let label = match (interviewer, q.answer.is_answered()) {
+                (false, _) => "",
+                (true, true) => labels.answered,
+                (true, false) => labels.unanswered,
             };
             stamps
                 .overview_item
@@ -434,6 +447,7 @@ impl Renderer {
                 "answered": record.answered(),
                 "total": record.questions.len(),
                 "labels": labels,
+                "practice": !interviewer,
             }),
         )
     }
@@ -557,6 +571,8 @@ impl Renderer {
             3 => put(out, e, level),
             4 => put(out, e, &q.title_html),
             5 => body_into(out, &q.prompt, &q.id, ctx, ids, markdown),
+            // The practice edition has no answer, no rubric and no follow-ups.
+            6 if !ctx.interviewer => {}
             6 => match &q.answer {
                 Answer::Answered(b) => stamps.answer.fill_with(out, &mut |j, e, out| match j {
                     0 => put(out, e, &q.id),
@@ -564,9 +580,10 @@ impl Renderer {
                 }),
                 _ => stamps.no_answer.fill(out, &[]),
             },
-            7 => put(out, e, &key_points_html),
-            8 => put(out, e, rubric),
-            9 => put(out, e, &meta_html),
+            7 if !ctx.interviewer => {}
+            7 => stamps.aside.fill(out, &[&key_points_html, rubric]),
+            8 => put(out, e, &meta_html),
+            9 if !ctx.interviewer => {}
             _ => put(out, e, &followups_html),
         });
         Ok(())
@@ -595,6 +612,8 @@ struct CardCtx<'a> {
     tags_href: Option<String>,
     targets: &'a Targets,
     to_root: &'a str,
+    /// Whether interviewer material (answers, rubric, follow-ups) is shown.
+    interviewer: bool,
 }
 
 /// Level descriptors in scale order, for the levels that have one.
@@ -824,8 +843,7 @@ mod tests {
             "<code>t</code>",
             "prompt\n\ntext <x>",
             "<details>",
-            "",
-            "<p>rubric</p>",
+            "<aside>rubric</aside>",
             "<p class=\"qb-qmeta\">x</p>",
             "",
         ];

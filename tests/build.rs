@@ -298,6 +298,60 @@ fn metadata_links_and_generated_pages() {
     assert!(page(&s, "qbank-dimensions.html").contains("Go语言高级特性"));
 }
 
+/// The practice edition, chosen in book.toml: every page and every index file is free of
+/// answers, follow-ups and rubric descriptors; the questions are all there.
+#[test]
+fn practice_edition_leaves_answers_out_of_pages_and_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("meta");
+    copy_dir(&root().join("tests/fixtures/meta"), &book);
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    assert!(!toml.contains("[preprocessor.qbank]"));
+    let toml = toml + "\n[preprocessor.qbank]\nedition = \"practice\"\n";
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    let out = dir.path().join("site");
+    qbank::build::build(&book, Some(&out)).unwrap();
+
+    let hidden = [
+        "GMP调度模型是go运行时在用户态实现高效调度goroutine方案", // Q1's answer
+        "sync.Mutex底层只有一个32位的int字段",                    // Q2's answer
+        "如果 GOMAXPROCS 设为 1 会怎样？",                        // a follow-up
+        "能讲清 work stealing、hand off 与 sysmon 抢占",          // a level descriptor
+    ];
+    let mut files = 0;
+    for e in walkdir::WalkDir::new(&out) {
+        let e = e.unwrap();
+        let ext = e.path().extension().and_then(|x| x.to_str()).unwrap_or("");
+        if !e.file_type().is_file() || !["html", "js"].contains(&ext) {
+            continue;
+        }
+        files += 1;
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        for h in hidden {
+            assert!(!text.contains(h), "{} shows {h}", e.path().display());
+        }
+    }
+    assert!(files > 10);
+    let search: Vec<_> = std::fs::read_dir(out.join("qbank/search"))
+        .unwrap()
+        .collect();
+    assert!(search.len() >= 4, "the index is built");
+
+    let main = main_of(&page(&out, "go-backend-round2.html"));
+    assert_eq!(tags(&main, "data-qb-question=").len(), 10);
+    assert!(main.contains("您能详细解释一下Go语言的GMP调度模型吗"));
+    for gone in [
+        "data-qb-answer",
+        "data-qb-rubric",
+        "data-qb-followup",
+        "面试评价模板",
+    ] {
+        assert!(!main.contains(gone), "{gone}");
+    }
+    assert!(!out.join("qbank-coverage.html").exists());
+    assert!(out.join("qbank-tags.html").exists());
+}
+
 #[test]
 fn generated_pages_can_be_switched_off() {
     let s = site("variants");

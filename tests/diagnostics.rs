@@ -245,3 +245,16 @@ fn duplicate_ids_across_files() {
         );
     }
 }
+
+#[test]
+fn an_invalid_config_value_is_located_in_book_toml() {
+    let (check, build) = check_and_build("bad-edition", true);
+    for out in [&check, &build] {
+        assert_diag(
+            out,
+            "error[QB017]: invalid value for `edition` in [preprocessor.qbank]",
+            "bad-edition/book.toml:7:1",
+        );
+        assert!(out.contains("expected `handbook` or `practice`"), "{out}");
+    }
+}

@@ -5,6 +5,7 @@ pub mod index;
 pub mod tokenize;
 
 use crate::check::Bank;
+use crate::config::Config;
 use crate::model::{Answer, Body, Piece, Record};
 use index::{Doc, plain_text};
 use mdbook_preprocessor::book::{Book, BookItem};
@@ -16,8 +17,10 @@ use tokenize::collapse;
 pub const DIR: &str = "qbank/search";
 
 /// Everything the pages of `book` show, as search documents in book order: one per question
-/// card, and one per heading section of the other chapters.
-pub fn documents(book: &Book, bank: &Bank) -> Vec<Doc> {
+/// card, and one per heading section of the other chapters. What the edition leaves out of
+/// the pages (answers and follow-ups in the practice edition) is left out here too.
+pub fn documents(book: &Book, bank: &Bank, cfg: &Config) -> Vec<Doc> {
+    let answers = cfg.interviewer_material();
     let records: HashMap<&Path, &Record> = bank
         .records
         .iter()
@@ -33,7 +36,7 @@ pub fn documents(book: &Book, bank: &Bank) -> Vec<Doc> {
         };
         let page = url_path(&path.with_extension("html"));
         match records.get(source.as_path()) {
-            Some(record) => cards(&mut docs, record, &ch.content, &ch.name, &page),
+            Some(record) => cards(&mut docs, record, &ch.content, &ch.name, &page, answers),
             None => {
                 let start = bank.body_start.get(source).copied().unwrap_or(0);
                 sections(&mut docs, &ch.content[start..], &ch.name, &page);
@@ -68,14 +71,14 @@ fn body_text(body: &Body, text: &str) -> String {
     out
 }
 
-fn cards(docs: &mut Vec<Doc>, record: &Record, text: &str, name: &str, page: &str) {
+fn cards(docs: &mut Vec<Doc>, record: &Record, text: &str, name: &str, page: &str, answers: bool) {
     let crumb = record.title.clone().unwrap_or_else(|| name.to_string());
     for q in &record.questions {
         let mut answer = match &q.answer {
-            Answer::Answered(b) => body_text(b, text),
+            Answer::Answered(b) if answers => body_text(b, text),
             _ => String::new(),
         };
-        if let Some(meta) = &q.meta {
+        if let Some(meta) = q.meta.as_ref().filter(|_| answers) {
             for f in &meta.follow_ups {
                 answer.push(' ');
                 answer.push_str(&collapse(f));
@@ -85,9 +88,7 @@ fn cards(docs: &mut Vec<Doc>, record: &Record, text: &str, name: &str, page: &st
             crumb: crumb.clone(),
             title: format!("{}. {}", q.number, q.title),
             url: format!("{page}#{}", q.id),
-            answer_url: q
-                .answer
-                .is_answered()
+            answer_url: (answers && q.answer.is_answered())
                 .then(|| format!("{page}#{}-answer", q.id)),
             fields: [
                 collapse(&q.title),

@@ -57,18 +57,22 @@ function alive(pid) {
 // Sites built for test runs whose runner process is gone.
 function sweepStaleBuilds() {
     for (const name of readdirSync(os.tmpdir())) {
-        const m = name.match(/^qbank-browser-site-(\d+)$/);
+        const m = name.match(/^qbank-browser-site-(?:[a-z]+-)?(\d+)$/);
         if (m && !alive(Number(m[1]))) {
             rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
         }
     }
 }
 
-async function buildInto(dir) {
+async function buildInto(dir, edition) {
     // `cargo run` builds qbank first if needed; cargo's own lock serialises concurrent runs.
+    const args = ['run', '-q', '--release', '--', 'build', 'book', '-d', dir];
+    if (edition) {
+        args.push('--edition', edition);
+    }
     await promisify(execFile)(
         'cargo',
-        ['run', '-q', '--release', '--', 'build', 'book', '-d', dir],
+        args,
         { cwd: REPO, maxBuffer: 64 << 20, timeout: 15 * 60 * 1000 },
     ).catch((e) => {
         throw new Error(`building the site failed:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
@@ -78,45 +82,51 @@ async function buildInto(dir) {
     }
 }
 
-let sitePromise = null;
+const sitePromises = new Map();
 
 /**
  * The directory of the built site. `QBANK_SITE` if set; otherwise the book is built once per
  * `node --test` run (the test files of one run share it, keyed by the runner's pid) or once per
- * process when a test file is run on its own.
+ * process when a test file is run on its own. `edition` (e.g. 'practice') builds that edition
+ * instead of the book's own (`QBANK_SITE` is never used for it).
  */
-export function siteDir() {
-    sitePromise ??= (async () => {
-        if (process.env.QBANK_SITE) {
-            const dir = path.resolve(process.env.QBANK_SITE);
-            if (!existsSync(path.join(dir, RECORD))) {
-                throw new Error(`QBANK_SITE=${dir} holds no ${RECORD}`);
-            }
-            return dir;
+export function siteDir(edition) {
+    const key = edition ?? '';
+    if (!sitePromises.has(key)) {
+        sitePromises.set(key, buildSite(edition));
+    }
+    return sitePromises.get(key);
+}
+
+async function buildSite(edition) {
+    if (process.env.QBANK_SITE && !edition) {
+        const dir = path.resolve(process.env.QBANK_SITE);
+        if (!existsSync(path.join(dir, RECORD))) {
+            throw new Error(`QBANK_SITE=${dir} holds no ${RECORD}`);
         }
-        sweepStaleBuilds();
-        const tmp = await mkdtemp(path.join(os.tmpdir(), 'qbank-browser-build-'));
-        if (!process.env.NODE_TEST_CONTEXT) {
-            // A test file run by itself: a fresh site, removed on exit.
-            await buildInto(tmp);
-            process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
-            return tmp;
-        }
-        const shared = path.join(os.tmpdir(), BUILD_PREFIX + process.ppid);
-        if (existsSync(shared)) {
-            rmSync(tmp, { recursive: true, force: true });
-            return shared;
-        }
-        await buildInto(tmp);
-        try {
-            renameSync(tmp, shared);
-        } catch {
-            // Another test file of this run got there first: use its site.
-            rmSync(tmp, { recursive: true, force: true });
-        }
+        return dir;
+    }
+    sweepStaleBuilds();
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'qbank-browser-build-'));
+    if (!process.env.NODE_TEST_CONTEXT) {
+        // A test file run by itself: a fresh site, removed on exit.
+        await buildInto(tmp, edition);
+        process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+        return tmp;
+    }
+    const shared = path.join(os.tmpdir(), BUILD_PREFIX + (edition ? edition + '-' : '') + process.ppid);
+    if (existsSync(shared)) {
+        rmSync(tmp, { recursive: true, force: true });
         return shared;
-    })();
-    return sitePromise;
+    }
+    await buildInto(tmp, edition);
+    try {
+        renameSync(tmp, shared);
+    } catch {
+        // Another test file of this run got there first: use its site.
+        rmSync(tmp, { recursive: true, force: true });
+    }
+    return shared;
 }
 
 // ---- Serving it --------------------------------------------------------------------------
@@ -223,8 +233,8 @@ export function launch() {
  * Everything one test file needs: the built site served locally and a browser.
  * Call in `before()`, and `close()` in `after()`.
  */
-export async function startSite() {
-    const root = await siteDir();
+export async function startSite(edition) {
+    const root = await siteDir(edition);
     const server = await serve(root);
     const browser = await launch();
     const site = {
