@@ -72,16 +72,22 @@ pub fn check(root: &Path) -> Result<Checked> {
 fn check_and_load(root: &Path) -> Result<(Checked, Option<MDBook>)> {
     let config = load_config(root)?;
     let src_name = config.book.src.clone();
-    let utf8 = utf8_diagnostics(&root.join(&src_name), &display(root, &src_name));
-    if !utf8.is_empty() {
-        let checked = Checked {
-            diagnostics: utf8,
-            bank: Bank::default(),
-        };
-        return Ok((checked, None));
-    }
-    let md = MDBook::load_with_config(root, config)
-        .with_context(|| format!("loading the book at {}", root.display()))?;
+    let md = match MDBook::load_with_config(root, config) {
+        Ok(md) => md,
+        Err(e) => {
+            // mdBook names no position for a file that is not UTF-8: find it ourselves.
+            let utf8 = utf8_diagnostics(&root.join(&src_name), &display(root, &src_name));
+            if utf8.is_empty() {
+                return Err(anyhow::anyhow!("{e:#}"))
+                    .with_context(|| format!("loading the book at {}", root.display()));
+            }
+            let checked = Checked {
+                diagnostics: utf8,
+                bank: Bank::default(),
+            };
+            return Ok((checked, None));
+        }
+    };
     let book_toml = display(root, Path::new("book.toml"));
     let cfg = match Config::from_book(&md.config) {
         Ok(cfg) => cfg,

@@ -109,21 +109,24 @@ impl Splice {
             return Ok(());
         }
         let mut used = vec![false; held.len()];
+        let finder = memchr::memmem::Finder::new(self.prefix.as_bytes());
         for entry in walkdir::WalkDir::new(site) {
             let entry = entry?;
             let path = entry.path();
             if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "html") {
                 continue;
             }
-            let page = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            if !page.contains(&self.prefix) {
+            // Bytes, not a String: the markers are ASCII, and validating every page as UTF-8
+            // would cost as much as the splicing.
+            let page =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            if finder.find(&page).is_none() {
                 continue;
             }
             let print =
                 path.parent() == Some(site) && path.file_name() == Some("print.html".as_ref());
             let filled = self
-                .fill(&page, &held, &mut used, print)
+                .fill(&finder, &page, &held, &mut used, print)
                 .with_context(|| format!("filling in {}", path.display()))?;
             std::fs::write(path, filled).with_context(|| format!("writing {}", path.display()))?;
         }
@@ -137,18 +140,28 @@ impl Splice {
         Ok(())
     }
 
-    fn fill(&self, page: &str, held: &[Held], used: &mut [bool], print: bool) -> Result<String> {
-        let mut out = String::with_capacity(page.len() * 2);
+    fn fill(
+        &self,
+        finder: &memchr::memmem::Finder<'_>,
+        page: &[u8],
+        held: &[Held],
+        used: &mut [bool],
+        print: bool,
+    ) -> Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(page.len() * 2);
         let mut rest = page;
-        while let Some(at) = rest.find(&self.prefix) {
-            out.push_str(&rest[..at]);
+        while let Some(at) = finder.find(rest) {
+            out.extend_from_slice(&rest[..at]);
             let after = &rest[at + self.prefix.len()..];
-            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-            let index: Option<usize> = after[..digits].parse().ok();
-            let (Some(index), true) = (index, after[digits..].starts_with(SUFFIX)) else {
+            let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
+            let index: Option<usize> = std::str::from_utf8(&after[..digits])
+                .ok()
+                .and_then(|d| d.parse().ok());
+            let (Some(index), true) = (index, after[digits..].starts_with(SUFFIX.as_bytes()))
+            else {
                 bail!(
                     "a qbank marker was cut: {:?}",
-                    &after[..after.len().min(40)]
+                    String::from_utf8_lossy(&after[..after.len().min(40)])
                 );
             };
             let Some(h) = held.get(index) else {
@@ -156,13 +169,15 @@ impl Splice {
             };
             used[index] = true;
             if print {
-                push_print_html(&mut out, &h.html, h.depth);
+                let mut html = String::with_capacity(h.html.len());
+                push_print_html(&mut html, &h.html, h.depth);
+                out.extend_from_slice(html.as_bytes());
             } else {
-                out.push_str(&h.html);
+                out.extend_from_slice(h.html.as_bytes());
             }
             rest = &after[digits + SUFFIX.len()..];
         }
-        out.push_str(rest);
+        out.extend_from_slice(rest);
         Ok(out)
     }
 }

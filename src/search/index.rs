@@ -106,7 +106,9 @@ const ANSWER_SHARD: usize = 48 * 1024;
 /// Indexes `docs` in memory (for tests and small books).
 pub fn build(docs: &[Doc]) -> Built {
     let mut files = Vec::new();
-    let terms = index(docs, &mut |name, content| files.push((name, content)));
+    let terms = index(docs, &mut |name, content| {
+        files.push((name, String::from_utf8_lossy(&content).into_owned()))
+    });
     Built {
         files,
         docs: docs.len(),
@@ -150,7 +152,7 @@ pub fn write_to(docs: &[Doc], dir: &std::path::Path) -> std::io::Result<Written>
 }
 
 /// Indexes `docs` in one pass, handing each finished file to `sink`. Returns the term count.
-fn index(docs: &[Doc], sink: &mut dyn FnMut(String, String)) -> usize {
+fn index(docs: &[Doc], sink: &mut dyn FnMut(String, Vec<u8>)) -> usize {
     // Words are few: each gets a number the first time it is seen, and its postings.
     let mut word_ids: HashMap<String, u32> = HashMap::new();
     let mut words: Vec<(String, Posting)> = Vec::new();
@@ -225,7 +227,7 @@ fn index(docs: &[Doc], sink: &mut dyn FnMut(String, String)) -> usize {
         "a": answers,
         "x": sections,
     });
-    sink("m".into(), js_file("m", &manifest.to_string()));
+    sink("m".into(), js_file("m", manifest.to_string().as_bytes()));
     cjk_terms + words.len()
 }
 
@@ -281,7 +283,7 @@ fn encode_bucket(mut occ: Vec<u128>, positions: &mut Vec<u32>, out: &mut String)
 
 /// Packs consecutive buckets into `c<i>` shards of about [`TERM_SHARD`] bytes, writing each as
 /// soon as it is full. Returns the shard of each bucket and the number of CJK terms.
-fn cjk_shards(buckets: Vec<Vec<u128>>, sink: &mut dyn FnMut(String, String)) -> (Vec<u32>, usize) {
+fn cjk_shards(buckets: Vec<Vec<u128>>, sink: &mut dyn FnMut(String, Vec<u8>)) -> (Vec<u32>, usize) {
     let mut shard_of = Vec::with_capacity(buckets.len());
     let mut terms = 0;
     let mut positions = Vec::new();
@@ -293,7 +295,10 @@ fn cjk_shards(buckets: Vec<Vec<u128>>, sink: &mut dyn FnMut(String, String)) -> 
         shard_of.push(shard);
         if json.len() >= TERM_SHARD || i + 1 == count {
             let name = format!("c{shard}");
-            sink(name.clone(), js_file(&name, &format!("{{{json}}}")));
+            sink(
+                name.clone(),
+                js_file(&name, format!("{{{json}}}").as_bytes()),
+            );
             json.clear();
             shard += 1;
         }
@@ -305,7 +310,7 @@ fn cjk_shards(buckets: Vec<Vec<u128>>, sink: &mut dyn FnMut(String, String)) -> 
 /// between two-character prefixes. Returns the shard of each prefix.
 fn word_shards(
     words: &[(String, Posting)],
-    sink: &mut dyn FnMut(String, String),
+    sink: &mut dyn FnMut(String, Vec<u8>),
 ) -> BTreeMap<String, u32> {
     let mut sorted: Vec<(&str, &str)> = words
         .iter()
@@ -318,7 +323,7 @@ fn word_shards(
     let mut size = 0;
     let mut flush = |terms: &[(&str, &str)], shard: u32| {
         let name = format!("w{shard}");
-        sink(name.clone(), js_file(&name, &json_object(terms)));
+        sink(name.clone(), js_file(&name, json_object(terms).as_bytes()));
     };
     let prefix = |w: &str| w.chars().take(2).collect::<String>();
     for (i, (w, p)) in sorted.iter().enumerate() {
@@ -360,7 +365,7 @@ impl RowShards {
         &mut self,
         doc: usize,
         row: &impl serde::Serialize,
-        sink: &mut dyn FnMut(String, String),
+        sink: &mut dyn FnMut(String, Vec<u8>),
     ) {
         if self.json.is_empty() {
             self.starts.push(doc);
@@ -375,25 +380,25 @@ impl RowShards {
         }
     }
 
-    fn flush(&mut self, sink: &mut dyn FnMut(String, String)) {
+    fn flush(&mut self, sink: &mut dyn FnMut(String, Vec<u8>)) {
         if self.json.is_empty() {
             return;
         }
         self.json.push(b']');
         let name = format!("{}{}", self.name, self.starts.len() - 1);
-        let content = js_file(&name, std::str::from_utf8(&self.json).unwrap_or("[]"));
+        let content = js_file(&name, &self.json);
         sink(name, content);
         self.json.clear();
     }
 
-    fn finish(mut self, sink: &mut dyn FnMut(String, String)) -> Vec<usize> {
+    fn finish(mut self, sink: &mut dyn FnMut(String, Vec<u8>)) -> Vec<usize> {
         self.flush(sink);
         self.starts
     }
 }
 
 /// Writes the head and answer shards. Returns the first document of each.
-fn doc_shards(docs: &[Doc], sink: &mut dyn FnMut(String, String)) -> (Vec<usize>, Vec<usize>) {
+fn doc_shards(docs: &[Doc], sink: &mut dyn FnMut(String, Vec<u8>)) -> (Vec<usize>, Vec<usize>) {
     let mut heads = RowShards::new("h", HEAD_SHARD);
     let mut answers = RowShards::new("a", ANSWER_SHARD);
     for (i, d) in docs.iter().enumerate() {
@@ -411,11 +416,15 @@ fn doc_shards(docs: &[Doc], sink: &mut dyn FnMut(String, String)) -> (Vec<usize>
     (heads.finish(sink), answers.finish(sink))
 }
 
-fn js_file(name: &str, json: &str) -> String {
-    format!(
-        "qbankSearch.add({},{json});\n",
-        serde_json::to_string(name).unwrap_or_default()
-    )
+/// `qbankSearch.add(NAME,JSON);`: a shard is a script, so it loads from `file://` too.
+fn js_file(name: &str, json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len() + name.len() + 24);
+    out.extend_from_slice(b"qbankSearch.add(");
+    let _ = serde_json::to_writer(&mut out, name);
+    out.push(b',');
+    out.extend_from_slice(json);
+    out.extend_from_slice(b");\n");
+    out
 }
 
 fn json_object(pairs: &[(&str, &str)]) -> String {
