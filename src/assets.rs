@@ -7,12 +7,13 @@ use std::path::Path;
 pub const CSS: &str = include_str!("../theme/qbank.css");
 /// The script.
 pub const JS: &str = include_str!("../theme/qbank.js");
-/// The search: tokenizer, shard loader and UI (`qbank build` only; stock mdBook keeps its own).
+/// The search: tokenizer, shard loader and UI.
 pub const SEARCH_JS: &str = include_str!("../theme/qbank-search.js");
 
 /// File names `mdbook-qbank install` writes into the book root.
 pub const CSS_FILE: &str = "qbank.css";
 pub const JS_FILE: &str = "qbank.js";
+pub const SEARCH_FILE: &str = "qbank-search.js";
 
 /// A stamp written into installed assets, so that an old install fails loudly instead of
 /// rendering new cards with old styles.
@@ -20,7 +21,7 @@ pub fn version_stamp() -> String {
     format!(
         "qbank-assets: {}-{:016x}",
         env!("CARGO_PKG_VERSION"),
-        fnv(CSS) ^ fnv(JS).rotate_left(1)
+        fnv(CSS) ^ fnv(JS).rotate_left(1) ^ fnv(SEARCH_JS).rotate_left(2)
     )
 }
 
@@ -32,6 +33,11 @@ pub fn css_with_stamp() -> String {
 /// The script as installed: with the version stamp on its first line.
 pub fn js_with_stamp() -> String {
     format!("/* {} */\n{JS}", version_stamp())
+}
+
+/// The search script as installed: with the version stamp on its first line.
+pub fn search_js_with_stamp() -> String {
+    format!("/* {} */\n{SEARCH_JS}", version_stamp())
 }
 
 /// A short content hash, for cache-busting file names.
@@ -59,10 +65,18 @@ pub fn installed_diagnostics(
             .any(|f| f == file)
     };
     let mut out = Vec::new();
-    for (key, file) in [
+    let mut assets = vec![
         ("output.html.additional-css", CSS_FILE),
         ("output.html.additional-js", JS_FILE),
-    ] {
+    ];
+    // qbank's search is installed with its output, and needs its script.
+    if config
+        .get::<serde::de::IgnoredAny>(&format!("output.{}", crate::search::STOCK_OUTPUT))
+        .is_ok_and(|o| o.is_some())
+    {
+        assets.push(("output.html.additional-js", SEARCH_FILE));
+    }
+    for (key, file) in assets {
         let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
         let problem = if !listed(key, file) {
             Some(format!("`{file}` is not listed in {key}"))

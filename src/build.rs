@@ -44,14 +44,36 @@ impl std::fmt::Display for BankHasErrors {
 impl std::error::Error for BankHasErrors {}
 
 /// Reads `book.toml` (if any) with `create-missing` off: checking must never write.
+///
+/// What `mdbook-qbank install` adds for stock mdBook's sake is left out: the `qbank-search`
+/// output (a second output would move the site into `html/`) and `[output.html.search]`
+/// (`qbank build` has no elasticlunr search to configure). Environment overrides
+/// (`MDBOOK_…`) apply as they do for `mdbook`.
 fn load_config(root: &Path) -> Result<mdbook_driver::config::Config> {
     let toml = root.join("book.toml");
     let mut config = if toml.exists() {
-        mdbook_driver::config::Config::from_disk(&toml)
+        let text = std::fs::read_to_string(&toml)
+            .with_context(|| format!("reading {}", toml.display()))?;
+        let text = match text.parse::<toml_edit::DocumentMut>() {
+            Ok(mut doc) => {
+                if let Some(output) = doc.get_mut("output").and_then(|o| o.as_table_like_mut()) {
+                    output.remove(crate::search::STOCK_OUTPUT);
+                    if let Some(html) = output.get_mut("html").and_then(|h| h.as_table_like_mut()) {
+                        html.remove("search");
+                    }
+                }
+                doc.to_string()
+            }
+            // mdBook's own parser reports the error.
+            Err(_) => text,
+        };
+        text.parse::<mdbook_driver::config::Config>()
+            .map_err(|e| anyhow::anyhow!("{e:#}"))
             .with_context(|| format!("reading {}", toml.display()))?
     } else {
         Default::default()
     };
+    config.update_from_env()?;
     config.build.create_missing = false;
     Ok(config)
 }
@@ -171,6 +193,7 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
     for (key, file) in [
         ("output.html.additional-css", assets::CSS_FILE),
         ("output.html.additional-js", assets::JS_FILE),
+        ("output.html.additional-js", assets::SEARCH_FILE),
     ] {
         if let Ok(Some(list)) = md.config.get::<Vec<String>>(key) {
             let kept: Vec<String> = list.into_iter().filter(|f| f != file).collect();

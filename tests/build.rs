@@ -451,18 +451,17 @@ fn every_page_links_the_embedded_assets() {
         );
     }
     // The installed copies that stock mdBook uses match the embedded ones.
-    let installed = std::fs::read_to_string(root().join("book/qbank.css")).unwrap();
-    assert_eq!(
-        installed,
-        qbank::assets::css_with_stamp(),
-        "run `cargo run -p mdbook-qbank -- install book`"
-    );
-    let installed = std::fs::read_to_string(root().join("book/qbank.js")).unwrap();
-    assert_eq!(
-        installed,
-        qbank::assets::js_with_stamp(),
-        "run `cargo run -p mdbook-qbank -- install book`"
-    );
+    for (file, embedded) in [
+        (qbank::assets::CSS_FILE, qbank::assets::css_with_stamp()),
+        (qbank::assets::JS_FILE, qbank::assets::js_with_stamp()),
+        (qbank::assets::SEARCH_FILE, qbank::assets::search_js_with_stamp()),
+    ] {
+        let installed = std::fs::read_to_string(root().join("book").join(file)).unwrap();
+        assert!(
+            installed == embedded,
+            "book/{file} is stale: run `cargo run -p mdbook-qbank -- install book`"
+        );
+    }
 }
 
 #[test]

@@ -412,7 +412,20 @@
     // ---- The page: mdBook's search habits -----------------------------------------------------
 
     var script = document.currentScript;
-    var siteRoot = script ? script.src.replace(/qbank\/[^/]*$/, '') : '';
+    // The site root: `qbank build` puts this script in `qbank/`; `mdbook-qbank install` has
+    // mdBook put it at the root.
+    var siteRoot = script ? script.src.replace(/[^/]*$/, '').replace(/qbank\/$/, '') : '';
+    // mdBook's book.js asks `window.search.hasFocus()` before treating a key as a shortcut
+    // (arrows change chapters). Its own search defines that; without it, `window.search` is
+    // whatever element has id="search" — a `# Search` heading, say — and every key throws.
+    if (!(root.search && typeof root.search.hasFocus === 'function')) {
+        root.search = {
+            hasFocus: function () {
+                var bar = document.getElementById('mdbook-searchbar');
+                return !!bar && document.activeElement === bar;
+            },
+        };
+    }
     var pending = {};
     root.qbankSearch = {
         add: function (name, data) {

@@ -182,3 +182,49 @@ fn unique(id: &str, used: &mut HashSet<String>) -> String {
 pub fn write_to(docs: &[Doc], dir: &Path) -> std::io::Result<index::Written> {
     index::write_to(docs, dir)
 }
+
+/// The name of the output table `mdbook-qbank install` adds, so that stock `mdbook build`
+/// writes qbank's index: `[output.qbank-search] command = "mdbook-qbank render"`.
+pub const STOCK_OUTPUT: &str = "qbank-search";
+
+/// Writes qbank's index for a book built by stock mdBook, as the `qbank-search` renderer.
+///
+/// mdBook runs renderers in name order, so the HTML renderer has written its site (into
+/// `BUILD_DIR/html`, as with every book that has two outputs) by the time this runs. `book`
+/// is what mdBook hands this renderer: the chapters after mdBook's own preprocessors, before
+/// qbank's (which renders for `html` only). Replaces `SITE/qbank/search` whole and removes
+/// the empty directory mdBook made for this renderer.
+pub fn write_for_stock_mdbook(
+    root: &Path,
+    book: &Book,
+    config: &mdbook_preprocessor::config::Config,
+    destination: &Path,
+) -> anyhow::Result<Option<index::Written>> {
+    use anyhow::Context;
+    let cfg = Config::from_book(config)?;
+    let build_dir = root.join(&config.build.build_dir);
+    let site = build_dir.join("html");
+    if destination.is_dir() && std::fs::read_dir(destination)?.next().is_none() {
+        let _ = std::fs::remove_dir(destination);
+    }
+    if !cfg.search {
+        return Ok(None);
+    }
+    if !site.join("index.html").exists() {
+        anyhow::bail!(
+            "no HTML site in {}: the qbank-search output runs after mdBook's html output",
+            site.display()
+        );
+    }
+    let bank = crate::check::check_book(book, &cfg, &config.book.src);
+    let docs = documents(book, &bank, &cfg);
+    let into = site.join(DIR);
+    let tmp = site.join(format!("qbank/.search-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let written = write_to(&docs, &tmp)
+        .with_context(|| format!("writing the search index into {}", tmp.display()))?;
+    let _ = std::fs::remove_dir_all(&into);
+    std::fs::rename(&tmp, &into)
+        .with_context(|| format!("moving the search index into {}", into.display()))?;
+    Ok(Some(written))
+}

@@ -16,6 +16,21 @@ after(async () => {
     await site?.close();
 });
 
+test('keys on a page with a "Search" heading (id="search") raise no script error', async () => {
+    const { page, errors } = await site.open();
+    await page.goto(site.url('guide/search.html'));
+    await settle(page);
+    assert.equal(await page.locator('h1#search').count(), 1, 'the page has id="search"');
+    await page.keyboard.press('/');
+    await page.keyboard.type('goroutine');
+    await page.keyboard.press('ArrowRight');
+    assert.match(page.url(), /guide\/search\.html/, 'typing in the search box does not change chapter');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('s');
+    await page.keyboard.press('Escape');
+    assert.deepEqual(errors, []);
+});
+
 async function search(page, query) {
     await page.keyboard.press('/');
     await page.locator('#mdbook-searchbar').fill(query);

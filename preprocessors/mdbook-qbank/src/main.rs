@@ -26,13 +26,22 @@ struct Cli {
 enum Command {
     /// Asked by mdBook: does qbank support RENDERER? Exit code 0 means yes.
     Supports { renderer: String },
-    /// Add qbank to a book: copies qbank.css/qbank.js into the book root and registers the
-    /// preprocessor and assets in book.toml. Run it again after upgrading mdbook-qbank.
+    /// Add qbank to a book: copies qbank's CSS and JS into the book root and registers the
+    /// preprocessor, the assets and qbank's search in book.toml. Run it again after
+    /// upgrading mdbook-qbank.
     Install {
         /// The book root (holding book.toml).
         #[arg(default_value = ".")]
         book: PathBuf,
+        /// Keep mdBook's own search (which finds no Chinese) instead of qbank's. qbank's needs
+        /// a second output, so mdBook writes the site to BUILD_DIR/html/.
+        #[arg(long)]
+        no_search: bool,
     },
+    /// Asked by mdBook as the `qbank-search` output: writes qbank's search index into the
+    /// HTML site.
+    #[command(hide = true)]
+    Render,
 }
 
 fn main() -> ExitCode {
@@ -44,7 +53,8 @@ fn main() -> ExitCode {
                 _ => ExitCode::FAILURE,
             };
         }
-        Some(Command::Install { book }) => install(&book),
+        Some(Command::Install { book, no_search }) => install(&book, !no_search),
+        Some(Command::Render) => render(),
         None => preprocess(),
     };
     match result {
@@ -70,31 +80,61 @@ fn preprocess() -> Result<()> {
     Ok(())
 }
 
+fn render() -> Result<()> {
+    let ctx = mdbook_renderer::RenderContext::from_json(io::stdin())?;
+    let written =
+        qbank::search::write_for_stock_mdbook(&ctx.root, &ctx.book, &ctx.config, &ctx.destination)?;
+    if let Some(w) = written {
+        eprintln!(
+            "mdbook-qbank: search index of {} documents written ({} files, {} KB)",
+            w.docs,
+            w.files,
+            w.bytes / 1024
+        );
+    }
+    Ok(())
+}
+
 /// Writes the assets and registers them and the preprocessor in book.toml, keeping the file's
 /// comments and layout.
-fn install(root: &Path) -> Result<()> {
+fn install(root: &Path, search: bool) -> Result<()> {
     let toml_path = root.join("book.toml");
     let text = std::fs::read_to_string(&toml_path)
         .with_context(|| format!("reading {}", toml_path.display()))?;
-    let new = qbank_install::edit_book_toml(&text)
+    let new = qbank_install::edit_book_toml(&text, search)
         .with_context(|| format!("editing {}", toml_path.display()))?;
-    std::fs::write(
-        root.join(qbank::assets::CSS_FILE),
-        qbank::assets::css_with_stamp(),
-    )?;
-    std::fs::write(
-        root.join(qbank::assets::JS_FILE),
-        qbank::assets::js_with_stamp(),
-    )?;
+    let mut files = vec![
+        (qbank::assets::CSS_FILE, qbank::assets::css_with_stamp()),
+        (qbank::assets::JS_FILE, qbank::assets::js_with_stamp()),
+    ];
+    if search {
+        files.push((
+            qbank::assets::SEARCH_FILE,
+            qbank::assets::search_js_with_stamp(),
+        ));
+    }
+    for (name, content) in &files {
+        std::fs::write(root.join(name), content)?;
+    }
     if new != text {
         std::fs::write(&toml_path, new)?;
     }
+    let names: Vec<&str> = files.iter().map(|f| f.0).collect();
     eprintln!(
-        "mdbook-qbank: installed {} and {} in {}",
-        qbank::assets::CSS_FILE,
-        qbank::assets::JS_FILE,
+        "mdbook-qbank: installed {} in {}",
+        names.join(", "),
         root.display()
     );
+    if search {
+        eprintln!(
+            "mdbook-qbank: qbank's search replaces mdBook's; with its `{}` output, mdBook writes \
+             the site to {}/html/",
+            qbank::search::STOCK_OUTPUT,
+            qbank::build::default_site_dir(root)
+                .map(|d| d.display().to_string())
+                .unwrap_or_else(|_| "book".into())
+        );
+    }
     Ok(())
 }
 
@@ -103,8 +143,9 @@ mod qbank_install {
     use toml_edit::{Array, DocumentMut, Item, Table, value};
 
     /// Adds `[preprocessor.qbank]` and the asset entries under `[output.html]`, leaving
-    /// everything else as it was. Running it twice changes nothing.
-    pub fn edit_book_toml(text: &str) -> Result<String> {
+    /// everything else as it was. With `search`, also qbank's search output, in place of
+    /// mdBook's search. Running it twice changes nothing.
+    pub fn edit_book_toml(text: &str, search: bool) -> Result<String> {
         let mut doc: DocumentMut = text.parse()?;
         let pre = table(doc.as_table_mut(), "preprocessor");
         pre.set_implicit(true);
@@ -116,11 +157,21 @@ mod qbank_install {
         }
         let output = table(doc.as_table_mut(), "output");
         output.set_implicit(true);
+        if search {
+            let out = table(output, qbank::search::STOCK_OUTPUT);
+            out.insert("command", value("mdbook-qbank render"));
+        }
         let html = table(output, "html");
-        for (key, file) in [
+        let mut assets = vec![
             ("additional-css", qbank::assets::CSS_FILE),
             ("additional-js", qbank::assets::JS_FILE),
-        ] {
+        ];
+        if search {
+            assets.push(("additional-js", qbank::assets::SEARCH_FILE));
+            // Two search boxes would fight over the same keys and results.
+            table(html, "search").insert("enable", value(false));
+        }
+        for (key, file) in assets {
             let entry = html.entry(key).or_insert_with(|| value(Array::new()));
             if let Some(arr) = entry.as_array_mut() {
                 if !arr.iter().any(|v| v.as_str() == Some(file)) {
@@ -150,7 +201,7 @@ mod qbank_install {
         #[test]
         fn adds_preprocessor_and_assets_and_keeps_comments() {
             let src = "# my book\n[book]\ntitle = \"x\" # inline\n\n[output.html]\nadditional-css = [\"custom.css\"]\n";
-            let out = edit_book_toml(src).unwrap();
+            let out = edit_book_toml(src, false).unwrap();
             assert!(
                 out.contains("# my book") && out.contains("# inline"),
                 "{out}"
@@ -162,12 +213,16 @@ mod qbank_install {
                 "{out}"
             );
             assert!(out.contains(r#"additional-js = ["qbank.js"]"#), "{out}");
-            assert_eq!(edit_book_toml(&out).unwrap(), out, "install is idempotent");
+            assert_eq!(
+                edit_book_toml(&out, false).unwrap(),
+                out,
+                "install is idempotent"
+            );
         }
 
         #[test]
         fn empty_book_toml() {
-            let out = edit_book_toml("").unwrap();
+            let out = edit_book_toml("", false).unwrap();
             let doc: DocumentMut = out.parse().unwrap();
             assert!(doc["preprocessor"]["qbank"].is_table());
             assert_eq!(
@@ -177,8 +232,31 @@ mod qbank_install {
         }
 
         #[test]
+        fn search_replaces_mdbooks_and_adds_its_output() {
+            let out = edit_book_toml("[output.html]\nadditional-js = [\"x.js\"]\n", true).unwrap();
+            let doc: DocumentMut = out.parse().unwrap();
+            assert_eq!(
+                doc["output"]["qbank-search"]["command"].as_str(),
+                Some("mdbook-qbank render")
+            );
+            assert_eq!(
+                doc["output"]["html"]["search"]["enable"].as_bool(),
+                Some(false)
+            );
+            assert!(
+                out.contains(r#"additional-js = ["x.js", "qbank.js", "qbank-search.js"]"#),
+                "{out}"
+            );
+            assert_eq!(
+                edit_book_toml(&out, true).unwrap(),
+                out,
+                "install is idempotent"
+            );
+        }
+
+        #[test]
         fn not_an_array_is_an_error() {
-            assert!(edit_book_toml("[output.html]\nadditional-css = \"a.css\"\n").is_err());
+            assert!(edit_book_toml("[output.html]\nadditional-css = \"a.css\"\n", false).is_err());
         }
     }
 }

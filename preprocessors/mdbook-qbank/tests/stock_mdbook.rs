@@ -91,11 +91,39 @@ fn stock_mdbook_and_qbank_build_render_the_same_cards() {
         .status()
         .unwrap();
     assert!(status.success());
+    // The search output runs the freshly built adapter too.
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    assert!(toml.contains("command = \"mdbook-qbank render\""), "{toml}");
+    let toml = toml.replace("\"mdbook-qbank render\"", &format!("\"{BIN} render\""));
+    std::fs::write(book.join("book.toml"), toml).unwrap();
 
-    let stock_out = dir.path().join("stock");
+    let out = dir.path().join("stock");
     let mut md = mdbook_driver::MDBook::load(&book).unwrap();
-    md.config.build.build_dir = stock_out.clone();
+    md.config.build.build_dir = out.clone();
     md.build().expect("stock mdBook build with mdbook-qbank");
+    // Two outputs: mdBook puts the site into html/.
+    let stock_out = out.join("html");
+    assert!(
+        !out.join("qbank-search").exists(),
+        "the search output leaves no folder"
+    );
+    // qbank's index instead of mdBook's, and the script that reads it on every page.
+    let manifest = std::fs::read_to_string(stock_out.join("qbank/search/m.js")).unwrap();
+    assert!(manifest.starts_with("qbankSearch.add(\"m\""), "{manifest}");
+    assert!(!stock_out.join("searchindex.js").exists());
+    let index = std::fs::read_to_string(stock_out.join("index.html")).unwrap();
+    assert!(
+        index.contains("qbank-search-") && index.contains(".js"),
+        "page loads qbank-search"
+    );
+    let shards: String = std::fs::read_dir(stock_out.join("qbank/search"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(
+        shards.contains("\"调\":{") && shards.contains("\"goroutine\""),
+        "Chinese and English are indexed"
+    );
 
     let qbank_out = dir.path().join("qbank");
     qbank::build::build(&book, Some(&qbank_out)).expect("qbank build");
