@@ -454,7 +454,10 @@ fn every_page_links_the_embedded_assets() {
     for (file, embedded) in [
         (qbank::assets::CSS_FILE, qbank::assets::css_with_stamp()),
         (qbank::assets::JS_FILE, qbank::assets::js_with_stamp()),
-        (qbank::assets::SEARCH_FILE, qbank::assets::search_js_with_stamp()),
+        (
+            qbank::assets::SEARCH_FILE,
+            qbank::assets::search_js_with_stamp(),
+        ),
     ] {
         let installed = std::fs::read_to_string(root().join("book").join(file)).unwrap();
         assert!(
