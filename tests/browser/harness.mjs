@@ -64,7 +64,29 @@ function sweepStaleBuilds() {
     }
 }
 
+const run = (cmd, args) =>
+    promisify(execFile)(cmd, args, { cwd: REPO, maxBuffer: 64 << 20, timeout: 15 * 60 * 1000 }).catch((e) => {
+        throw new Error(`${cmd} ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
+    });
+
+/** The bundled book as stock `mdbook build` makes it after `mdbook-qbank install`. */
+async function buildStockInto(dir) {
+    await run('cargo', ['build', '-q', '--release', '-p', 'mdbook-qbank', '--bins', '--examples']);
+    const out = `${dir}.stock`;
+    await run(path.join(REPO, 'target', 'release', 'examples', 'stock-build'), ['book', out]);
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(path.join(out, 'html'), dir);
+    rmSync(out, { recursive: true, force: true });
+}
+
 async function buildInto(dir, edition) {
+    if (edition === 'stock') {
+        await buildStockInto(dir);
+        if (!existsSync(path.join(dir, RECORD))) {
+            throw new Error(`the stock build wrote no ${RECORD} into ${dir}`);
+        }
+        return;
+    }
     // `cargo run` builds qbank first if needed; cargo's own lock serialises concurrent runs.
     const args = ['run', '-q', '--release', '--', 'build', 'book', '-d', dir];
     if (edition) {
@@ -88,7 +110,8 @@ const sitePromises = new Map();
  * The directory of the built site. `QBANK_SITE` if set; otherwise the book is built once per
  * `node --test` run (the test files of one run share it, keyed by the runner's pid) or once per
  * process when a test file is run on its own. `edition` (e.g. 'practice') builds that edition
- * instead of the book's own (`QBANK_SITE` is never used for it).
+ * instead of the book's own, and 'stock' builds it with stock mdBook after `mdbook-qbank install`
+(`QBANK_SITE` is never used for either).
  */
 export function siteDir(edition) {
     const key = edition ?? '';
