@@ -1,4 +1,4 @@
-/* qbank-assets: 0.1.0-ac8d5c0732ea7cd4 */
+/* qbank-assets: 0.1.0-5cb5620f0bd0129b */
 // qbank search: any Chinese substring, English words by prefix, mixed terms ("热key"), quoted
 // phrases; all terms must match. The index is sharded; a query loads only the shards of its
 // own terms and of the documents it shows. Shards are scripts, so search works from file:// too.

@@ -117,6 +117,10 @@ pub enum Piece {
     },
     /// A fenced block with no language that holds prose: rendered as wrapped text.
     Prose { text: String },
+    /// A paragraph of CJK text written on several lines: copied like [`Piece::Markdown`], and
+    /// shown with its line breaks. (CommonMark joins the lines, with a space between Chinese
+    /// characters where the author meant a new line.)
+    Lines(Span),
 }
 
 /// The state of a question's answer area.

@@ -1116,6 +1116,9 @@ impl<'a> Parser<'a> {
                         text: text.get(self.text).to_string(),
                     }
                 }
+                Kind::Paragraph if is_cjk_lines(&self.text[b.span.clone()]) => {
+                    Piece::Lines(b.span.clone())
+                }
                 _ => continue,
             };
             copy(&mut pieces, cursor, b.span.start);
@@ -1125,6 +1128,11 @@ impl<'a> Parser<'a> {
         copy(&mut pieces, cursor, end);
         Body { pieces }
     }
+}
+
+/// A paragraph of CJK text on several lines, whose line breaks the author meant.
+fn is_cjk_lines(src: &str) -> bool {
+    src.trim_end().contains('\n') && src.chars().any(crate::search::tokenize::is_cjk)
 }
 
 /// A list item's text after its marker (`- `, `* `, `1. `): (start offset, text).
@@ -1171,6 +1179,19 @@ mod tests {
         }
         assert!(bold_label("**面试官** 说").is_none());
         assert!(bold_label("面试官: x").is_none());
+    }
+
+    #[test]
+    fn cjk_paragraphs_on_several_lines_keep_their_lines() {
+        assert!(is_cjk_lines("其存在两种：\n正常模式是默认模式。\n"));
+        assert!(is_cjk_lines(
+            "Locked (1 bit): 锁是否被持有。\nWoken (1 bit): 是否被唤醒。"
+        ));
+        // One line, or English wrapped at 80 columns: CommonMark's joining is right.
+        assert!(!is_cjk_lines("只有一行。\n"));
+        assert!(!is_cjk_lines(
+            "An English paragraph wrapped\nat eighty columns.\n"
+        ));
     }
 
     #[test]

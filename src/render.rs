@@ -44,6 +44,7 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "overview-item",
     "heading",
     "prose",
+    "lines",
     "question-meta",
     "follow-ups",
     "index-item",
@@ -235,6 +236,7 @@ pub(crate) struct Stamps {
     overview_item: Stamp,
     heading: Stamp,
     prose: Stamp,
+    lines: Stamp,
     index_item: Stamp,
     index_stars: Stamp,
 }
@@ -255,6 +257,7 @@ impl Stamps {
             )?,
             heading: stamp("heading", &["level", "id", "html"])?,
             prose: stamp("prose", &["text"])?,
+            lines: stamp("lines", &["markdown"])?,
             index_item: stamp("index-item", INDEX_ITEM_SLOTS)?,
             index_stars: stamp("index-stars", &["difficulty_label", "stars"])?,
         })
@@ -641,12 +644,10 @@ fn body_into(
             out.push_str("\n\n");
         }
         match piece {
-            Piece::Markdown(span) => {
-                let md = links::replace(&text[span.clone()], ctx.targets, ctx.to_root);
-                let md = md.trim_end();
-                markdown.push(out.len()..out.len() + md.len());
-                out.push_str(md);
-            }
+            Piece::Markdown(span) => push_markdown(out, &text[span.clone()], ctx, markdown),
+            Piece::Lines(span) => stamps.lines.fill_with(out, &mut |_, _, out| {
+                push_markdown(out, &text[span.clone()], ctx, markdown)
+            }),
             Piece::Heading {
                 level,
                 html,
@@ -670,6 +671,14 @@ fn body_into(
         let trimmed = start + out[start..].trim_end().len();
         out.truncate(trimmed);
     }
+}
+
+/// Copies a piece of the record's markdown into `out` (links resolved), noting its range.
+fn push_markdown(out: &mut String, md: &str, ctx: &CardCtx<'_>, markdown: &mut Vec<Range<usize>>) {
+    let md = links::replace(md, ctx.targets, ctx.to_root);
+    let md = md.trim_end();
+    markdown.push(out.len()..out.len() + md.len());
+    out.push_str(md);
 }
 
 /// Writes `value` as a slot with escaping `e` asks for it.

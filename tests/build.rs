@@ -168,6 +168,16 @@ fn prose_fences_wrap_and_diagrams_keep_columns() {
         main.contains(r#"<code class="language-go">"#),
         "fences with a language stay code"
     );
+    // Q2's answer: Chinese written line by line keeps its lines (a class the CSS styles).
+    let lines = main
+        .find("<div class=\"qb-lines\">")
+        .expect("a qb-lines block");
+    assert!(
+        main[lines + 22..].trim_start().starts_with(
+            "<p>sync.Mutex底层只有一个32位的int字段，通过掩码表示了多种不同的状态。\nLocked (1 bit): 锁是否被持有。"
+        ),
+        "multi-line Chinese paragraphs are marked"
+    );
 }
 
 #[test]

@@ -56,7 +56,9 @@ fn headings_and_rules_inside_an_answer_stay_in_it() {
         .pieces
         .iter()
         .map(|p| match p {
-            qbank::model::Piece::Markdown(s) => SEED[s.clone()].to_string(),
+            qbank::model::Piece::Markdown(s) | qbank::model::Piece::Lines(s) => {
+                SEED[s.clone()].to_string()
+            }
             qbank::model::Piece::Heading { html, .. } => html.clone(),
             qbank::model::Piece::Prose { text } => text.clone(),
             _ => String::new(),

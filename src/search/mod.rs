@@ -57,7 +57,7 @@ fn body_text(body: &Body, text: &str) -> String {
     let mut out = String::new();
     for piece in &body.pieces {
         let part = match piece {
-            Piece::Markdown(span) => plain_text(&text[span.clone()]),
+            Piece::Markdown(span) | Piece::Lines(span) => plain_text(&text[span.clone()]),
             Piece::Heading { text, .. } => text.clone(),
             Piece::Prose { text } => collapse(text),
         };

@@ -135,6 +135,25 @@ for (const [name, path] of [
     });
 }
 
+test('a Chinese answer written line by line shows its lines', async () => {
+    const { page } = await site.open({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(site.url(RECORD + hash(Q2 + '-answer')));
+    await settle(page);
+    // Where the second written line starts: at the paragraph's left edge, on a new line.
+    const at = await page.$eval(`${byId(Q2 + '-answer')} .qb-lines p`, (p) => {
+        const text = p.firstChild;
+        const i = text.data.indexOf('Locked (1 bit)');
+        const range = document.createRange();
+        range.setStart(text, i);
+        range.setEnd(text, i + 1);
+        const r = range.getBoundingClientRect();
+        const box = p.getBoundingClientRect();
+        return { left: r.left - box.left, top: r.top - box.top };
+    });
+    assert.ok(at.left < 2, `"Locked" starts a line (${at.left}px from the left)`);
+    assert.ok(at.top > 10, 'on the second line, not the first');
+});
+
 test('at 390x844 the rubric sits below the question, inline', async () => {
     const { page, context } = await site.open({ viewport: { width: 390, height: 844 } });
     try {

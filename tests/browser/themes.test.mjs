@@ -18,7 +18,7 @@ const TEXT = [
     ['prompt', `${byId(Q1)} .qb-prompt p`],
     ['title', `${byId(Q1)} .qb-title`],
     ['answer summary', `${byId(Q1)} details[data-qb-answer] > summary`],
-    ['answer text', `${byId(Q2)} .qb-answer-body > p`],
+    ['answer text', `${byId(Q2)} .qb-answer-body p`],
     ['prose answer', `${byId(Q1)} .qb-answer-body .qb-prose`],
     ['question number', `${byId(Q1)} .qb-title .qb-num`],
     ['rubric title', `${byId(Q1)} .qb-rubric-title`],
