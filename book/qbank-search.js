@@ -1,4 +1,4 @@
-/* qbank-assets: 0.1.0-5cb5620f0bd0129b */
+/* qbank-assets: 0.1.0-b2e2487b188cbd74 */
 // qbank search: any Chinese substring, English words by prefix, mixed terms ("热key"), quoted
 // phrases; all terms must match. The index is sharded; a query loads only the shards of its
 // own terms and of the documents it shows. Shards are scripts, so search works from file:// too.
@@ -107,7 +107,24 @@
     /** The shards a part needs, given the manifest. */
     function shardsOf(part, manifest) {
         if (part.kind === 'cjk') {
-            return ['c' + manifest.c[part.text.codePointAt(0) % manifest.c.length]];
+            var cp = part.text.codePointAt(0);
+            var first = String.fromCodePoint(cp);
+            var hot = manifest.s && Object.prototype.hasOwnProperty.call(manifest.s, first) && manifest.s[first];
+            if (!hot) {
+                return ['c' + manifest.c[cp % manifest.c.length]];
+            }
+            // A very common character has shards of its own, cut between second characters.
+            var ids = hot[1].map(function (id) { return 'c' + id; });
+            if (part.prefix) {
+                return ids;
+            }
+            var second = part.text.slice(first.length);
+            var code = second ? second.codePointAt(0) : -1;
+            var k = 0;
+            while (k + 1 < hot[0].length && (hot[0][k + 1] ? hot[0][k + 1].codePointAt(0) : -1) <= code) {
+                k++;
+            }
+            return [ids[k]];
         }
         // Word shards hold words in order; the manifest gives the shard of each prefix.
         var head = Array.from(part.text).slice(0, 2).join('');

@@ -1,4 +1,4 @@
-/* qbank-assets: 0.1.0-5cb5620f0bd0129b */
+/* qbank-assets: 0.1.0-b2e2487b188cbd74 */
 // qbank: deep links that open answers, copy-link buttons, expand/collapse all, print.
 // Everything degrades: without this script answers still open and close (native <details>)
 // and every card is still linkable by its heading.

@@ -3,9 +3,10 @@
 //!
 //! Format 2 (documented for authors in `book/src/guide/search.md`): every file is a script
 //! `qbankSearch.add(NAME, DATA)`, so it loads from a web server and from `file://` alike.
-//! - `m`: the manifest `{v, n, c, w, h, a, x}`: document count, the CJK shard of each bucket
-//!   (`code point % c.length`), the word shard of each prefix, the first document of each head and
-//!   answer shard, and the documents that are chapter sections rather than cards.
+//! - `m`: the manifest `{v, n, c, s, w, h, a, x}`: document count, the CJK shard of each bucket
+//!   (`code point % c.length`), the shards of very common characters (`s`), the word shard of
+//!   each prefix, the first document of each head and answer shard, and the documents that are
+//!   chapter sections rather than cards.
 //! - `c<i>`: CJK terms by first character, `{"限": {"流": postings, "": postings}}`; `""` is
 //!   the character alone at the end of a run.
 //! - `w<i>`: words in order, cut between two-character prefixes; the manifest gives the
@@ -207,7 +208,7 @@ fn index(docs: &[Doc], sink: &mut dyn FnMut(String, Vec<u8>)) -> usize {
         }
     }
     drop(word_ids);
-    let (shard_of, cjk_terms) = cjk_shards(cjk, sink);
+    let cjk = cjk_shards(cjk, sink);
     let prefixes = word_shards(&words, sink);
     let (heads, answers) = doc_shards(docs, sink);
 
@@ -221,89 +222,128 @@ fn index(docs: &[Doc], sink: &mut dyn FnMut(String, Vec<u8>)) -> usize {
     let manifest = serde_json::json!({
         "v": 2,
         "n": docs.len(),
-        "c": shard_of,
+        "c": cjk.of_bucket,
+        "s": cjk.hot,
         "w": prefixes,
         "h": heads,
         "a": answers,
         "x": sections,
     });
     sink("m".into(), js_file("m", manifest.to_string().as_bytes()));
-    cjk_terms + words.len()
+    cjk.terms + words.len()
 }
 
-/// Writes one bucket's occurrences (sorted here) as JSON object members, one per first
-/// character: `"限":{"流":"postings","":"postings"}`. Returns the number of terms.
-fn encode_bucket(mut occ: Vec<u128>, positions: &mut Vec<u32>, out: &mut String) -> usize {
-    occ.sort_unstable();
-    let mut terms = 0;
-    let mut current: Option<u128> = None;
-    let mut i = 0;
-    while i < occ.len() {
-        let key = occ[i] >> 74;
-        let first = key >> 21;
-        if current != Some(first) {
-            if current.is_some() {
-                out.push_str("},");
-            } else if !out.is_empty() {
-                out.push(',');
-            }
-            // CJK characters never need escaping in JSON.
-            out.push('"');
-            out.push(char::from_u32(first as u32).unwrap_or(' '));
-            out.push_str("\":{");
-            current = Some(first);
-        } else {
-            out.push(',');
-        }
-        out.push('"');
-        if let Some(b) = char::from_u32((key & 0x1F_FFFF) as u32).filter(|c| *c != '\0') {
-            out.push(b);
-        }
-        out.push_str("\":\"");
-        let mut last_doc = 0;
-        while i < occ.len() && occ[i] >> 74 == key {
-            let group = occ[i] >> 30;
-            let doc = ((occ[i] >> 32) & 0xFFFF_FFFF) as u32;
-            let field = ((occ[i] >> 30) & 3) as u32;
-            positions.clear();
-            while i < occ.len() && occ[i] >> 30 == group {
-                positions.push((occ[i] & ((1 << 30) - 1)) as u32);
-                i += 1;
-            }
-            push_group(out, &mut last_doc, doc, field, positions);
-        }
-        out.push('"');
-        terms += 1;
-    }
-    if current.is_some() {
-        out.push('}');
-    }
-    terms
+/// The CJK shards' bookkeeping, for the manifest.
+#[derive(Default)]
+struct CjkShards {
+    /// The shard of each bucket (`code point % BUCKETS`).
+    of_bucket: Vec<u32>,
+    /// Characters too common for one shard: their terms, by second character, in shards of
+    /// their own: (first second character of each shard, shard).
+    hot: BTreeMap<String, (Vec<String>, Vec<u32>)>,
+    terms: usize,
 }
 
-/// Packs consecutive buckets into `c<i>` shards of about [`TERM_SHARD`] bytes, writing each as
-/// soon as it is full. Returns the shard of each bucket and the number of CJK terms.
-fn cjk_shards(buckets: Vec<Vec<u128>>, sink: &mut dyn FnMut(String, Vec<u8>)) -> (Vec<u32>, usize) {
-    let mut shard_of = Vec::with_capacity(buckets.len());
-    let mut terms = 0;
+/// Writes the `c<i>` shards. Consecutive buckets share a shard of about [`TERM_SHARD`] bytes,
+/// each written as soon as it is full. A character whose terms alone pass that size (`一`,
+/// `的`…) gets shards of its own, cut between second characters, so that a query such as
+/// `一致性` loads one of them rather than everything that starts with `一`.
+fn cjk_shards(buckets: Vec<Vec<u128>>, sink: &mut dyn FnMut(String, Vec<u8>)) -> CjkShards {
+    let mut out = CjkShards::default();
     let mut positions = Vec::new();
+    // The shard being filled, as JSON object members: `"限":{"流":"…","":"…"},"…":{…}`.
     let mut json = String::new();
-    let mut shard = 0;
+    // One first character's terms (`"流":"…","":"…"`), and where each term starts.
+    let mut group = String::new();
+    let mut starts: Vec<(u32, usize)> = Vec::new();
+    let mut next = 1;
+    let mut current = 0;
     let count = buckets.len();
-    for (i, bucket) in buckets.into_iter().enumerate() {
-        terms += encode_bucket(bucket, &mut positions, &mut json);
-        shard_of.push(shard);
+    let mut write = |id: u32, body: &str| {
+        let name = format!("c{id}");
+        sink(
+            name.clone(),
+            js_file(&name, format!("{{{body}}}").as_bytes()),
+        );
+    };
+    for (i, mut occ) in buckets.into_iter().enumerate() {
+        occ.sort_unstable();
+        let mut k = 0;
+        while k < occ.len() {
+            let first = (occ[k] >> 95) as u32;
+            group.clear();
+            starts.clear();
+            while k < occ.len() && (occ[k] >> 95) as u32 == first {
+                let key = occ[k] >> 74;
+                let second = (key & 0x1F_FFFF) as u32;
+                if !group.is_empty() {
+                    group.push(',');
+                }
+                starts.push((second, group.len()));
+                // CJK characters never need escaping in JSON.
+                group.push('"');
+                if let Some(b) = char::from_u32(second).filter(|c| *c != '\0') {
+                    group.push(b);
+                }
+                group.push_str("\":\"");
+                let mut last_doc = 0;
+                while k < occ.len() && occ[k] >> 74 == key {
+                    let run = occ[k] >> 30;
+                    let doc = ((occ[k] >> 32) & 0xFFFF_FFFF) as u32;
+                    let field = ((occ[k] >> 30) & 3) as u32;
+                    positions.clear();
+                    while k < occ.len() && occ[k] >> 30 == run {
+                        positions.push((occ[k] & ((1 << 30) - 1)) as u32);
+                        k += 1;
+                    }
+                    push_group(&mut group, &mut last_doc, doc, field, &positions);
+                }
+                group.push('"');
+                out.terms += 1;
+            }
+            let first = char::from_u32(first).unwrap_or(' ');
+            if group.len() <= TERM_SHARD {
+                if !json.is_empty() {
+                    json.push(',');
+                }
+                json.push('"');
+                json.push(first);
+                json.push_str("\":{");
+                json.push_str(&group);
+                json.push('}');
+                continue;
+            }
+            // A hot character: its own shards, cut between terms.
+            let (mut cuts, mut ids) = (Vec::new(), Vec::new());
+            let mut from = 0;
+            while from < starts.len() {
+                let mut to = from + 1;
+                while to < starts.len() && starts[to].1 - starts[from].1 < TERM_SHARD {
+                    to += 1;
+                }
+                let end = starts.get(to).map_or(group.len(), |s| s.1 - 1);
+                let body = &group[starts[from].1..end];
+                cuts.push(
+                    char::from_u32(starts[from].0)
+                        .filter(|c| *c != '\0')
+                        .map_or(String::new(), String::from),
+                );
+                ids.push(next);
+                write(next, &format!("\"{first}\":{{{body}}}"));
+                next += 1;
+                from = to;
+            }
+            out.hot.insert(first.to_string(), (cuts, ids));
+        }
+        out.of_bucket.push(current);
         if json.len() >= TERM_SHARD || i + 1 == count {
-            let name = format!("c{shard}");
-            sink(
-                name.clone(),
-                js_file(&name, format!("{{{json}}}").as_bytes()),
-            );
+            write(current, &json);
             json.clear();
-            shard += 1;
+            current = next;
+            next += 1;
         }
     }
-    (shard_of, terms)
+    out
 }
 
 /// Writes the word shards: words in order, cut into shards of about [`TERM_SHARD`] bytes
@@ -485,6 +525,69 @@ mod tests {
             }
         }
         assert_eq!(out, [0, 1, 31, 32, 1000, 70000]);
+    }
+
+    /// A character with more terms than a shard holds gets shards of its own, cut between
+    /// second characters in order, each holding only that character.
+    #[test]
+    fn very_common_characters_get_their_own_shards() {
+        // 一 alone once (a run-final character), then 一 before 9,000 different characters.
+        let text: String = "一 ".to_string()
+            + &(0..9000u32)
+                .filter_map(|i| char::from_u32(0x4E01 + i))
+                .map(|c| format!("一{c} "))
+                .collect::<String>();
+        let doc = Doc {
+            crumb: "r".into(),
+            title: "t".into(),
+            url: "a.html#x".into(),
+            answer_url: None,
+            fields: [String::new(), text, String::new()],
+            kind_section: false,
+        };
+        let b = build(&[doc]);
+        let parse = |name: &str| -> serde_json::Value {
+            let content = &b.files.iter().find(|f| f.0 == name).unwrap().1;
+            let json = content
+                .strip_prefix(&format!("qbankSearch.add(\"{name}\","))
+                .and_then(|c| c.strip_suffix(");\n"))
+                .unwrap();
+            serde_json::from_str(json).unwrap()
+        };
+        let m = parse("m");
+        let hot = &m["s"]["一"];
+        let (cuts, ids) = (hot[0].as_array().unwrap(), hot[1].as_array().unwrap());
+        assert!(ids.len() >= 2, "{hot}");
+        assert_eq!(cuts[0], "", "the character alone sorts first");
+        let mut seen = 0;
+        let mut last = None;
+        for (cut, id) in cuts.iter().zip(ids) {
+            let shard = parse(&format!("c{id}"));
+            let obj = shard.as_object().unwrap();
+            assert_eq!(
+                obj.keys().collect::<Vec<_>>(),
+                ["一"],
+                "only 一 in its shards"
+            );
+            let seconds: Vec<u32> = obj["一"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(|k| k.chars().next().map_or(0, |c| c as u32))
+                .collect();
+            let lowest = *seconds.iter().min().unwrap();
+            assert_eq!(
+                lowest,
+                cut.as_str().unwrap().chars().next().map_or(0, |c| c as u32)
+            );
+            assert!(
+                last.is_none_or(|l| l < lowest),
+                "shards follow each other in order"
+            );
+            last = seconds.iter().max().copied();
+            seen += seconds.len();
+        }
+        assert_eq!(seen, 9000 + 1, "every pair, and 一 alone");
     }
 
     #[test]

@@ -146,3 +146,35 @@ test('adjacency: 令牌桶 does not match 令牌 and 牌桶 apart', async () => 
     assert.deepEqual(results.map((r) => r.doc), [0]);
     assert.equal((await engine.search('牌桶')).results.length, 2);
 });
+
+test('very common characters: a query loads only the shard of its second character', async () => {
+    const { api } = engineOf(await siteDir());
+    const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const enc = (n) => {
+        let s = '';
+        while (n >= 32) { s += A[32 | (n & 31)]; n = Math.floor(n / 32); }
+        return s + A[n];
+    };
+    // One occurrence in the prompt (field 1) of document `doc` at `pos`.
+    const post = (doc, pos) => enc(doc * 3 + 1) + enc(1) + enc(pos);
+    // 一 has shards of its own: c1 for second characters before 致, c2 from 致 on.
+    const files = {
+        m: { v: 2, n: 2, c: [0], s: { 一: [['丁', '致'], [1, 2]] }, w: {}, h: [0], a: [0] },
+        c0: { 致: { 性: post(0, 1) } },
+        c1: { 一: { 丁: post(1, 0) } },
+        c2: { 一: { 致: post(0, 0) } },
+        h0: [['r', '一致性', 'x.html#a', null, '', '一致性'], ['r', '一丁', 'x.html#b', null, '', '一丁']],
+        a0: ['', ''],
+    };
+    const loaded = [];
+    const engine = new api.Engine((name) => {
+        loaded.push(name);
+        return Promise.resolve(files[name]);
+    });
+    assert.deepEqual((await engine.search('一致性')).results.map((r) => r.doc), [0]);
+    assert.ok(loaded.includes('c2') && !loaded.includes('c1'), loaded.join(' '));
+    assert.deepEqual((await engine.search('一丁')).results.map((r) => r.doc), [1]);
+    assert.ok(loaded.includes('c1'));
+    // The character alone reads all of its shards.
+    assert.deepEqual((await engine.search('一')).results.map((r) => r.doc).sort(), [0, 1]);
+});
