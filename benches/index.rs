@@ -2,25 +2,14 @@
 //! of `qbank build` spends on CPU. Run: `cargo bench --bench index [QUESTIONS]`.
 //! Prints medians; no pass/fail. `benches/search-vs-mdbook.sh` measures whole builds.
 
+mod common;
+use common::median;
+
 use mdbook_preprocessor::book::{Book, Chapter};
 use qbank::check::check_book;
 use qbank::config::Config;
 use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, Instant};
-
-fn median(mut f: impl FnMut(), runs: usize) -> Duration {
-    f();
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
-}
 
 fn main() {
     let questions: usize = std::env::args()

@@ -3,25 +3,14 @@
 //!
 //! Run: `cargo bench --bench preprocess`. Prints medians of repeated runs; no pass/fail.
 
+mod common;
+use common::median;
+
 use qbank::config::Config;
 use qbank::parse::parse;
 use qbank::render::Renderer;
 use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, Instant};
-
-fn median(mut f: impl FnMut(), runs: usize) -> Duration {
-    f(); // warm up
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
-}
 
 fn main() {
     let cfg = Config::default();

@@ -62,7 +62,10 @@ impl Preprocessor for QbankPreprocessor {
     }
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
-        let cfg = Config::from_book(&ctx.config)?;
+        let cfg = Config::from_book(&ctx.config).map_err(|e| {
+            let d = crate::check::config_error(&ctx.root.join("book.toml"), &e);
+            anyhow::anyhow!("{}", render_all(&[d], stderr_color()))
+        })?;
         if let Some(bank) = &self.checked
             && bank.content_hashes == crate::check::content_hashes(&book)
         {

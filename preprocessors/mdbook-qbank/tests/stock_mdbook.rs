@@ -162,3 +162,38 @@ fn stale_install_fails_loudly() {
     let err = format!("{:#}", md.build().unwrap_err());
     assert!(err.contains("qbank"), "{err}");
 }
+
+/// mdBook shows only the adapter's exit status and passes its stderr through: the adapter's
+/// message must locate the bad value in book.toml itself.
+#[test]
+fn invalid_config_value_is_located_under_stock_mdbook_too() {
+    let (_dir, book) = book_for_stock_mdbook();
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    let toml = toml.replace(
+        "[preprocessor.qbank]\n",
+        "[preprocessor.qbank]\nedition = \"candidate\"\n",
+    );
+    std::fs::write(book.join("book.toml"), &toml).unwrap();
+    let line = toml.lines().position(|l| l.starts_with("edition")).unwrap() + 1;
+    // The input mdBook sends: [context, book].
+    let md = mdbook_driver::MDBook::load(&book).unwrap();
+    let ctx = mdbook_preprocessor::PreprocessorContext::new(
+        book.clone(),
+        md.config.clone(),
+        "html".into(),
+    );
+    let input = serde_json::to_vec(&(&ctx, &md.book)).unwrap();
+    let mut child = Command::new(BIN)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(msg.contains("error[QB017]"), "{msg}");
+    assert!(msg.contains(&format!("book.toml:{line}:1")), "{msg}");
+}
