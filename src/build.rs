@@ -6,6 +6,7 @@
 use crate::assets;
 use crate::check::{Bank, check_book, config_diagnostics, utf8_diagnostics};
 use crate::config::{Config, Edition};
+use crate::dest::{BookDirs, Origin, Workspace};
 use crate::diag::{Diagnostic, render_all, stderr_color};
 use crate::preprocessor::QbankPreprocessor;
 use anyhow::{Context, Result, bail};
@@ -84,15 +85,48 @@ pub fn default_site_dir(root: &Path) -> Result<PathBuf> {
     Ok(root.join(load_config(root)?.build.build_dir))
 }
 
+/// The destination of a build of the book at `root`: `dest` when given, else build-dir of
+/// book.toml. Refused (see [`crate::dest::guard`]) when replacing it could delete the book or
+/// files that are not a site. Writes nothing.
+pub fn destination(root: &Path, dest: Option<&Path>, force: bool) -> Result<PathBuf> {
+    destination_in(root, &load_config(root)?, dest, force)
+}
+
+fn destination_in(
+    root: &Path,
+    config: &mdbook_driver::config::Config,
+    dest: Option<&Path>,
+    force: bool,
+) -> Result<PathBuf> {
+    let (dest, origin) = match dest {
+        Some(d) => (d.to_path_buf(), Origin::Flag),
+        None => (root.join(&config.build.build_dir), Origin::Config),
+    };
+    let theme = config
+        .get::<PathBuf>("output.html.theme")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| PathBuf::from("theme"));
+    let dirs = BookDirs {
+        root: root.to_path_buf(),
+        src: root.join(&config.book.src),
+        theme: root.join(theme),
+    };
+    crate::dest::guard(&dirs, &dest, origin, force)?;
+    Ok(crate::dest::resolve(&dest))
+}
+
 /// Parses and checks every chapter of the book at `root`. Writes nothing.
 pub fn check(root: &Path) -> Result<Checked> {
-    Ok(check_and_load(root)?.0)
+    Ok(check_and_load(root, load_config(root)?)?.0)
 }
 
 /// Checks the book and hands back the loaded book for building (`None` when files are not
 /// UTF-8, which mdBook cannot load).
-fn check_and_load(root: &Path) -> Result<(Checked, Option<MDBook>)> {
-    let config = load_config(root)?;
+fn check_and_load(
+    root: &Path,
+    config: mdbook_driver::config::Config,
+) -> Result<(Checked, Option<MDBook>)> {
     let src_name = config.book.src.clone();
     let md = match MDBook::load_with_config(root, config) {
         Ok(md) => md,
@@ -143,11 +177,24 @@ pub static MDBOOK_ERRORS: AtomicUsize = AtomicUsize::new(0);
 pub struct BuildOptions {
     /// Build this edition instead of book.toml's `[preprocessor.qbank] edition`.
     pub edition: Option<Edition>,
+    /// Replace a destination that holds files but does not look like a site (see
+    /// [`crate::dest`]). Never overrides the refusal of the book itself or its sources.
+    pub force: bool,
 }
 
 impl BuildOptions {
     pub fn edition(edition: Option<Edition>) -> Self {
-        BuildOptions { edition }
+        BuildOptions {
+            edition,
+            force: false,
+        }
+    }
+
+    /// Sets [`Self::force`].
+    #[must_use]
+    pub fn force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
     }
 }
 
@@ -158,7 +205,10 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
 
 /// [`build`] with options.
 pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Result<PathBuf> {
-    let (checked, md) = check_and_load(root)?;
+    let config = load_config(root)?;
+    // Before anything else: a destination that must not be replaced is refused untouched.
+    let dest = destination_in(root, &config, dest, opts.force)?;
+    let (checked, md) = check_and_load(root, config)?;
     let color = stderr_color();
     if !checked.diagnostics.is_empty() {
         eprint!("{}", render_all(&checked.diagnostics, color));
@@ -173,21 +223,10 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
         md.config
             .set("preprocessor.qbank.edition", edition.name())?;
     }
-    let dest = match dest {
-        Some(d) => d.to_path_buf(),
-        None => md.root.join(&md.config.build.build_dir),
-    };
-    let dest = std::path::absolute(&dest).unwrap_or(dest);
-    let parent = dest
-        .parent()
-        .context("the destination has no parent directory")?;
-    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "book".into());
-    let tmp = parent.join(format!(".{name}.qbank-tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
+    // Everything is written into one workspace beside the destination; it is removed on any
+    // error, and its site replaces the destination only when everything succeeded.
+    let work = Workspace::new(&dest)?;
+    let tmp = work.site();
 
     // qbank brings its own assets; drop installed copies so that they are never stale.
     for (key, file) in [
@@ -203,14 +242,13 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
     md.config.build.build_dir = tmp.clone();
     // mdBook links qbank's assets from every page itself, through a theme folder of ours:
     // the book's own theme files plus a head.hbs that adds them.
-    let theme = parent.join(format!(".{name}.qbank-theme-{}", std::process::id()));
+    let theme = work.scratch("theme");
     let assets = prepare_theme(&md.theme_dir(), &theme)?;
     md.config
         .set("output.html.theme", theme.to_string_lossy().as_ref())?;
     let cfg = Config::from_book(&md.config)?;
     let search = cfg.search;
-    let search_dir = parent.join(format!(".{name}.qbank-search-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&search_dir);
+    let search_dir = work.scratch("search");
     let bank = std::sync::Arc::new(checked.bank);
     let splice = std::sync::Arc::new(crate::splice::Splice::new());
     md.with_preprocessor(QbankPreprocessor::in_process(
@@ -251,35 +289,12 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
         }
         write_assets(&tmp, &assets)
     });
-    let _ = std::fs::remove_dir_all(&theme);
-    let _ = std::fs::remove_dir_all(&search_dir);
     if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
+        drop(work);
         return Err(e.context("build failed; the previous site was left as it was"));
     }
-    swap(&tmp, &dest)?;
+    work.commit()?;
     Ok(dest)
-}
-
-/// Replaces `dest` with `fresh`.
-fn swap(fresh: &Path, dest: &Path) -> Result<()> {
-    if dest.exists() {
-        let old = dest.with_file_name(format!(
-            ".{}.qbank-old-{}",
-            dest.file_name().unwrap_or_default().to_string_lossy(),
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&old);
-        std::fs::rename(dest, &old)
-            .with_context(|| format!("moving the old site {} aside", dest.display()))?;
-        std::fs::rename(fresh, dest)
-            .with_context(|| format!("moving the new site to {}", dest.display()))?;
-        let _ = std::fs::remove_dir_all(&old);
-    } else {
-        std::fs::rename(fresh, dest)
-            .with_context(|| format!("moving the new site to {}", dest.display()))?;
-    }
-    Ok(())
 }
 
 /// The hashed file names of the embedded assets under `qbank/`.

@@ -12,6 +12,7 @@ pub mod assets;
 pub mod build;
 pub mod check;
 pub mod config;
+pub mod dest;
 pub mod diag;
 pub mod i18n;
 pub mod links;

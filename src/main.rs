@@ -32,6 +32,10 @@ enum Command {
         /// Build this edition [default: `edition` in book.toml, else handbook]
         #[arg(long, value_enum)]
         edition: Option<Edition>,
+        /// Replace an output directory that holds files but is not a site built before.
+        /// Never allows building into the book itself, its src/ or its theme/.
+        #[arg(long)]
+        force: bool,
     },
     /// Build, serve on HTTP, rebuild on edits and reload the browser.
     Serve {
@@ -47,6 +51,10 @@ enum Command {
         /// Build this edition [default: `edition` in book.toml, else handbook]
         #[arg(long, value_enum)]
         edition: Option<Edition>,
+        /// Replace an output directory that holds files but is not a site built before.
+        /// Never allows building into the book itself, its src/ or its theme/.
+        #[arg(long)]
+        force: bool,
     },
     /// Create a record or a question in the template's shape.
     #[command(subcommand)]
@@ -127,8 +135,33 @@ fn tune_allocator() {
     }
 }
 
+/// Ctrl-C and SIGTERM remove the build's temporary directory before the process exits, so an
+/// interrupted build leaves the previous site and nothing else. A file-size limit
+/// (`ulimit -f`) makes writes fail with an error instead of killing the process, so that the
+/// same cleanup runs.
+fn install_signal_handlers() {
+    let _ = ctrlc::set_handler(|| {
+        qbank::dest::remove_live_workspaces();
+        eprintln!("qbank: interrupted; the previous site was left as it was");
+        // Exit at once: the other threads must not get to write again.
+        #[cfg(unix)]
+        // SAFETY: _exit ends the process without running anything else.
+        unsafe {
+            libc::_exit(130)
+        }
+        #[cfg(not(unix))]
+        std::process::exit(130);
+    });
+    #[cfg(unix)]
+    // SAFETY: ignoring a signal is async-signal-safe and done before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
 fn main() -> ExitCode {
     tune_allocator();
+    install_signal_handlers();
     init_logging();
     let cli = Cli::parse();
     let result = match cli.command {
@@ -136,10 +169,15 @@ fn main() -> ExitCode {
             book,
             dest_dir,
             edition,
-        } => qbank::build::build_with(&book, dest_dir.as_deref(), &BuildOptions::edition(edition))
-            .map(|dest| {
-                eprintln!("qbank: built {}", dest.display());
-            }),
+            force,
+        } => qbank::build::build_with(
+            &book,
+            dest_dir.as_deref(),
+            &BuildOptions::edition(edition).force(force),
+        )
+        .map(|dest| {
+            eprintln!("qbank: built {}", dest.display());
+        }),
         Command::New(New::Record { path, title }) => {
             qbank::new::new_record(&path, &title).map(|p| {
                 eprintln!("qbank: wrote {} and listed it in SUMMARY.md", p.display());
@@ -187,16 +225,15 @@ fn main() -> ExitCode {
             hostname,
             dest_dir,
             edition,
+            force,
         } => {
-            let site_dir = match dest_dir {
-                Some(d) => d,
-                None => match qbank::build::default_site_dir(&book) {
-                    Ok(d) => d,
-                    Err(e) => {
-                        eprintln!("qbank: error: {e:#}");
-                        return ExitCode::FAILURE;
-                    }
-                },
+            // Refuse a dangerous destination before binding or building anything.
+            let site_dir = match qbank::build::destination(&book, dest_dir.as_deref(), force) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("qbank: error: {e:#}");
+                    return ExitCode::FAILURE;
+                }
             };
             let opts = qbank::serve::ServeOptions {
                 root: book.clone(),
@@ -204,7 +241,7 @@ fn main() -> ExitCode {
                 host: hostname,
                 port,
             };
-            let build = BuildOptions::edition(edition);
+            let build = BuildOptions::edition(edition).force(force);
             qbank::serve::serve(&opts, || {
                 qbank::build::build_with(&book, Some(&site_dir), &build).map(|_| ())
             })

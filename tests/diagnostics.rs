@@ -45,6 +45,7 @@ fn check_and_build(name: &str, expect_error: bool) -> (String, String) {
     let site = dir.path().join("site");
     std::fs::create_dir_all(&site).unwrap();
     std::fs::write(site.join("index.html"), "previous site").unwrap();
+    std::fs::write(site.join(".qbank-site"), "").unwrap();
     let build = run(&["build", name, "-d", "site"], dir.path());
     assert_eq!(
         build.status.success(),
@@ -60,7 +61,7 @@ fn check_and_build(name: &str, expect_error: bool) -> (String, String) {
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains("qbank-tmp") || n.contains("qbank-old"))
+            .filter(|n| n.contains(".qbank-"))
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
     }
