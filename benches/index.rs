@@ -3,11 +3,13 @@
 //! Prints medians; no pass/fail. `benches/search-vs-mdbook.sh` measures whole builds.
 
 mod common;
+#[path = "../tests/support/synth.rs"]
+mod synth;
 use common::median;
 
 use mdbook_preprocessor::book::{Book, Chapter};
-use qbank::check::check_book;
 use qbank::config::Config;
+use qbank::lint::check_book;
 use std::hint::black_box;
 use std::path::Path;
 
@@ -16,7 +18,7 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(10_000);
-    let (files, _) = qbank::synth::bank(questions.div_ceil(50), 50);
+    let (files, _) = synth::bank(questions.div_ceil(50), 50);
     let bytes: usize = files.iter().map(|f| f.1.len()).sum();
     let mut book = Book::new();
     for (name, text) in files {

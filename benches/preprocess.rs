@@ -4,6 +4,8 @@
 //! Run: `cargo bench --bench preprocess`. Prints medians of repeated runs; no pass/fail.
 
 mod common;
+#[path = "../tests/support/synth.rs"]
+mod synth;
 use common::median;
 
 use qbank::config::Config;
@@ -15,7 +17,7 @@ use std::path::Path;
 fn main() {
     let cfg = Config::default();
     let renderer = Renderer::new();
-    let targets = qbank::links::Targets::new();
+    let targets = qbank::lint::links::Targets::new();
     let seed = include_str!("../book/src/go-backend-round2.md");
     println!(
         "{:<28} {:>10} {:>12} {:>12} {:>14} {:>8}",
@@ -25,7 +27,7 @@ fn main() {
     for n in [100, 1000, 10_000] {
         inputs.push((
             format!("generated ({n} questions)"),
-            qbank::synth::record("bench", n, 7),
+            synth::record("bench", n, 7),
         ));
     }
     for (name, text) in &inputs {

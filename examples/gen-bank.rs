@@ -1,6 +1,9 @@
 //! Writes a deterministic generated bank in the seed's format, for benchmarks:
 //! `cargo run --release --example gen-bank -- DIR QUESTIONS [PER_RECORD]`.
 
+#[path = "../tests/support/synth.rs"]
+mod synth;
+
 use std::path::PathBuf;
 
 fn main() -> std::io::Result<()> {
@@ -9,7 +12,7 @@ fn main() -> std::io::Result<()> {
     let questions: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let per_record: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(50);
     let records = questions.div_ceil(per_record);
-    let (files, summary) = qbank::synth::bank(records, per_record);
+    let (files, summary) = synth::bank(records, per_record);
     std::fs::create_dir_all(dir.join("src"))?;
     std::fs::write(
         dir.join("book.toml"),

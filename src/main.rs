@@ -1,9 +1,9 @@
 //! The `qbank` command line: build, serve and check an interview handbook.
 
 use clap::{Parser, Subcommand};
-use qbank::build::{BankHasErrors, BuildOptions, MDBOOK_ERRORS};
 use qbank::config::Edition;
 use qbank::diag::{render_all, stderr_color};
+use qbank::site::{BankHasErrors, BuildOptions, MDBOOK_ERRORS};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
@@ -141,7 +141,7 @@ fn tune_allocator() {
 /// same cleanup runs.
 fn install_signal_handlers() {
     let _ = ctrlc::set_handler(|| {
-        qbank::dest::remove_live_workspaces();
+        qbank::site::dest::remove_live_workspaces();
         eprintln!("qbank: interrupted; the previous site was left as it was");
         // Exit at once: the other threads must not get to write again.
         #[cfg(unix)]
@@ -170,7 +170,7 @@ fn main() -> ExitCode {
             dest_dir,
             edition,
             force,
-        } => qbank::build::build_with(
+        } => qbank::site::build_with(
             &book,
             dest_dir.as_deref(),
             &BuildOptions::edition(edition).force(force),
@@ -191,7 +191,7 @@ fn main() -> ExitCode {
             book,
             format,
             deny_warnings,
-        } => qbank::build::check(&book).and_then(|checked| {
+        } => qbank::site::check(&book).and_then(|checked| {
             let diags = &checked.diagnostics;
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(diags)?),
@@ -228,7 +228,7 @@ fn main() -> ExitCode {
             force,
         } => {
             // Refuse a dangerous destination before binding or building anything.
-            let site_dir = match qbank::build::destination(&book, dest_dir.as_deref(), force) {
+            let site_dir = match qbank::site::destination(&book, dest_dir.as_deref(), force) {
                 Ok(d) => d,
                 Err(e) => {
                     eprintln!("qbank: error: {e:#}");
@@ -243,7 +243,7 @@ fn main() -> ExitCode {
             };
             let build = BuildOptions::edition(edition).force(force);
             qbank::serve::serve(&opts, || {
-                qbank::build::build_with(&book, Some(&site_dir), &build).map(|_| ())
+                qbank::site::build_with(&book, Some(&site_dir), &build).map(|_| ())
             })
         }
     };

@@ -4,6 +4,8 @@
 //! interrupted.
 
 mod common;
+#[path = "support/synth.rs"]
+mod synth;
 use common::copy_dir;
 
 use std::collections::BTreeMap;
@@ -318,7 +320,7 @@ fn a_symlink_loop_under_src_ends_with_a_clear_error() {
 fn sigint_during_a_big_build_leaves_the_previous_site_and_nothing_else() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("bank");
-    let (files, summary) = qbank::synth::bank(200, 50);
+    let (files, summary) = synth::bank(200, 50);
     fs::create_dir_all(root.join("src")).unwrap();
     fs::write(
         root.join("book.toml"),

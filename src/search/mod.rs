@@ -4,9 +4,10 @@
 pub mod index;
 pub mod tokenize;
 
-use crate::check::Bank;
 use crate::config::Config;
+use crate::lint::Bank;
 use crate::model::{Answer, Body, Piece, Record};
+use crate::text::{unique, url_path};
 use index::{Doc, plain_text};
 use mdbook_preprocessor::book::{Book, BookItem};
 use std::collections::{HashMap, HashSet};
@@ -44,13 +45,6 @@ pub fn documents(book: &Book, bank: &Bank, cfg: &Config) -> Vec<Doc> {
         }
     }
     docs
-}
-
-fn url_path(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 fn body_text(body: &Body, text: &str) -> String {
@@ -168,16 +162,6 @@ fn id_from_content(content: &str) -> String {
         .collect()
 }
 
-fn unique(id: &str, used: &mut HashSet<String>) -> String {
-    if used.insert(id.to_string()) {
-        return id.to_string();
-    }
-    (1..)
-        .map(|n| format!("{id}-{n}"))
-        .find(|c| used.insert(c.clone()))
-        .unwrap_or_default()
-}
-
 /// Writes the index of `docs` into `dir` (later moved to `SITE/qbank/search`).
 pub fn write_to(docs: &[Doc], dir: &Path) -> std::io::Result<index::Written> {
     index::write_to(docs, dir)
@@ -216,7 +200,7 @@ pub fn write_for_stock_mdbook(
             site.display()
         );
     }
-    let bank = crate::check::check_book(book, &cfg, &config.book.src);
+    let bank = crate::lint::check_book(book, &cfg, &config.book.src);
     let docs = documents(book, &bank, &cfg);
     let into = site.join(DIR);
     let tmp = site.join(format!("qbank/.search-{}", std::process::id()));

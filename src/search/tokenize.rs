@@ -26,12 +26,7 @@ pub fn normalize(c: char) -> char {
     }
 }
 
-/// Chinese, Japanese and Korean characters: searched by character and by pair.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF |
-        0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F | 0x20000..=0x2FFFF)
-}
+pub use crate::text::is_cjk;
 
 /// Characters of words.
 pub fn is_word(c: char) -> bool {

@@ -6,7 +6,8 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use mdbook_preprocessor::Preprocessor;
-use qbank::preprocessor::QbankPreprocessor;
+use qbank::site::assets::{ASSETS, Asset};
+use qbank::site::preprocessor::QbankPreprocessor;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -103,23 +104,14 @@ fn install(root: &Path, search: bool) -> Result<()> {
         .with_context(|| format!("reading {}", toml_path.display()))?;
     let new = qbank_install::edit_book_toml(&text, search)
         .with_context(|| format!("editing {}", toml_path.display()))?;
-    let mut files = vec![
-        (qbank::assets::CSS_FILE, qbank::assets::css_with_stamp()),
-        (qbank::assets::JS_FILE, qbank::assets::js_with_stamp()),
-    ];
-    if search {
-        files.push((
-            qbank::assets::SEARCH_FILE,
-            qbank::assets::search_js_with_stamp(),
-        ));
-    }
-    for (name, content) in &files {
-        std::fs::write(root.join(name), content)?;
+    let files: Vec<&Asset> = ASSETS.iter().filter(|a| search || !a.search).collect();
+    for a in &files {
+        std::fs::write(root.join(a.file), a.with_stamp())?;
     }
     if new != text {
         std::fs::write(&toml_path, new)?;
     }
-    let names: Vec<&str> = files.iter().map(|f| f.0).collect();
+    let names: Vec<&str> = files.iter().map(|a| a.file).collect();
     eprintln!(
         "mdbook-qbank: installed {} in {}",
         names.join(", "),
@@ -130,7 +122,7 @@ fn install(root: &Path, search: bool) -> Result<()> {
             "mdbook-qbank: qbank's search replaces mdBook's; with its `{}` output, mdBook writes \
              the site to {}/html/",
             qbank::search::STOCK_OUTPUT,
-            qbank::build::default_site_dir(root)
+            qbank::site::default_site_dir(root)
                 .map(|d| d.display().to_string())
                 .unwrap_or_else(|_| "book".into())
         );
@@ -140,6 +132,7 @@ fn install(root: &Path, search: bool) -> Result<()> {
 
 mod qbank_install {
     use anyhow::Result;
+    use qbank::site::assets::ASSETS;
     use toml_edit::{Array, DocumentMut, Item, Table, value};
 
     /// Adds `[preprocessor.qbank]` and the asset entries under `[output.html]`, leaving
@@ -162,16 +155,13 @@ mod qbank_install {
             out.insert("command", value("mdbook-qbank render"));
         }
         let html = table(output, "html");
-        let mut assets = vec![
-            ("additional-css", qbank::assets::CSS_FILE),
-            ("additional-js", qbank::assets::JS_FILE),
-        ];
         if search {
-            assets.push(("additional-js", qbank::assets::SEARCH_FILE));
             // Two search boxes would fight over the same keys and results.
             table(html, "search").insert("enable", value(false));
         }
-        for (key, file) in assets {
+        for asset in ASSETS.iter().filter(|a| search || !a.search) {
+            let file = asset.file;
+            let key = asset.key.trim_start_matches("output.html.");
             let entry = html.entry(key).or_insert_with(|| value(Array::new()));
             if let Some(arr) = entry.as_array_mut() {
                 if !arr.iter().any(|v| v.as_str() == Some(file)) {

@@ -126,7 +126,7 @@ fn stock_mdbook_and_qbank_build_render_the_same_cards() {
     );
 
     let qbank_out = dir.path().join("qbank");
-    qbank::build::build(&book, Some(&qbank_out)).expect("qbank build");
+    qbank::site::build(&book, Some(&qbank_out)).expect("qbank build");
 
     let page = "go-backend-round2.html";
     let stock = std::fs::read_to_string(stock_out.join(page)).unwrap();

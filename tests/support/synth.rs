@@ -1,3 +1,4 @@
+#![allow(dead_code)]
 //! Deterministic synthetic question banks in the seed's format, for benchmarks and load tests.
 //!
 //! The same `(questions, seed)` always gives the same text, so numbers can be compared across

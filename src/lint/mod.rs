@@ -1,6 +1,8 @@
 //! Book-wide checks on top of the per-chapter parse: ids that must be unique across the book,
 //! configuration keys, and files mdBook cannot read.
 
+pub mod links;
+
 use crate::config::Config;
 use crate::diag::{Diagnostic, Location, check_utf8};
 use crate::model::Record;
@@ -25,7 +27,7 @@ pub struct Bank {
     pub records: Vec<RecordChapter>,
     pub diagnostics: Vec<Diagnostic>,
     /// Every question by id, for `{{#question ID}}`.
-    pub targets: crate::links::Targets,
+    pub targets: crate::lint::links::Targets,
     /// Chapters that are not records but start with front matter: where their markdown starts.
     pub body_start: HashMap<PathBuf, usize>,
     /// A hash of every chapter's text as checked, to tell whether it changed since.
@@ -135,12 +137,8 @@ pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
         for q in &record.questions {
             bank.targets
                 .entry(q.id.clone())
-                .or_insert_with(|| crate::links::Target {
-                    page: page
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/"),
+                .or_insert_with(|| crate::lint::links::Target {
+                    page: crate::text::url_path(&page),
                     id: q.id.clone(),
                     text: format!("{title} › {}. {}", q.number, q.title),
                 });
@@ -190,7 +188,7 @@ pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
     // Links can only be checked once every question of the book is known.
     for ch in book.chapters() {
         if let Some(source) = &ch.source_path {
-            let d = crate::links::check(&src_dir.join(source), &ch.content, &bank.targets);
+            let d = crate::lint::links::check(&src_dir.join(source), &ch.content, &bank.targets);
             bank.diagnostics.extend(d);
         }
     }

@@ -9,11 +9,13 @@
 //! with marker values in the per-question slots, and the output is split at the markers. A
 //! card is then a handful of string copies instead of a handlebars run (see [`Stamp`]).
 
+pub mod pages;
+
 use crate::config::Config;
 use crate::i18n::Labels;
-use crate::links::{self, Targets};
+use crate::lint::links::{self, Targets};
 use crate::model::*;
-use crate::parse::slugify;
+use crate::text::{slugify, unique};
 use handlebars::{Handlebars, handlebars_helper};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -24,7 +26,7 @@ use std::sync::{Arc, Mutex};
 /// `(name, source)` of templates embedded from `theme/templates/NAME.hbs`.
 macro_rules! templates {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../theme/templates/", $name, ".hbs")))),*]
+        &[$(($name, include_str!(concat!("../../theme/templates/", $name, ".hbs")))),*]
     };
 }
 
@@ -354,7 +356,7 @@ impl Renderer {
             scale: &scale,
             tags_href: cfg
                 .page("tags")
-                .then(|| format!("{to_root}{}", crate::pages::TAGS_HTML)),
+                .then(|| format!("{to_root}{}", crate::render::pages::TAGS_HTML)),
             targets,
             to_root,
             interviewer: cfg.interviewer_material(),
@@ -458,10 +460,10 @@ impl Renderer {
     /// The generated pages (tags, dimensions, coverage) that `cfg` asks for.
     pub fn pages(
         &self,
-        bank: &crate::check::Bank,
+        bank: &crate::lint::Bank,
         cfg: &Config,
-    ) -> anyhow::Result<Vec<crate::pages::Page>> {
-        crate::pages::generate(&self.hbs, &*self.stamps(cfg.labels())?, bank, cfg)
+    ) -> anyhow::Result<Vec<crate::render::pages::Page>> {
+        crate::render::pages::generate(&self.hbs, &*self.stamps(cfg.labels())?, bank, cfg)
     }
 
     /// The information card: the info section's items, then the front matter's.
@@ -509,8 +511,7 @@ impl Renderer {
         } else {
             let mut items = String::new();
             for item in &q.key_points {
-                let span = crate::parse::item_text_span(text, item);
-                let mut html = inline_html(&text[span]);
+                let mut html = inline_html(&text[item.clone()]);
                 if html.contains('\n') {
                     html = html.replace('\n', " ");
                 }
@@ -527,17 +528,17 @@ impl Renderer {
                     .iter()
                     .map(|t| {
                         let href = ctx.tags_href.as_ref().map_or(String::new(), |p| {
-                            format!("{p}#{}", crate::pages::tag_anchor(t))
+                            format!("{p}#{}", crate::render::pages::tag_anchor(t))
                         });
                         json!({"name": t, "href": href})
                     })
                     .collect();
-                let d = meta.difficulty.unwrap_or(0) as usize;
+                let d = meta.difficulty.unwrap_or(0);
                 meta_html = self.render(
                     "question-meta",
                     &json!({
                         "difficulty": meta.difficulty,
-                        "stars": format!("{}{}", "★".repeat(d), "☆".repeat(5 - d.min(5))),
+                        "stars": crate::text::stars(d),
                         "tags": tags,
                         "labels": ctx.labels,
                     }),
@@ -662,7 +663,7 @@ fn body_into(
                         format!("{qid}-{s}")
                     }
                 });
-                let id = unique(base, ids);
+                let id = unique(&base, ids);
                 let level = LEVELS[(*level + 1).min(6) as usize];
                 stamps.heading.fill(out, &[level, &id, html]);
             }
@@ -746,16 +747,6 @@ fn dims(r: &Rubric) -> Vec<DimData<'_>> {
                 .collect(),
         })
         .collect()
-}
-
-fn unique(base: String, ids: &mut HashSet<String>) -> String {
-    if ids.insert(base.clone()) {
-        return base;
-    }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|c| ids.insert(c.clone()))
-        .unwrap_or(base)
 }
 
 /// Renders inline markdown (a title, a list item's first paragraph) to HTML without the `<p>`.

@@ -3,12 +3,16 @@
 //! A build never leaves a half-written site: mdBook renders into a temporary sibling of the
 //! destination, which replaces the old site only when everything succeeded.
 
-use crate::assets;
-use crate::check::{Bank, check_book, config_diagnostics, utf8_diagnostics};
+pub mod assets;
+pub mod dest;
+pub mod preprocessor;
+pub mod splice;
+
 use crate::config::{Config, Edition};
-use crate::dest::{BookDirs, Origin, Workspace};
 use crate::diag::{Diagnostic, render_all, stderr_color};
-use crate::preprocessor::QbankPreprocessor;
+use crate::lint::{Bank, check_book, config_diagnostics, utf8_diagnostics};
+use crate::site::dest::{BookDirs, Origin, Workspace};
+use crate::site::preprocessor::QbankPreprocessor;
 use anyhow::{Context, Result, bail};
 use mdbook_driver::MDBook;
 use std::path::{Path, PathBuf};
@@ -86,7 +90,7 @@ pub fn default_site_dir(root: &Path) -> Result<PathBuf> {
 }
 
 /// The destination of a build of the book at `root`: `dest` when given, else build-dir of
-/// book.toml. Refused (see [`crate::dest::guard`]) when replacing it could delete the book or
+/// book.toml. Refused (see [`crate::site::dest::guard`]) when replacing it could delete the book or
 /// files that are not a site. Writes nothing.
 pub fn destination(root: &Path, dest: Option<&Path>, force: bool) -> Result<PathBuf> {
     destination_in(root, &load_config(root)?, dest, force)
@@ -112,8 +116,8 @@ fn destination_in(
         src: root.join(&config.book.src),
         theme: root.join(theme),
     };
-    crate::dest::guard(&dirs, &dest, origin, force)?;
-    Ok(crate::dest::resolve(&dest))
+    crate::site::dest::guard(&dirs, &dest, origin, force)?;
+    Ok(crate::site::dest::resolve(&dest))
 }
 
 /// Parses and checks every chapter of the book at `root`. Writes nothing.
@@ -149,7 +153,7 @@ fn check_and_load(
         Ok(cfg) => cfg,
         Err(e) => {
             let checked = Checked {
-                diagnostics: vec![crate::check::config_error(&book_toml, &e)],
+                diagnostics: vec![crate::lint::config_error(&book_toml, &e)],
                 bank: Bank::default(),
             };
             return Ok((checked, None));
@@ -229,28 +233,24 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
     let tmp = work.site();
 
     // qbank brings its own assets; drop installed copies so that they are never stale.
-    for (key, file) in [
-        ("output.html.additional-css", assets::CSS_FILE),
-        ("output.html.additional-js", assets::JS_FILE),
-        ("output.html.additional-js", assets::SEARCH_FILE),
-    ] {
-        if let Ok(Some(list)) = md.config.get::<Vec<String>>(key) {
-            let kept: Vec<String> = list.into_iter().filter(|f| f != file).collect();
-            md.config.set(key, kept)?;
+    for asset in assets::ASSETS {
+        if let Ok(Some(list)) = md.config.get::<Vec<String>>(asset.key) {
+            let kept: Vec<String> = list.into_iter().filter(|f| f != asset.file).collect();
+            md.config.set(asset.key, kept)?;
         }
     }
     md.config.build.build_dir = tmp.clone();
     // mdBook links qbank's assets from every page itself, through a theme folder of ours:
     // the book's own theme files plus a head.hbs that adds them.
     let theme = work.scratch("theme");
-    let assets = prepare_theme(&md.theme_dir(), &theme)?;
+    prepare_theme(&md.theme_dir(), &theme)?;
     md.config
         .set("output.html.theme", theme.to_string_lossy().as_ref())?;
     let cfg = Config::from_book(&md.config)?;
     let search = cfg.search;
     let search_dir = work.scratch("search");
     let bank = std::sync::Arc::new(checked.bank);
-    let splice = std::sync::Arc::new(crate::splice::Splice::new());
+    let splice = std::sync::Arc::new(crate::site::splice::Splice::new());
     md.with_preprocessor(QbankPreprocessor::in_process(
         Some(bank.clone()),
         Some(splice.clone()),
@@ -287,7 +287,7 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
             std::fs::rename(&search_dir, &into)
                 .with_context(|| format!("moving the search index into {}", into.display()))?;
         }
-        write_assets(&tmp, &assets)
+        write_assets(&tmp)
     });
     if let Err(e) = result {
         drop(work);
@@ -297,24 +297,9 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
     Ok(dest)
 }
 
-/// The hashed file names of the embedded assets under `qbank/`.
-struct AssetNames {
-    css: String,
-    js: String,
-    search: String,
-}
-
 /// Copies the book's theme folder (if any) to `theme` and appends qbank's links to its
-/// head.hbs. Returns the asset names the links use.
-fn prepare_theme(book_theme: &Path, theme: &Path) -> Result<AssetNames> {
-    let names = AssetNames {
-        css: format!("qbank-{:08x}.css", assets::fnv(assets::CSS) as u32),
-        js: format!("qbank-{:08x}.js", assets::fnv(assets::JS) as u32),
-        search: format!(
-            "qbank-search-{:08x}.js",
-            assets::fnv(assets::SEARCH_JS) as u32
-        ),
-    };
+/// head.hbs.
+fn prepare_theme(book_theme: &Path, theme: &Path) -> Result<()> {
     let _ = std::fs::remove_dir_all(theme);
     std::fs::create_dir_all(theme).with_context(|| format!("creating {}", theme.display()))?;
     if book_theme.is_dir() {
@@ -337,17 +322,17 @@ fn prepare_theme(book_theme: &Path, theme: &Path) -> Result<AssetNames> {
     }
     let head = theme.join("head.hbs");
     let mut text = std::fs::read_to_string(&head).unwrap_or_default();
-    text.push_str(&assets::head_links(&names.css, &[&names.js, &names.search]));
+    text.push_str(&assets::head_links());
     std::fs::write(&head, text)?;
-    Ok(names)
+    Ok(())
 }
 
-/// Writes the embedded CSS and JS into the site.
-fn write_assets(site: &Path, names: &AssetNames) -> Result<()> {
+/// Writes the embedded assets into the site, under the names [`assets::head_links`] uses.
+fn write_assets(site: &Path) -> Result<()> {
     let dir = site.join("qbank");
     std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join(&names.css), assets::CSS)?;
-    std::fs::write(dir.join(&names.js), assets::JS)?;
-    std::fs::write(dir.join(&names.search), assets::SEARCH_JS)?;
+    for a in assets::ASSETS {
+        std::fs::write(dir.join(a.hashed_name()), a.text)?;
+    }
     Ok(())
 }

@@ -3,12 +3,12 @@
 //! Every list item carries its tags, difficulty and state, so the reader filters in the
 //! browser, without a server or a rebuild.
 
-use crate::check::Bank;
 use crate::config::Config;
 use crate::i18n::Labels;
+use crate::lint::Bank;
 use crate::model::Question;
-use crate::parse::slugify;
 use crate::render::Stamps;
+use crate::text::{slugify, url_path};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -22,7 +22,7 @@ pub const COVERAGE_MD: &str = "qbank-coverage.md";
 pub fn tag_anchor(tag: &str) -> String {
     let s = slugify(tag);
     if s.is_empty() {
-        format!("tag-{:x}", crate::assets::fnv(tag) as u32)
+        format!("tag-{:x}", crate::text::fnv(tag) as u32)
     } else {
         format!("tag-{s}")
     }
@@ -41,7 +41,7 @@ struct Section {
     items_html: String,
 }
 
-fn record_title(r: &crate::check::RecordChapter) -> String {
+fn record_title(r: &crate::lint::RecordChapter) -> String {
     r.record.title.clone().unwrap_or_else(|| {
         r.source_path
             .file_stem()
@@ -53,7 +53,7 @@ fn record_title(r: &crate::check::RecordChapter) -> String {
 /// The list item of `q` (of record `r`, titled `record`), as HTML.
 fn item(
     stamps: &Stamps,
-    r: &crate::check::RecordChapter,
+    r: &crate::lint::RecordChapter,
     record: &str,
     q: &Question,
     labels: &Labels,
@@ -65,8 +65,7 @@ fn item(
     let (stars, label);
     let rated = match difficulty {
         Some(d) => {
-            let d = d as usize;
-            stars = format!("{}{}", "★".repeat(d), "☆".repeat(5 - d.min(5)));
+            stars = crate::text::stars(d);
             label = format!("{} {d}/5", labels.difficulty);
             Some([label.as_str(), stars.as_str()])
         }
@@ -99,13 +98,6 @@ fn item(
         rated,
     );
     out
-}
-
-fn url_path(p: &std::path::Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// The dimensions a question says it tests (`dimensions:`). Questions that don't say are

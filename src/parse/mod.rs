@@ -5,9 +5,12 @@
 //! structure. Question boundaries are decided by content, not by shape: a numbered heading is
 //! a question only when its first block is the interviewer marker.
 
+pub mod meta;
+
 use crate::config::Config;
 use crate::diag::{Diagnostic, Location};
 use crate::model::*;
+use crate::text::slugify;
 use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use std::path::Path;
 
@@ -321,31 +324,6 @@ fn numbered(text: &str) -> Option<(&str, usize)> {
     Some((&t[..digits], lead + (t.len() - title.len())))
 }
 
-/// The stable id derived from a title: lowercase letters and digits of any script, with runs
-/// of spaces, `-` and `_` turned into one `-`. Punctuation is dropped.
-pub fn slugify(title: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    for c in title.chars() {
-        if c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()) {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else if c.is_uppercase() {
-                out.extend(c.to_lowercase());
-            } else {
-                out.push(c);
-            }
-        } else if c.is_whitespace() || c == '-' || c == '_' {
-            dash = true;
-        }
-    }
-    out
-}
-
 /// Whether a fence with no language holds prose (long lines of text) rather than a diagram or
 /// code: prose wraps, diagrams must keep their columns.
 fn is_prose(text: &str) -> bool {
@@ -418,7 +396,7 @@ pub struct Parsed {
 /// Parses one chapter. `file` is only used to label diagnostics.
 pub fn parse(file: &Path, original: &str, cfg: &Config) -> Parsed {
     let text = original;
-    let front = crate::meta::find_front_matter(text);
+    let front = crate::parse::meta::find_front_matter(text);
     // pulldown-cmark would read front matter as a rule and a setext heading: blank it out,
     // keeping every byte offset (and so every span) as it is in the file.
     let masked: std::borrow::Cow<str> = match &front {
@@ -457,7 +435,7 @@ pub fn parse(file: &Path, original: &str, cfg: &Config) -> Parsed {
     .run();
     // Front matter is read for records; other chapters only lose it from the page.
     if let (Some(record), Some((block, yaml))) = (parsed.record.as_mut(), front) {
-        let (fm, diags) = crate::meta::front_matter(file, original, block, yaml);
+        let (fm, diags) = crate::parse::meta::front_matter(file, original, block, yaml);
         record.front = fm;
         parsed.diagnostics.extend(diags);
         crate::diag::sort(&mut parsed.diagnostics);
@@ -760,7 +738,8 @@ impl<'a> Parser<'a> {
             if let Some(r) = &record.rubric {
                 for d in &meta.dimensions {
                     if !r.dimensions.iter().any(|x| &x.name == d) {
-                        let span = crate::meta::key_span(self.original, &meta.span, "dimensions");
+                        let span =
+                            crate::parse::meta::key_span(self.original, &meta.span, "dimensions");
                         self.diags.push(
                             Diagnostic::warning(
                                 "QB016",
@@ -953,13 +932,14 @@ impl<'a> Parser<'a> {
             Some(Block {
                 kind: Kind::Html,
                 span,
-            }) => {
-                crate::meta::comment_yaml(&self.text[span.clone()], span.start).and_then(|yaml| {
-                    let (meta, diags) = crate::meta::question(self.file, self.original, yaml);
+            }) => crate::parse::meta::comment_yaml(&self.text[span.clone()], span.start).and_then(
+                |yaml| {
+                    let (meta, diags) =
+                        crate::parse::meta::question(self.file, self.original, yaml);
                     self.diags.extend(diags);
                     meta
-                })
-            }
+                },
+            ),
             _ => None,
         };
         let marker = self.next_content(start);
@@ -977,7 +957,12 @@ impl<'a> Parser<'a> {
                 Kind::List {
                     ordered: true,
                     items,
-                } if self.blocks[j].span.end <= prompt_end => Some(items.clone()),
+                } if self.blocks[j].span.end <= prompt_end => Some(
+                    items
+                        .iter()
+                        .map(|item| item_text_span(self.text, item))
+                        .collect::<Vec<_>>(),
+                ),
                 _ => None,
             })
             .flatten()
@@ -1132,7 +1117,7 @@ impl<'a> Parser<'a> {
 
 /// A paragraph of CJK text on several lines, whose line breaks the author meant.
 fn is_cjk_lines(src: &str) -> bool {
-    src.trim_end().contains('\n') && src.chars().any(crate::search::tokenize::is_cjk)
+    src.trim_end().contains('\n') && src.chars().any(crate::text::is_cjk)
 }
 
 /// A list item's text after its marker (`- `, `* `, `1. `): (start offset, text).
@@ -1155,7 +1140,7 @@ fn item_content<'t>(text: &'t str, item: &Span) -> (usize, &'t str) {
 }
 
 /// A list item's text after its marker, as a span (for key points).
-pub(crate) fn item_text_span(text: &str, item: &Span) -> Span {
+fn item_text_span(text: &str, item: &Span) -> Span {
     let (start, src) = item_content(text, item);
     start..start + src.trim_end().len()
 }

@@ -1,13 +1,13 @@
 //! qbank as an mdBook preprocessor: used in-process by `qbank build` and over mdBook's JSON
 //! protocol by the `mdbook-qbank` binary.
 
-use crate::check::{Bank, check_book, config_diagnostics};
 use crate::config::Config;
 use crate::diag::{Diagnostic, render_all, stderr_color};
-use crate::links;
+use crate::lint::links;
+use crate::lint::{Bank, check_book, config_diagnostics};
 use crate::model::Record;
 use crate::render::Renderer;
-use crate::splice::Splice;
+use crate::site::splice::Splice;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
@@ -63,18 +63,21 @@ impl Preprocessor for QbankPreprocessor {
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
         let cfg = Config::from_book(&ctx.config).map_err(|e| {
-            let d = crate::check::config_error(&ctx.root.join("book.toml"), &e);
+            let d = crate::lint::config_error(&ctx.root.join("book.toml"), &e);
             anyhow::anyhow!("{}", render_all(&[d], stderr_color()))
         })?;
         if let Some(bank) = &self.checked
-            && bank.content_hashes == crate::check::content_hashes(&book)
+            && bank.content_hashes == crate::lint::content_hashes(&book)
         {
             render_book(&mut book, bank, &cfg, self.splice.as_deref())?;
             return Ok(book);
         }
         let mut diags: Vec<Diagnostic> = config_diagnostics(&ctx.root.join("book.toml"), &cfg);
         if self.check_installed_assets {
-            diags.extend(crate::assets::installed_diagnostics(&ctx.root, &ctx.config));
+            diags.extend(crate::site::assets::installed_diagnostics(
+                &ctx.root,
+                &ctx.config,
+            ));
         }
         let bank = check_book(&book, &cfg, &ctx.config.book.src);
         diags.extend(bank.diagnostics.iter().cloned());

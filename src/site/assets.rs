@@ -1,0 +1,138 @@
+//! The CSS and JavaScript qbank pages need, embedded in the binaries.
+
+use crate::diag::{Diagnostic, Location};
+use std::path::Path;
+
+/// One file qbank adds to every page, embedded in the binaries. [`ASSETS`] lists them all:
+/// `qbank build`, `qbank serve` and `mdbook-qbank install` read this one list.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Asset {
+    /// The name `mdbook-qbank install` writes into the book root and lists in book.toml.
+    pub file: &'static str,
+    /// The mdBook setting that lists it: `output.html.additional-css` or `…-js`.
+    pub key: &'static str,
+    /// Its content.
+    pub text: &'static str,
+    /// Part of qbank's search: left out by `mdbook-qbank install --no-search`.
+    pub search: bool,
+}
+
+/// The stylesheet.
+pub const CSS: Asset = Asset {
+    file: "qbank.css",
+    key: "output.html.additional-css",
+    text: include_str!("../../theme/qbank.css"),
+    search: false,
+};
+
+/// The cards' script.
+pub const JS: Asset = Asset {
+    file: "qbank.js",
+    key: "output.html.additional-js",
+    text: include_str!("../../theme/qbank.js"),
+    search: false,
+};
+
+/// The search: tokenizer, shard loader and UI.
+pub const SEARCH_JS: Asset = Asset {
+    file: "qbank-search.js",
+    key: "output.html.additional-js",
+    text: include_str!("../../theme/qbank-search.js"),
+    search: true,
+};
+
+/// Every asset, stylesheets first.
+pub const ASSETS: &[Asset] = &[CSS, JS, SEARCH_JS];
+
+impl Asset {
+    /// The cache-busting name `qbank build` writes under `SITE/qbank/`: `qbank-1a2b3c4d.css`.
+    pub fn hashed_name(&self) -> String {
+        let (stem, ext) = self.file.rsplit_once('.').unwrap_or((self.file, ""));
+        format!("{stem}-{:08x}.{ext}", crate::text::fnv(self.text) as u32)
+    }
+
+    /// The content as installed: with the [`version_stamp`] on its first line.
+    pub fn with_stamp(&self) -> String {
+        format!("/* {} */\n{}", version_stamp(), self.text)
+    }
+
+    /// Whether it is a stylesheet.
+    pub fn is_css(&self) -> bool {
+        self.file.ends_with(".css")
+    }
+}
+
+/// A stamp written into installed assets, so that an old install fails loudly instead of
+/// rendering new cards with old styles.
+pub fn version_stamp() -> String {
+    let hash = ASSETS.iter().enumerate().fold(0, |h, (i, a)| {
+        h ^ crate::text::fnv(a.text).rotate_left(i as u32)
+    });
+    format!("qbank-assets: {}-{hash:016x}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Checks that the assets `mdbook-qbank install` wrote are present, listed in book.toml and
+/// current.
+pub fn installed_diagnostics(
+    root: &Path,
+    config: &mdbook_preprocessor::config::Config,
+) -> Vec<Diagnostic> {
+    let book_toml = root.join("book.toml");
+    let here = || Location::from_span(&book_toml, "", 0..0);
+    let listed = |key: &str, file: &str| {
+        config
+            .get::<Vec<String>>(key)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .iter()
+            .any(|f| f == file)
+    };
+    let mut out = Vec::new();
+    // qbank's search is installed with its output, and needs its script.
+    let search = config
+        .get::<serde::de::IgnoredAny>(&format!("output.{}", crate::search::STOCK_OUTPUT))
+        .is_ok_and(|o| o.is_some());
+    for asset in ASSETS.iter().filter(|a| search || !a.search) {
+        let (key, file) = (asset.key, asset.file);
+        let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+        let problem = if !listed(key, file) {
+            Some(format!("`{file}` is not listed in {key}"))
+        } else if text.is_empty() {
+            Some(format!("`{file}` is missing from the book root"))
+        } else if !text.lines().next().unwrap_or("").contains(&version_stamp()) {
+            Some(format!(
+                "`{file}` was installed by another version of mdbook-qbank"
+            ))
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            out.push(
+                Diagnostic::error("QB009", format!("qbank assets are not installed: {p}"), here())
+                    .with_help("run `mdbook-qbank install` in the book root (or build with `qbank build`, which needs no install)"),
+            );
+        }
+    }
+    out
+}
+
+/// The lines a theme's head.hbs needs to load every asset from `SITE/qbank/` under its
+/// [`Asset::hashed_name`] (`path_to_root` is mdBook's).
+pub fn head_links() -> String {
+    let mut out = String::from("\n");
+    for a in ASSETS {
+        let name = a.hashed_name();
+        if a.is_css() {
+            out.push_str(&format!(
+                "<link rel=\"stylesheet\" href=\"{{{{ path_to_root }}}}qbank/{name}\">\n"
+            ));
+        } else {
+            out.push_str(&format!(
+                "<script defer src=\"{{{{ path_to_root }}}}qbank/{name}\"></script>\n"
+            ));
+        }
+    }
+    out
+}

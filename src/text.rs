@@ -1,0 +1,88 @@
+//! Small text helpers shared by the stages: ids, paths, hashes, scripts. Each lives here
+//! once; the stages import them and never define their own.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+/// The stable id derived from a title: lowercase letters and digits of any script, with runs
+/// of spaces, `-` and `_` turned into one `-`. Punctuation is dropped.
+pub fn slugify(title: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()) {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else if c.is_uppercase() {
+                out.extend(c.to_lowercase());
+            } else {
+                out.push(c);
+            }
+        } else if c.is_whitespace() || c == '-' || c == '_' {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// Chinese, Japanese and Korean characters: searched by character and by pair.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF |
+        0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F | 0x20000..=0x2FFFF)
+}
+
+/// A short content hash, for cache-busting file names.
+pub fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    })
+}
+
+/// A chapter path as a URL path: components joined with `/` on every platform.
+pub fn url_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `base`, or `base-1`, `base-2`, … : the first one not in `used`, which it is added to.
+pub fn unique(base: &str, used: &mut HashSet<String>) -> String {
+    if used.insert(base.to_string()) {
+        return base.to_string();
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|c| used.insert(c.clone()))
+        .unwrap_or_default()
+}
+
+/// A difficulty from 1 to 5 as five stars, filled up to it: `★★★☆☆`.
+pub fn stars(difficulty: u8) -> String {
+    let d = usize::from(difficulty.min(5));
+    format!("{}{}", "★".repeat(d), "☆".repeat(5 - d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_counts_up() {
+        let mut used = HashSet::new();
+        assert_eq!(unique("a", &mut used), "a");
+        assert_eq!(unique("a", &mut used), "a-1");
+        assert_eq!(unique("a", &mut used), "a-2");
+    }
+
+    #[test]
+    fn stars_are_capped() {
+        assert_eq!(stars(3), "★★★☆☆");
+        assert_eq!(stars(9), "★★★★★");
+    }
+}
