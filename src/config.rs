@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 const MDBOOK_KEYS: &[&str] = &["command", "before", "after", "renderers", "optional"];
 
 /// An edition of the book: who it is for decides what its pages (and its search index) hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Edition {

@@ -12,6 +12,7 @@ pub mod new;
 pub mod parse;
 pub mod render;
 pub mod search;
+#[cfg(feature = "cli")]
 pub mod serve;
 pub mod site;
 pub mod text;

@@ -1,37 +1,68 @@
 //! The `qbank` command line: build, serve and check an interview handbook.
+//!
+//! Everything here is argument parsing, logging and exit codes; the work is done by the
+//! library (`qbank::site`, `qbank::serve`, `qbank::new`).
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use qbank::config::Edition;
-use qbank::diag::{render_all, stderr_color};
-use qbank::site::{BankHasErrors, BuildOptions, MDBOOK_ERRORS};
+use qbank::diag::{Code, render_all, stderr_color};
+use qbank::site::dest::DestinationRefused;
+use qbank::site::{BankHasErrors, BuildOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
+
+/// Exit codes, documented in `--help` and the README.
+mod exit {
+    /// The bank has errors (or warnings, with `--deny-warnings`).
+    pub const BANK: u8 = 1;
+    /// The command line is wrong: an unknown flag or code, or a refused destination.
+    pub const USAGE: u8 = 2;
+    /// The work failed for another reason: a file could not be read or written, mdBook failed.
+    pub const FAILURE: u8 = 3;
+}
+
+const AFTER_HELP: &str = "\
+Exit status:
+  0    success
+  1    the bank has errors (or warnings, with --deny-warnings)
+  2    usage error: bad arguments, an unknown code, a refused output directory
+  3    failure: a file could not be read or written, or mdBook failed
+  130  interrupted (Ctrl-C); the previous site is left as it was
+
+Logging: -v (info), -vv (debug), -vvv (trace), -q (errors only), -qq (nothing);
+RUST_LOG takes a level or per-target levels, e.g. RUST_LOG=warn,mdbook_html=debug.";
 
 #[derive(Parser)]
 #[command(
     name = "qbank",
     version,
-    about = "Static study sites for interview question banks"
+    about = "Static study sites for interview question banks",
+    after_help = AFTER_HELP
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Log more: -v info, -vv debug, -vvv trace [default: warnings]
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    /// Log less: -q errors only, -qq nothing
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, conflicts_with = "verbose")]
+    quiet: u8,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Build the book into a static site. Leaves the previous site untouched on errors.
     Build {
-        /// The book root (holding book.toml).
+        /// The book root (holding book.toml)
         #[arg(default_value = ".")]
         book: PathBuf,
-        /// Output directory [default: BOOK/book]
+        /// Output directory [default: build-dir of book.toml, i.e. BOOK/book]
         #[arg(short = 'd', long = "dest-dir")]
         dest_dir: Option<PathBuf>,
         /// Build this edition [default: `edition` in book.toml, else handbook]
         #[arg(long, value_enum)]
-        edition: Option<Edition>,
+        edition: Option<EditionArg>,
         /// Replace an output directory that holds files but is not a site built before.
         /// Never allows building into the book itself, its src/ or its theme/.
         #[arg(long)]
@@ -39,10 +70,13 @@ enum Command {
     },
     /// Build, serve on HTTP, rebuild on edits and reload the browser.
     Serve {
+        /// The book root (holding book.toml)
         #[arg(default_value = ".")]
         book: PathBuf,
+        /// Port to listen on (0 picks a free one)
         #[arg(short, long, default_value_t = 3000)]
         port: u16,
+        /// Address to listen on; anything but loopback makes the handbook visible to the network
         #[arg(short = 'n', long, default_value = "127.0.0.1")]
         hostname: String,
         /// Output directory [default: build-dir of book.toml, i.e. BOOK/book]
@@ -50,7 +84,7 @@ enum Command {
         dest_dir: Option<PathBuf>,
         /// Build this edition [default: `edition` in book.toml, else handbook]
         #[arg(long, value_enum)]
-        edition: Option<Edition>,
+        edition: Option<EditionArg>,
         /// Replace an output directory that holds files but is not a site built before.
         /// Never allows building into the book itself, its src/ or its theme/.
         #[arg(long)]
@@ -61,6 +95,7 @@ enum Command {
     New(New),
     /// Report every diagnostic of the bank and write nothing. Exits 1 on errors.
     Check {
+        /// The book root (holding book.toml)
         #[arg(default_value = ".")]
         book: PathBuf,
         /// `human` (rustc style, on stderr) or `json` (one array on stdout, for editors and CI)
@@ -70,57 +105,88 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Explain a diagnostic code, e.g. `qbank explain QB003`; without a code, list them all.
+    Explain {
+        /// The code, such as QB003
+        code: Option<String>,
+    },
+    /// Print a shell completion script, e.g. `qbank completions bash > ~/.local/share/bash-completion/completions/qbank`.
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Subcommand)]
 enum New {
     /// Write a record skeleton at PATH (inside the book's src/) and list it in SUMMARY.md.
     Record {
+        /// Where to write the record, e.g. book/src/go/round3.md
         path: PathBuf,
+        /// The record's title (its H1)
         #[arg(long)]
         title: String,
     },
     /// Append the next numbered question to RECORD, before its evaluation template.
     Question {
+        /// The record file
         record: PathBuf,
+        /// The question's title
         #[arg(long)]
         title: String,
     },
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+#[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// rustc-style text on stderr
     Human,
+    /// one JSON array on stdout
     Json,
 }
 
-/// A tracing layer that counts mdBook's ERROR events, so a build can fail on them.
-struct CountErrors;
+/// `--edition`: the library's [`Edition`], spelled for the command line.
+#[derive(Clone, Copy, ValueEnum)]
+enum EditionArg {
+    /// everything: the interviewers' handbook
+    Handbook,
+    /// for candidates: questions without answers or rubric
+    Practice,
+}
 
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for CountErrors {
-    fn on_event(
-        &self,
-        event: &tracing::Event<'_>,
-        _ctx: tracing_subscriber::layer::Context<'_, S>,
-    ) {
-        if *event.metadata().level() == tracing::Level::ERROR {
-            MDBOOK_ERRORS.fetch_add(1, Ordering::SeqCst);
+impl From<EditionArg> for Edition {
+    fn from(e: EditionArg) -> Edition {
+        match e {
+            EditionArg::Handbook => Edition::Handbook,
+            EditionArg::Practice => Edition::Practice,
         }
     }
 }
 
-fn init_logging() {
+/// Logs to stderr: warnings by default, `-v`/`-q` move the level, `RUST_LOG` overrides both.
+fn init_logging(verbose: u8, quiet: u8) {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
     use tracing_subscriber::prelude::*;
+    let level = match (verbose, quiet) {
+        (0, 0) => LevelFilter::WARN,
+        (1, _) => LevelFilter::INFO,
+        (2, _) => LevelFilter::DEBUG,
+        (3.., _) => LevelFilter::TRACE,
+        (_, 1) => LevelFilter::ERROR,
+        (_, _) => LevelFilter::OFF,
+    };
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|v| v.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(level));
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_target(false)
         .without_time()
         .with_ansi(stderr_color())
-        .with_filter(tracing_subscriber::filter::LevelFilter::WARN);
-    tracing_subscriber::registry()
-        .with(fmt)
-        .with(CountErrors)
-        .init();
+        .with_filter(filter);
+    tracing_subscriber::registry().with(fmt).init();
 }
 
 /// A build holds large transient buffers (chapter texts, rendered pages). With glibc's dynamic
@@ -159,66 +225,79 @@ fn install_signal_handlers() {
     }
 }
 
+/// How a command failed, for its exit code.
+enum Failure {
+    /// Already reported (diagnostics were printed); the message sums it up.
+    Bank(String),
+    Usage(anyhow::Error),
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Failure {
+        if e.downcast_ref::<BankHasErrors>().is_some() {
+            Failure::Bank(e.to_string())
+        } else if e.downcast_ref::<DestinationRefused>().is_some() {
+            Failure::Usage(e)
+        } else {
+            Failure::Other(e)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     tune_allocator();
     install_signal_handlers();
-    init_logging();
     let cli = Cli::parse();
-    let result = match cli.command {
+    init_logging(cli.verbose, cli.quiet);
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Bank(msg)) => {
+            eprintln!("qbank: {msg}");
+            ExitCode::from(exit::BANK)
+        }
+        Err(Failure::Usage(e)) => {
+            eprintln!("qbank: error: {e:#}");
+            ExitCode::from(exit::USAGE)
+        }
+        Err(Failure::Other(e)) => {
+            eprintln!("qbank: error: {e:#}");
+            ExitCode::from(exit::FAILURE)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), Failure> {
+    match command {
         Command::Build {
             book,
             dest_dir,
             edition,
             force,
-        } => qbank::site::build_with(
-            &book,
-            dest_dir.as_deref(),
-            &BuildOptions::edition(edition).force(force),
-        )
-        .map(|dest| {
+        } => {
+            let opts = BuildOptions::edition(edition.map(Edition::from)).force(force);
+            let dest = qbank::site::build_with(&book, dest_dir.as_deref(), &opts)?;
             eprintln!("qbank: built {}", dest.display());
-        }),
-        Command::New(New::Record { path, title }) => {
-            qbank::new::new_record(&path, &title).map(|p| {
-                eprintln!("qbank: wrote {} and listed it in SUMMARY.md", p.display());
-            })
         }
-        Command::New(New::Question { record, title }) => qbank::new::new_question(&record, &title)
-            .map(|n| {
-                eprintln!("qbank: {} now has {n} questions", record.display());
-            }),
+        Command::New(New::Record { path, title }) => {
+            let p = qbank::new::new_record(&path, &title)?;
+            eprintln!("qbank: wrote {} and listed it in SUMMARY.md", p.display());
+        }
+        Command::New(New::Question { record, title }) => {
+            let n = qbank::new::new_question(&record, &title)?;
+            eprintln!("qbank: {} now has {n} questions", record.display());
+        }
         Command::Check {
             book,
             format,
             deny_warnings,
-        } => qbank::site::check(&book).and_then(|checked| {
-            let diags = &checked.diagnostics;
-            match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(diags)?),
-                Format::Human => eprint!("{}", render_all(diags, stderr_color())),
-            }
-            let errors = diags.iter().filter(|d| d.is_error()).count();
-            let warnings = diags.len() - errors;
-            if errors > 0 {
-                Err(BankHasErrors(errors).into())
-            } else if deny_warnings && warnings > 0 {
-                Err(anyhow::anyhow!(
-                    "{warnings} warning(s), and --deny-warnings is set"
-                ))
-            } else {
-                if let Format::Human = format {
-                    let n = checked.bank.records.len();
-                    let q: usize = checked
-                        .bank
-                        .records
-                        .iter()
-                        .map(|r| r.record.questions.len())
-                        .sum();
-                    eprintln!("qbank: {n} record(s), {q} question(s), no errors");
-                }
-                Ok(())
-            }
-        }),
+        } => check(&book, format, deny_warnings)?,
+        Command::Explain { code } => explain(code.as_deref())?,
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "qbank", &mut script);
+            out(&String::from_utf8_lossy(&script));
+        }
         Command::Serve {
             book,
             port,
@@ -228,34 +307,91 @@ fn main() -> ExitCode {
             force,
         } => {
             // Refuse a dangerous destination before binding or building anything.
-            let site_dir = match qbank::site::destination(&book, dest_dir.as_deref(), force) {
-                Ok(d) => d,
-                Err(e) => {
-                    eprintln!("qbank: error: {e:#}");
-                    return ExitCode::FAILURE;
-                }
-            };
+            let site_dir = qbank::site::destination(&book, dest_dir.as_deref(), force)?;
             let opts = qbank::serve::ServeOptions {
                 root: book.clone(),
                 site_dir: site_dir.clone(),
                 host: hostname,
                 port,
             };
-            let build = BuildOptions::edition(edition).force(force);
+            let build = BuildOptions::edition(edition.map(Edition::from)).force(force);
             qbank::serve::serve(&opts, || {
                 qbank::site::build_with(&book, Some(&site_dir), &build).map(|_| ())
-            })
-        }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            if e.downcast_ref::<BankHasErrors>().is_some() {
-                eprintln!("qbank: {e}");
-            } else {
-                eprintln!("qbank: error: {e:#}");
-            }
-            ExitCode::FAILURE
+            })?;
         }
     }
+    Ok(())
+}
+
+fn check(book: &std::path::Path, format: Format, deny_warnings: bool) -> Result<(), Failure> {
+    let checked = qbank::site::check(book)?;
+    let diags = &checked.diagnostics;
+    match format {
+        Format::Json => out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(diags).map_err(anyhow::Error::from)?
+        )),
+        Format::Human => eprint!("{}", render_all(diags, stderr_color())),
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if errors > 0 {
+        return Err(Failure::Bank(BankHasErrors(errors).to_string()));
+    }
+    if deny_warnings && warnings > 0 {
+        return Err(Failure::Bank(format!(
+            "{warnings} warning(s), and --deny-warnings is set"
+        )));
+    }
+    if let Format::Human = format {
+        let n = checked.bank.records.len();
+        let q: usize = checked
+            .bank
+            .records
+            .iter()
+            .map(|r| r.record.questions.len())
+            .sum();
+        eprintln!("qbank: {n} record(s), {q} question(s), no errors");
+    }
+    Ok(())
+}
+
+fn explain(code: Option<&str>) -> Result<(), Failure> {
+    let Some(code) = code else {
+        let list: String = Code::ALL
+            .iter()
+            .map(|c| format!("{c}  {:<7}  {}\n", severity(*c), c.summary()))
+            .collect();
+        out(&list);
+        return Ok(());
+    };
+    let Some(c) = Code::parse(code) else {
+        return Err(Failure::Usage(anyhow::anyhow!(
+            "`{code}` is not a qbank diagnostic code\n  help: `qbank explain` lists them all"
+        )));
+    };
+    out(&format!(
+        "{c} ({}): {}\n\n{}\n",
+        severity(c),
+        c.summary(),
+        c.explanation()
+    ));
+    Ok(())
+}
+
+fn severity(c: Code) -> &'static str {
+    if c.severity() == qbank::diag::Severity::Error {
+        "error"
+    } else {
+        "warning"
+    }
+}
+
+/// Writes to stdout; a closed pipe (`qbank explain | head`) is not an error.
+fn out(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }

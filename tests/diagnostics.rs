@@ -259,3 +259,74 @@ fn an_invalid_config_value_is_located_in_book_toml() {
         assert!(out.contains("expected `handbook` or `practice`"), "{out}");
     }
 }
+
+/// The guide's tables of codes say what `qbank explain` says: every code, with its severity.
+#[test]
+fn the_guide_lists_every_code_with_its_severity() {
+    use qbank::diag::{Code, Severity};
+    let guide = Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src/guide");
+    let mut rows = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(&guide).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines() {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            if cells.len() > 3 && cells[1].starts_with("QB") {
+                rows.insert(cells[1].to_string(), cells[2].to_string());
+            }
+        }
+    }
+    for &code in Code::ALL {
+        let severity = match code.severity() {
+            Severity::Error => "error",
+            _ => "warning",
+        };
+        assert_eq!(
+            rows.get(code.as_str()).map(String::as_str),
+            Some(severity),
+            "{code} is missing from the guide's tables, or has another severity there"
+        );
+    }
+    for listed in rows.keys() {
+        assert!(
+            Code::parse(listed).is_some(),
+            "the guide lists {listed}, which qbank lacks"
+        );
+    }
+}
+
+#[test]
+fn explain_prints_a_code_and_refuses_unknown_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["explain", "QB003"], dir.path());
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("QB003 (error): "), "{text}");
+    assert!(text.contains("{#"), "the explanation shows the fix: {text}");
+    let out = run(&["explain", "QB999"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("qbank explain"), "{}", stderr(&out));
+    let out = run(&["explain"], dir.path());
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(list.lines().count(), qbank::diag::Code::ALL.len());
+}
+
+#[test]
+fn exit_codes_tell_bank_errors_from_usage_and_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("bad");
+    copy_dir(&fixture("unclosed-fence"), &book);
+    assert_eq!(run(&["check", "bad"], dir.path()).status.code(), Some(1));
+    assert_eq!(run(&["build", "bad"], dir.path()).status.code(), Some(1));
+    assert_eq!(
+        run(&["build", "bad", "-d", "bad"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(run(&["--no-such-flag"], dir.path()).status.code(), Some(2));
+    // A book that is not there: a failure, not a bank error.
+    assert_eq!(
+        run(&["build", "missing"], dir.path()).status.code(),
+        Some(3)
+    );
+}

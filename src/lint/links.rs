@@ -2,7 +2,7 @@
 //! reading "Record title › N. Title". An unknown id is an error at the token. Tokens inside code
 //! stay as written, and `\{{#question ID}}` writes the token itself.
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Code, Diagnostic, Location};
 use crate::model::Span;
 use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use std::collections::HashMap;
@@ -92,8 +92,7 @@ pub fn check(file: &Path, text: &str, targets: &Targets) -> Vec<Diagnostic> {
         .map(|t| {
             let mut known: Vec<&str> = targets.keys().map(String::as_str).collect();
             known.sort_by_key(|k| strsim(k, t.id));
-            Diagnostic::error(
-                "QB015",
+            Diagnostic::new(Code::QB015,
                 format!("`{{{{#question {}}}}}` links to a question that does not exist", t.id),
                 Location::from_span(file, text, t.span.clone()),
             )

@@ -4,7 +4,7 @@
 pub mod links;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Location, check_utf8};
+use crate::diag::{Code, Diagnostic, Location, check_utf8};
 use crate::model::Record;
 use crate::parse::parse;
 use mdbook_preprocessor::book::Book;
@@ -163,8 +163,8 @@ pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
                         "derived from the title"
                     };
                     bank.diagnostics.push(
-                        Diagnostic::error(
-                            "QB003",
+                        Diagnostic::new(
+                            Code::QB003,
                             format!("question id `{id}` ({how}) is already used"),
                             at.clone(),
                         )
@@ -219,8 +219,8 @@ pub fn config_diagnostics(book_toml: &Path, cfg: &Config) -> Vec<Diagnostic> {
         .into_iter()
         .map(|key| {
             let off = key_offset(&text, key);
-            Diagnostic::warning(
-                "QB008",
+            Diagnostic::new(
+                Code::QB008,
                 format!("unknown key `{key}` in [preprocessor.qbank]"),
                 Location::from_span(book_toml, &text, off..off + key.len()),
             )
@@ -250,8 +250,8 @@ pub fn config_error(book_toml: &Path, error: &anyhow::Error) -> Diagnostic {
         .next()
         .unwrap_or_default()
         .to_string();
-    Diagnostic::error(
-        "QB017",
+    Diagnostic::new(
+        Code::QB017,
         format!(
             "invalid value for `{}` in [preprocessor.qbank]: {what}",
             key.as_deref().unwrap_or("?")

@@ -4,7 +4,7 @@
 //! YAML is read with `serde_norway`, the maintained fork of the deprecated `serde_yaml`, into
 //! typed structs. Positions of YAML errors and of keys are mapped back to the markdown file.
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Code, Diagnostic, Location};
 use crate::model::{FrontMatter, QuestionMeta, Span};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -154,8 +154,8 @@ fn read<T: for<'de> Deserialize<'de>>(
             None => msg,
         };
         Box::new(
-            Diagnostic::error(
-                "QB011",
+            Diagnostic::new(
+                Code::QB011,
                 format!("invalid YAML in {what}: {msg}"),
                 Location::from_span(file, text, at..at + 1),
             )
@@ -215,8 +215,8 @@ fn unknown_keys(
     what: &str,
 ) -> Vec<Diagnostic> {
     keys.map(|k| {
-        Diagnostic::warning(
-            "QB012",
+        Diagnostic::new(
+            Code::QB012,
             format!("unknown key `{k}` in {what}"),
             Location::from_span(file, text, key_span(text, yaml, &k)),
         )
@@ -278,8 +278,8 @@ pub fn question(file: &Path, text: &str, yaml: Span) -> (Option<QuestionMeta>, V
             None => {
                 let shown = serde_norway::to_string(&v).unwrap_or_default();
                 diags.push(
-                    Diagnostic::error(
-                        "QB013",
+                    Diagnostic::new(
+                        Code::QB013,
                         format!(
                             "difficulty must be a whole number from 1 to 5, not {}",
                             shown.trim()

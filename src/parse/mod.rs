@@ -8,7 +8,7 @@
 pub mod meta;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Code, Diagnostic, Location};
 use crate::model::*;
 use crate::text::slugify;
 use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
@@ -525,8 +525,8 @@ impl<'a> Parser<'a> {
                     .find('\n')
                     .map_or(b.span.end, |i| b.span.start + i);
                 self.diags.push(
-                    Diagnostic::error(
-                        "QB005",
+                    Diagnostic::new(
+                        Code::QB005,
                         "code fence is never closed, so everything after it is code",
                         self.loc(b.span.start..line_end),
                     )
@@ -564,8 +564,8 @@ impl<'a> Parser<'a> {
         if starts.is_empty() {
             if let Some(i) = info.or(eval) {
                 self.diags.push(
-                    Diagnostic::warning(
-                        "QB007",
+                    Diagnostic::new(
+                        Code::QB007,
                         "this record has no questions, so it is shown as an ordinary page",
                         self.loc(self.blocks[i].span.clone()),
                     )
@@ -681,8 +681,7 @@ impl<'a> Parser<'a> {
                     } else if names != rubric.levels {
                         let first_line = self.loc(scale_at.clone().unwrap_or_default()).line;
                         self.diags.push(
-                            Diagnostic::error(
-                                "QB006",
+                            Diagnostic::new(Code::QB006,
                                 format!(
                                     "rubric line for `{}` has levels [{}], but the rubric's scale is [{}]",
                                     dim.name,
@@ -726,8 +725,7 @@ impl<'a> Parser<'a> {
             for (level, _, span) in &meta.rubric {
                 if !scale.contains(&level.as_str()) {
                     self.diags.push(
-                        Diagnostic::error(
-                            "QB014",
+                        Diagnostic::new(Code::QB014,
                             format!("level `{level}` is not on the record's scale [{}]", scale.join(", ")),
                             Location::from_span(self.file, self.original, span.clone()),
                         )
@@ -741,8 +739,8 @@ impl<'a> Parser<'a> {
                         let span =
                             crate::parse::meta::key_span(self.original, &meta.span, "dimensions");
                         self.diags.push(
-                            Diagnostic::warning(
-                                "QB016",
+                            Diagnostic::new(
+                                Code::QB016,
                                 format!("dimension `{d}` is not in the record's rubric"),
                                 Location::from_span(self.file, self.original, span),
                             )
@@ -792,8 +790,8 @@ impl<'a> Parser<'a> {
             }
             let Some((l, t)) = self.heading_text(i) else {
                 if self.marker_end(i, &self.cfg.answer_markers).is_some() && next_start == 0 {
-                    let d = Diagnostic::error(
-                        "QB002",
+                    let d = Diagnostic::new(
+                        Code::QB002,
                         "answer marker outside any question",
                         self.loc(self.blocks[i].span.clone()),
                     )
@@ -820,8 +818,7 @@ impl<'a> Parser<'a> {
                 .unwrap_or_default();
             if self.marker_end(next, &self.cfg.answer_markers).is_some() {
                 self.diags.push(
-                    Diagnostic::error(
-                        "QB002",
+                    Diagnostic::new(Code::QB002,
                         format!("question `{}` has its answer marker before the interviewer prompt", t.trim()),
                         self.loc(self.blocks[next].span.clone()),
                     )
@@ -841,8 +838,7 @@ impl<'a> Parser<'a> {
                     format!("the answer of question {}", expected - 1)
                 };
                 self.diags.push(
-                    Diagnostic::warning(
-                        "QB001",
+                    Diagnostic::new(Code::QB001,
                         format!(
                             "`{}` looks like question {expected} but has no interviewer marker, so it is kept as part of {whose}",
                             t.trim()
@@ -971,8 +967,8 @@ impl<'a> Parser<'a> {
             None => {
                 let marker_name = pick(&self.cfg.answer_markers, &title);
                 self.diags.push(
-                    Diagnostic::warning(
-                        "QB004",
+                    Diagnostic::new(
+                        Code::QB004,
                         format!(
                             "question {number} has no answer marker, so it is shown as unanswered"
                         ),

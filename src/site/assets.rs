@@ -1,6 +1,6 @@
 //! The CSS and JavaScript qbank pages need, embedded in the binaries.
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Code, Diagnostic, Location};
 use std::path::Path;
 
 /// One file qbank adds to every page, embedded in the binaries. [`ASSETS`] lists them all:
@@ -110,7 +110,7 @@ pub fn installed_diagnostics(
         };
         if let Some(p) = problem {
             out.push(
-                Diagnostic::error("QB009", format!("qbank assets are not installed: {p}"), here())
+                Diagnostic::new(Code::QB009, format!("qbank assets are not installed: {p}"), here())
                     .with_help("run `mdbook-qbank install` in the book root (or build with `qbank build`, which needs no install)"),
             );
         }

@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod dest;
+mod log;
 pub mod preprocessor;
 pub mod splice;
 
@@ -16,7 +17,6 @@ use crate::site::preprocessor::QbankPreprocessor;
 use anyhow::{Context, Result, bail};
 use mdbook_driver::MDBook;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The outcome of checking a book.
 #[derive(Debug)]
@@ -171,10 +171,6 @@ fn display(root: &Path, rel: &Path) -> PathBuf {
     p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p)
 }
 
-/// Counts ERROR events logged by mdBook (for example an unknown key under `[output.html]`,
-/// after which mdBook silently falls back to default settings).
-pub static MDBOOK_ERRORS: AtomicUsize = AtomicUsize::new(0);
-
 /// How to build, beyond what book.toml says.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -256,7 +252,6 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
         Some(splice.clone()),
     ));
 
-    let before = MDBOOK_ERRORS.load(Ordering::SeqCst);
     // The search index needs only the checked bank: build it while mdBook renders.
     let (built, index) = std::thread::scope(|s| {
         let index = s.spawn(|| {
@@ -266,14 +261,13 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
             })
         });
         // qbank's HTML goes back into the pages while the index thread still works.
-        let built = md
-            .build()
+        let (built, logged) = log::ErrorCounter::count(|| md.build());
+        let built = built
             .map_err(|e| anyhow::anyhow!("{e:#}"))
             .and_then(|()| splice.put_back(&tmp));
-        (built, index.join())
+        (built.map(|()| logged), index.join())
     });
-    let result = built.and_then(|()| {
-        let logged = MDBOOK_ERRORS.load(Ordering::SeqCst) - before;
+    let result = built.and_then(|logged| {
         if logged > 0 {
             bail!("mdBook reported {logged} error(s) above; fix them (usually book.toml)")
         }

@@ -3,6 +3,9 @@
 //! Positions are kept as byte offsets into the chapter text until a diagnostic is rendered, so
 //! the parser never pays for line counting on the happy path.
 
+mod codes;
+
+pub use codes::Code;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -71,8 +74,8 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// A stable code such as `QB001`, documented in the authors' guide.
-    pub code: &'static str,
+    /// A stable code such as `QB001`: `qbank explain QB001` says what it means.
+    pub code: Code,
     pub message: String,
     #[serde(flatten)]
     pub location: Location,
@@ -85,22 +88,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>, location: Location) -> Self {
-        Self::new(Severity::Error, code, message, location)
-    }
-
-    pub fn warning(code: &'static str, message: impl Into<String>, location: Location) -> Self {
-        Self::new(Severity::Warning, code, message, location)
-    }
-
-    fn new(
-        severity: Severity,
-        code: &'static str,
-        message: impl Into<String>,
-        location: Location,
-    ) -> Self {
+    /// A finding with `code`, whose severity it takes.
+    pub fn new(code: Code, message: impl Into<String>, location: Location) -> Self {
         Diagnostic {
-            severity,
+            severity: code.severity(),
             code,
             message: message.into(),
             location,
@@ -257,8 +248,8 @@ pub fn check_utf8(file: &Path, bytes: &[u8]) -> Option<Diagnostic> {
         .trim_end_matches('\r')
         .to_string();
     Some(
-        Diagnostic::error(
-            "QB010",
+        Diagnostic::new(
+            Code::QB010,
             format!(
                 "file is not valid UTF-8 (byte 0x{:02X} cannot start or continue a character)",
                 bytes[valid]
@@ -286,8 +277,8 @@ mod tests {
     fn render_has_rustc_shape() {
         let text = "line one\n### 1. 标题 {#dup}\n";
         let off = text.find("{#dup}").unwrap();
-        let d = Diagnostic::error(
-            "QB003",
+        let d = Diagnostic::new(
+            Code::QB003,
             "duplicate id",
             Location::from_span(Path::new("src/a.md"), text, off..off + 6),
         )
