@@ -161,6 +161,8 @@ pub struct Rubric {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dimension {
     pub name: String,
+    /// The levels this line offers, in order. The record's scale is the first line's.
+    pub levels: Vec<String>,
     /// The level marked `[x]`, if any.
     pub recorded: Option<String>,
     pub span: Span,

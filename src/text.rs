@@ -68,6 +68,16 @@ pub fn stars(difficulty: u8) -> String {
     format!("{}{}", "★".repeat(d), "☆".repeat(5 - d))
 }
 
+/// The configured word in the same script as `like` (so English records get English help).
+pub fn pick<'c>(words: &'c [String], like: &str) -> &'c str {
+    let ascii = like.is_ascii();
+    words
+        .iter()
+        .find(|w| w.is_ascii() == ascii)
+        .or(words.first())
+        .map_or("", String::as_str)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

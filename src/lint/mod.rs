@@ -1,7 +1,10 @@
-//! Book-wide checks on top of the per-chapter parse: ids that must be unique across the book,
-//! configuration keys, and files mdBook cannot read.
+//! Validation, as its own pass over the parsed model and the book: the record rules
+//! ([`record`]), ids that must be unique across the book, `{{#question}}` links ([`links`]),
+//! configuration keys, and files mdBook cannot read. Takes the book and the config; gives a
+//! [`Bank`]: the parsed records plus every diagnostic, in the order they are printed.
 
 pub mod links;
+mod record;
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Location, check_utf8};
@@ -126,6 +129,11 @@ pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
         };
         let file = &files[ci];
         bank.diagnostics.extend(parsed.diagnostics);
+        if let Some(record) = &parsed.record {
+            let mut found = record::check(file, &ch.content, record, cfg);
+            crate::diag::sort(&mut found);
+            bank.diagnostics.extend(found);
+        }
         let Some(record) = parsed.record else {
             if parsed.body_start > 0 {
                 bank.body_start.insert(source.clone(), parsed.body_start);

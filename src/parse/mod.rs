@@ -275,16 +275,6 @@ pub(crate) fn bold_label(s: &str) -> Option<(&str, usize)> {
     Some((label, pos))
 }
 
-/// The configured word in the same script as `like` (so English records get English help).
-fn pick<'c>(words: &'c [String], like: &str) -> &'c str {
-    let ascii = like.is_ascii();
-    words
-        .iter()
-        .find(|w| w.is_ascii() == ascii)
-        .or(words.first())
-        .map_or("", String::as_str)
-}
-
 fn matches_word(label: &str, words: &[String]) -> bool {
     words
         .iter()
@@ -663,7 +653,6 @@ impl<'a> Parser<'a> {
                 levels: Vec::new(),
                 dimensions: Vec::new(),
             };
-            let mut scale_at: Option<Span> = None;
             for i in e + 1..self.blocks.len() {
                 let Kind::List { items, .. } = &self.blocks[i].kind else {
                     continue;
@@ -674,28 +663,12 @@ impl<'a> Parser<'a> {
                 layout.parts.push(Part::Rubric(self.blocks[i].span.clone()));
                 layout.cursor = self.blocks[i].span.end;
                 for (dim, levels) in lines {
-                    let names: Vec<&str> = levels.iter().map(|l| l.0.as_str()).collect();
                     if rubric.levels.is_empty() {
-                        rubric.levels = names.iter().map(|s| s.to_string()).collect();
-                        scale_at = Some(dim.span.clone());
-                    } else if names != rubric.levels {
-                        let first_line = self.loc(scale_at.clone().unwrap_or_default()).line;
-                        self.diags.push(
-                            Diagnostic::new(Code::QB006,
-                                format!(
-                                    "rubric line for `{}` has levels [{}], but the rubric's scale is [{}]",
-                                    dim.name,
-                                    names.join(", "),
-                                    rubric.levels.join(", ")
-                                ),
-                                self.loc(dim.span.clone()),
-                            )
-                            .with_note(format!("the scale is set by the first rubric line, on line {first_line}"))
-                            .with_help("give every dimension the same levels, in the same order"),
-                        );
+                        rubric.levels = levels.iter().map(|l| l.0.clone()).collect();
                     }
                     let mut dim = dim;
-                    dim.recorded = levels.into_iter().find(|l| l.1).map(|l| l.0);
+                    dim.recorded = levels.iter().find(|l| l.1).map(|l| l.0.clone());
+                    dim.levels = levels.into_iter().map(|l| l.0).collect();
                     rubric.dimensions.push(dim);
                 }
             }
@@ -703,59 +676,12 @@ impl<'a> Parser<'a> {
                 record.rubric = Some(rubric);
             }
         }
-        self.check_meta_against_rubric(&record);
         layout.copy_to(self.text, self.text.len());
         record.layout = layout.parts;
         Parsed {
             record: Some(record),
             diagnostics: self.diags,
             body_start: self.body_start,
-        }
-    }
-
-    /// Levels in a question's `rubric:` must be on the record's scale; `dimensions:` should
-    /// name the record's rubric dimensions.
-    fn check_meta_against_rubric(&mut self, record: &Record) {
-        let scale: Vec<&str> = match &record.rubric {
-            Some(r) => r.levels.iter().map(String::as_str).collect(),
-            None => self.cfg.levels.iter().map(String::as_str).collect(),
-        };
-        for q in &record.questions {
-            let Some(meta) = &q.meta else { continue };
-            for (level, _, span) in &meta.rubric {
-                if !scale.contains(&level.as_str()) {
-                    self.diags.push(
-                        Diagnostic::new(Code::QB014,
-                            format!("level `{level}` is not on the record's scale [{}]", scale.join(", ")),
-                            Location::from_span(self.file, self.original, span.clone()),
-                        )
-                        .with_help("use one of the levels of the evaluation template (or of `levels` in book.toml)"),
-                    );
-                }
-            }
-            if let Some(r) = &record.rubric {
-                for d in &meta.dimensions {
-                    if !r.dimensions.iter().any(|x| &x.name == d) {
-                        let span =
-                            crate::parse::meta::key_span(self.original, &meta.span, "dimensions");
-                        self.diags.push(
-                            Diagnostic::new(
-                                Code::QB016,
-                                format!("dimension `{d}` is not in the record's rubric"),
-                                Location::from_span(self.file, self.original, span),
-                            )
-                            .with_help(format!(
-                                "the rubric's dimensions are: {}",
-                                r.dimensions
-                                    .iter()
-                                    .map(|x| x.name.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )),
-                        );
-                    }
-                }
-            }
         }
     }
 
@@ -901,6 +827,7 @@ impl<'a> Parser<'a> {
         Some((
             Dimension {
                 name: name.to_string(),
+                levels: Vec::new(),
                 recorded: None,
                 span: start..start + src.trim_end().len(),
             },
@@ -964,22 +891,7 @@ impl<'a> Parser<'a> {
             .flatten()
             .collect();
         let answer = match answer_at {
-            None => {
-                let marker_name = pick(&self.cfg.answer_markers, &title);
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::QB004,
-                        format!(
-                            "question {number} has no answer marker, so it is shown as unanswered"
-                        ),
-                        self.loc(self.blocks[start].span.clone()),
-                    )
-                    .with_help(format!(
-                        "add `**{marker_name}**:` after the prompt, followed by the model answer"
-                    )),
-                );
-                Answer::Missing
-            }
+            None => Answer::Missing,
             Some(j) => {
                 let answer_start = self
                     .marker_end(j, &self.cfg.answer_markers)
