@@ -83,6 +83,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn slugs_keep_cjk_and_drop_punctuation() {
+        assert_eq!(slugify("Go语言调度器原理"), "go语言调度器原理");
+        assert_eq!(slugify("sync包和并发控制"), "sync包和并发控制");
+        assert_eq!(
+            slugify("What is `Context`?  (part 2)"),
+            "what-is-context-part-2"
+        );
+        assert_eq!(slugify("？！"), "");
+    }
+
+    #[test]
     fn unique_counts_up() {
         let mut used = HashSet::new();
         assert_eq!(unique("a", &mut used), "a");

@@ -7,65 +7,33 @@
 //!
 //! Templates that repeat per question are *stamped*: handlebars renders them once per record,
 //! with marker values in the per-question slots, and the output is split at the markers. A
-//! card is then a handful of string copies instead of a handlebars run (see [`Stamp`]).
+//! card is then a handful of string copies instead of a handlebars run (see `stamp`).
 
+mod escape;
+mod inline;
 pub mod pages;
+mod stamp;
+mod templates;
+
+pub(crate) use inline::inline_html;
+pub(crate) use stamp::Stamps;
+pub use templates::TEMPLATES;
 
 use crate::config::Config;
 use crate::i18n::Labels;
 use crate::lint::links::{self, Targets};
 use crate::model::*;
 use crate::text::{slugify, unique};
-use handlebars::{Handlebars, handlebars_helper};
+use escape::escape;
+use handlebars::Handlebars;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
+#[cfg(test)]
+use stamp::CARD_SLOTS;
+use stamp::put;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
-
-/// `(name, source)` of templates embedded from `theme/templates/NAME.hbs`.
-macro_rules! templates {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../theme/templates/", $name, ".hbs")))),*]
-    };
-}
-
-/// The embedded templates, by name.
-pub const TEMPLATES: &[(&str, &str)] = templates![
-    "card",
-    "answer",
-    "no-answer",
-    "key-points",
-    "key-point",
-    "rubric",
-    "rubric-aside",
-    "rubric-levels",
-    "rubric-table",
-    "info",
-    "overview",
-    "overview-item",
-    "heading",
-    "prose",
-    "lines",
-    "question-meta",
-    "follow-ups",
-    "index-item",
-    "index-stars",
-    "filter",
-    "page-index",
-    "page-coverage",
-];
-
-handlebars_helper!(prose: |text: str| {
-    // One line of HTML: a blank line would end the HTML block and turn the rest into markdown.
-    prose_escape(text)
-});
-
-fn prose_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    push_escaped_with(&mut out, text.trim_end(), true);
-    out
-}
 
 /// Renders records with the embedded templates.
 pub struct Renderer {
@@ -92,194 +60,11 @@ struct LevelData<'a> {
     recorded: bool,
 }
 
-/// How a slot's value is written, as the template itself escapes it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Escape {
-    /// `{{{x}}}`
-    Raw,
-    /// `{{x}}`
-    Html,
-    /// `{{{prose x}}}`: escaped, newlines as `&#10;`
-    Prose,
-}
-
-#[derive(Debug)]
-enum Chunk {
-    Text(String),
-    Slot(usize, Escape),
-}
-
-/// A template specialised for one record. Handlebars renders it once with the record's shared
-/// data (labels, rubric) and a marker in each per-question slot; the output is split at the
-/// markers. How the template escapes a slot is read off the rendered marker, so templates keep
-/// their own `{{ }}` / `{{{ }}}` choices. A template whose slots drive control flow cannot be
-/// stamped: slots only ever hold strings.
-#[derive(Debug)]
-struct Stamp {
-    chunks: Vec<Chunk>,
-}
-
-const OPEN: char = '\u{E000}';
-const CLOSE: char = '\u{E001}';
-
-impl Stamp {
-    fn new(
-        hbs: &Handlebars<'static>,
-        name: &str,
-        shared: &Map<String, Value>,
-        slots: &[&str],
-    ) -> anyhow::Result<Stamp> {
-        let mut data = shared.clone();
-        for (i, slot) in slots.iter().enumerate() {
-            // `<` and a newline reveal how the template escapes the slot.
-            data.insert((*slot).into(), format!("{OPEN}{i}<\n{CLOSE}").into());
-        }
-        let out = hbs
-            .render(name, &data)
-            .map_err(|e| anyhow::anyhow!("rendering template {name}: {e}"))?;
-        let mut chunks = Vec::new();
-        let mut rest = out.as_str();
-        while let Some(start) = rest.find(OPEN) {
-            chunks.push(Chunk::Text(rest[..start].to_string()));
-            let after = &rest[start + OPEN.len_utf8()..];
-            let end = after
-                .find(CLOSE)
-                .ok_or_else(|| anyhow::anyhow!("template {name}: a slot marker was cut"))?;
-            let marker = &after[..end];
-            let digits = marker.bytes().take_while(u8::is_ascii_digit).count();
-            let index: usize = marker[..digits].parse()?;
-            let escape = match &marker[digits..] {
-                "<\n" => Escape::Raw,
-                "&lt;\n" => Escape::Html,
-                "&lt;&#10;" | "&lt;" => Escape::Prose,
-                other => anyhow::bail!("template {name}: slot {index} is transformed ({other:?})"),
-            };
-            chunks.push(Chunk::Slot(index, escape));
-            rest = &after[end + CLOSE.len_utf8()..];
-        }
-        // Callers separate blocks themselves; a one-line item template adds no newline.
-        chunks.push(Chunk::Text(rest.trim_end().to_string()));
-        Ok(Stamp { chunks })
-    }
-
-    /// Fills the template into `out`; `slot(i, escape, out)` writes slot `i` as the template
-    /// escapes it. Large slots (a prompt, an answer) are written in place, never copied.
-    fn fill_with(&self, out: &mut String, slot: &mut dyn FnMut(usize, Escape, &mut String)) {
-        for chunk in &self.chunks {
-            match chunk {
-                Chunk::Text(t) => out.push_str(t),
-                Chunk::Slot(i, e) => slot(*i, *e, out),
-            }
-        }
-    }
-
-    fn fill(&self, out: &mut String, values: &[&str]) {
-        self.fill_with(out, &mut |i, e, out| put(out, e, values[i]));
-    }
-
-    fn render(&self, values: &[&str]) -> String {
-        let mut out = String::new();
-        self.fill(&mut out, values);
-        out
-    }
-}
-
-/// The per-question slots of `card.hbs`, in the order [`Renderer::card`] fills them.
-const CARD_SLOTS: &[&str] = &[
-    "id",
-    "number",
-    "status",
-    "level",
-    "title_html",
-    "prompt",
-    "answer_html",
-    "aside_html",
-    "meta_html",
-    "followups_html",
-];
-
-/// The per-question slots of `index-item.hbs` (lists on the generated pages).
-pub(crate) const INDEX_ITEM_SLOTS: &[&str] = &[
-    "tags",
-    "difficulty",
-    "stars_html",
-    "status",
-    "status_label",
-    "href",
-    "record",
-    "number",
-    "title",
-];
-
-impl Stamps {
-    /// Writes one item of a generated page's list; `values` are [`INDEX_ITEM_SLOTS`] without
-    /// `stars_html`, which comes from `stars` (`(label, stars)`, when the question is rated).
-    pub(crate) fn index_item(&self, out: &mut String, values: [&str; 8], stars: Option<[&str; 2]>) {
-        self.index_item.fill_with(out, &mut |i, e, out| match i {
-            0 | 1 => put(out, e, values[i]),
-            2 => {
-                if let Some(s) = stars {
-                    self.index_stars.fill(out, &s);
-                }
-            }
-            _ => put(out, e, values[i - 1]),
-        });
-    }
-}
-
-/// The stamped templates of one language.
-pub(crate) struct Stamps {
-    card: Stamp,
-    aside: Stamp,
-    answer: Stamp,
-    no_answer: Stamp,
-    key_points: Stamp,
-    key_point: Stamp,
-    overview_item: Stamp,
-    heading: Stamp,
-    prose: Stamp,
-    lines: Stamp,
-    index_item: Stamp,
-    index_stars: Stamp,
-}
-
-impl Stamps {
-    fn new(hbs: &Handlebars<'static>, shared: &Map<String, Value>) -> anyhow::Result<Stamps> {
-        let stamp = |name, slots: &[&str]| Stamp::new(hbs, name, shared, slots);
-        Ok(Stamps {
-            card: stamp("card", CARD_SLOTS)?,
-            aside: stamp("rubric-aside", &["key_points_html", "rubric_html"])?,
-            answer: stamp("answer", &["id", "answer"])?,
-            no_answer: stamp("no-answer", &[])?,
-            key_points: stamp("key-points", &["items_html"])?,
-            key_point: stamp("key-point", &["point_html"])?,
-            overview_item: stamp(
-                "overview-item",
-                &["id", "number", "title", "status", "status_label"],
-            )?,
-            heading: stamp("heading", &["level", "id", "html"])?,
-            prose: stamp("prose", &["text"])?,
-            lines: stamp("lines", &["markdown"])?,
-            index_item: stamp("index-item", INDEX_ITEM_SLOTS)?,
-            index_stars: stamp("index-stars", &["difficulty_label", "stars"])?,
-        })
-    }
-}
-
 const LEVELS: [&str; 7] = ["0", "1", "2", "3", "4", "5", "6"];
 
 impl Renderer {
     pub fn new() -> Self {
-        let mut hbs = Handlebars::new();
-        hbs.set_strict_mode(true);
-        // Templates are not indented partials; skip the per-line indentation pass.
-        hbs.set_prevent_indent(true);
-        hbs.register_escape_fn(escape);
-        hbs.register_helper("prose", Box::new(prose));
-        for (name, src) in TEMPLATES {
-            hbs.register_template_string(name, *src)
-                .unwrap_or_else(|e| panic!("embedded template {name} is invalid: {e}"));
-        }
+        let hbs = templates::registry();
         Renderer {
             hbs,
             stamps: Mutex::new(Vec::new()),
@@ -682,48 +467,6 @@ fn push_markdown(out: &mut String, md: &str, ctx: &CardCtx<'_>, markdown: &mut V
     out.push_str(md);
 }
 
-/// Writes `value` as a slot with escaping `e` asks for it.
-fn put(out: &mut String, e: Escape, value: &str) {
-    match e {
-        Escape::Raw => out.push_str(value),
-        Escape::Html => push_escaped(out, value),
-        Escape::Prose => push_escaped_with(out, value.trim_end(), true),
-    }
-}
-
-/// HTML escaping with a fast path for text that needs none (most of it).
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_escaped(&mut out, s);
-    out
-}
-
-fn push_escaped(out: &mut String, s: &str) {
-    push_escaped_with(out, s, false);
-}
-
-/// handlebars' escaping (`& < > " ' \` =`) in one pass; `newlines` also writes `\n` as `&#10;`.
-fn push_escaped_with(out: &mut String, s: &str, newlines: bool) {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#x27;",
-            b'`' => "&#x60;",
-            b'=' => "&#x3D;",
-            b'\n' if newlines => "&#10;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
-}
-
 fn status(q: &Question) -> &'static str {
     if q.answer.is_answered() {
         "answered"
@@ -749,73 +492,9 @@ fn dims(r: &Rubric) -> Vec<DimData<'_>> {
         .collect()
 }
 
-/// Renders inline markdown (a title, a list item's first paragraph) to HTML without the `<p>`.
-pub(crate) fn inline_html(src: &str) -> String {
-    let first = src.split("\n\n").next().unwrap_or("").trim();
-    // Most titles and key points are plain text: skip the markdown parser for them.
-    let special = |b: u8| {
-        matches!(
-            b,
-            b'\\'
-                | b'`'
-                | b'*'
-                | b'_'
-                | b'['
-                | b']'
-                | b'<'
-                | b'>'
-                | b'&'
-                | b'!'
-                | b'~'
-                | b'|'
-                | b'$'
-                | b'\n'
-                | b'"'
-                | b'\''
-        )
-    };
-    if !first.bytes().any(special) {
-        return first.to_string();
-    }
-    // Out of its heading or list item, `1. Title` would parse as a list and `- x` as a bullet:
-    // escape whatever would open a block so the text stays inline.
-    let digits = first.bytes().take_while(u8::is_ascii_digit).count();
-    let escaped;
-    let first = if digits > 0 && matches!(first.as_bytes().get(digits), Some(b'.' | b')')) {
-        escaped = format!("{}\\{}", &first[..digits], &first[digits..]);
-        escaped.as_str()
-    } else if first.starts_with(['-', '+', '*', '>', '#', '=', '|']) {
-        escaped = format!("\\{first}");
-        escaped.as_str()
-    } else {
-        first
-    };
-    let opts = mdbook_markdown::MarkdownOptions::default();
-    let mut html = String::new();
-    mdbook_markdown::pulldown_cmark::html::push_html(
-        &mut html,
-        mdbook_markdown::new_cmark_parser(first, &opts),
-    );
-    let t = html.trim();
-    let t = t.strip_prefix("<p>").unwrap_or(t);
-    t.strip_suffix("</p>").unwrap_or(t).trim().to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn inline_html_strips_paragraph() {
-        assert_eq!(inline_html("`Context` 接口"), "<code>Context</code> 接口");
-        assert_eq!(inline_html("a <b> & c"), "a <b> &amp; c");
-        assert_eq!(
-            inline_html("1. `Context` 接口"),
-            "1. <code>Context</code> 接口"
-        );
-        assert_eq!(inline_html("2) x"), "2) x");
-        assert_eq!(inline_html("- not a list"), "- not a list");
-    }
 
     #[test]
     fn prose_is_one_line() {

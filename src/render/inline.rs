@@ -1,0 +1,70 @@
+//! Inline markdown (a title, a key point, a follow-up) to HTML without the `<p>` around it.
+
+/// Renders inline markdown (a title, a list item's first paragraph) to HTML without the `<p>`.
+pub(crate) fn inline_html(src: &str) -> String {
+    let first = src.split("\n\n").next().unwrap_or("").trim();
+    // Most titles and key points are plain text: skip the markdown parser for them.
+    let special = |b: u8| {
+        matches!(
+            b,
+            b'\\'
+                | b'`'
+                | b'*'
+                | b'_'
+                | b'['
+                | b']'
+                | b'<'
+                | b'>'
+                | b'&'
+                | b'!'
+                | b'~'
+                | b'|'
+                | b'$'
+                | b'\n'
+                | b'"'
+                | b'\''
+        )
+    };
+    if !first.bytes().any(special) {
+        return first.to_string();
+    }
+    // Out of its heading or list item, `1. Title` would parse as a list and `- x` as a bullet:
+    // escape whatever would open a block so the text stays inline.
+    let digits = first.bytes().take_while(u8::is_ascii_digit).count();
+    let escaped;
+    let first = if digits > 0 && matches!(first.as_bytes().get(digits), Some(b'.' | b')')) {
+        escaped = format!("{}\\{}", &first[..digits], &first[digits..]);
+        escaped.as_str()
+    } else if first.starts_with(['-', '+', '*', '>', '#', '=', '|']) {
+        escaped = format!("\\{first}");
+        escaped.as_str()
+    } else {
+        first
+    };
+    let opts = mdbook_markdown::MarkdownOptions::default();
+    let mut html = String::new();
+    mdbook_markdown::pulldown_cmark::html::push_html(
+        &mut html,
+        mdbook_markdown::new_cmark_parser(first, &opts),
+    );
+    let t = html.trim();
+    let t = t.strip_prefix("<p>").unwrap_or(t);
+    t.strip_suffix("</p>").unwrap_or(t).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_html_strips_paragraph() {
+        assert_eq!(inline_html("`Context` 接口"), "<code>Context</code> 接口");
+        assert_eq!(inline_html("a <b> & c"), "a <b> &amp; c");
+        assert_eq!(
+            inline_html("1. `Context` 接口"),
+            "1. <code>Context</code> 接口"
+        );
+        assert_eq!(inline_html("2) x"), "2) x");
+        assert_eq!(inline_html("- not a list"), "- not a list");
+    }
+}

@@ -1,0 +1,63 @@
+//! The handlebars templates, embedded from `theme/templates/`, and the registry that renders
+//! them: strict mode, qbank's escaping, and the `prose` helper.
+
+use super::escape::{escape, push_escaped_with};
+use handlebars::{Handlebars, handlebars_helper};
+
+/// `(name, source)` of templates embedded from `theme/templates/NAME.hbs`.
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../theme/templates/", $name, ".hbs")))),*]
+    };
+}
+
+/// The embedded templates, by name.
+pub const TEMPLATES: &[(&str, &str)] = templates![
+    "card",
+    "answer",
+    "no-answer",
+    "key-points",
+    "key-point",
+    "rubric",
+    "rubric-aside",
+    "rubric-levels",
+    "rubric-table",
+    "info",
+    "overview",
+    "overview-item",
+    "heading",
+    "prose",
+    "lines",
+    "question-meta",
+    "follow-ups",
+    "index-item",
+    "index-stars",
+    "filter",
+    "page-index",
+    "page-coverage",
+];
+
+handlebars_helper!(prose: |text: str| {
+    // One line of HTML: a blank line would end the HTML block and turn the rest into markdown.
+    prose_escape(text)
+});
+
+pub(super) fn prose_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    push_escaped_with(&mut out, text.trim_end(), true);
+    out
+}
+/// A registry of every embedded template.
+pub(super) fn registry() -> Handlebars<'static> {
+    let mut hbs = Handlebars::new();
+    hbs.set_strict_mode(true);
+    // Templates are not indented partials; skip the per-line indentation pass.
+    hbs.set_prevent_indent(true);
+    hbs.register_escape_fn(escape);
+    hbs.register_helper("prose", Box::new(prose));
+    for (name, src) in TEMPLATES {
+        hbs.register_template_string(name, *src)
+            .unwrap_or_else(|e| panic!("embedded template {name} is invalid: {e}"));
+    }
+    hbs
+}
