@@ -65,7 +65,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
+        let v = |xs: &[&str]| xs.iter().map(std::string::ToString::to_string).collect();
         Config {
             interviewer_markers: v(&["面试官", "Interviewer"]),
             answer_markers: v(&["候选人回答区域", "候选人回答", "Candidate answer", "Answer"]),
@@ -123,7 +123,7 @@ impl Config {
     }
 
     /// The labels for this book's language.
-    pub fn labels(&self) -> &'static crate::i18n::Labels {
+    pub(crate) fn labels(&self) -> &'static crate::i18n::Labels {
         crate::i18n::Labels::for_language(self.language.as_deref())
     }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 /// The words qbank puts on a page.
 #[derive(Debug, Serialize)]
 #[non_exhaustive]
-pub struct Labels {
+pub(crate) struct Labels {
     pub model_answer: &'static str,
     pub no_answer: &'static str,
     pub rubric: &'static str,
@@ -113,7 +113,7 @@ static EN: Labels = Labels {
 
 impl Labels {
     /// Chinese for `zh`, `zh-CN`, `zh_TW`…; English otherwise.
-    pub fn for_language(lang: Option<&str>) -> &'static Labels {
+    pub(crate) fn for_language(lang: Option<&str>) -> &'static Labels {
         match lang {
             Some(l) if l.to_ascii_lowercase().starts_with("zh") => &ZH,
             _ => &EN,

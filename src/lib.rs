@@ -5,7 +5,7 @@
 
 pub mod config;
 pub mod diag;
-pub mod i18n;
+mod i18n;
 pub mod lint;
 pub mod model;
 pub mod new;
@@ -15,4 +15,4 @@ pub mod search;
 #[cfg(feature = "cli")]
 pub mod serve;
 pub mod site;
-pub mod text;
+mod text;

@@ -14,11 +14,11 @@ use std::process::ExitCode;
 /// Exit codes, documented in `--help` and the README.
 mod exit {
     /// The bank has errors (or warnings, with `--deny-warnings`).
-    pub const BANK: u8 = 1;
+    pub(crate) const BANK: u8 = 1;
     /// The command line is wrong: an unknown flag or code, or a refused destination.
-    pub const USAGE: u8 = 2;
+    pub(crate) const USAGE: u8 = 2;
     /// The work failed for another reason: a file could not be read or written, mdBook failed.
-    pub const FAILURE: u8 = 3;
+    pub(crate) const FAILURE: u8 = 3;
 }
 
 const AFTER_HELP: &str = "\

@@ -16,6 +16,7 @@ pub struct Record {
     pub front: Option<FrontMatter>,
     /// The information section (`面试信息`), shown as a header card.
     pub info: Option<Info>,
+    /// The questions, in order.
     pub questions: Vec<Question>,
     /// The evaluation template's dimensions times levels.
     pub rubric: Option<Rubric>,
@@ -56,12 +57,14 @@ pub enum Part {
 pub struct Info {
     /// Plain text of the section heading.
     pub heading: String,
+    /// Its list items, in order.
     pub items: Vec<InfoItem>,
 }
 
 /// One `**key**: value` item of the information section.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InfoItem {
+    /// The bold label, e.g. `岗位`.
     pub key: String,
     /// The value's markdown source.
     pub value: Span,
@@ -77,6 +80,7 @@ pub struct Question {
     pub title: String,
     /// The stable id: `{#id}` when given, otherwise derived from the title.
     pub id: String,
+    /// Whether the id was written as `{#id}`.
     pub explicit_id: bool,
     /// The heading level (2–4).
     pub level: u8,
@@ -86,15 +90,18 @@ pub struct Question {
     pub title_html: String,
     /// The `<!-- qbank … -->` comment after the heading.
     pub meta: Option<QuestionMeta>,
+    /// The interviewer's prompt.
     pub prompt: Body,
     /// Numbered sub-questions of the prompt: the rubric's key points.
     pub key_points: Vec<Span>,
+    /// The answer area.
     pub answer: Answer,
 }
 
 /// Markdown content split into what is copied and what qbank renders itself.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Body {
+    /// The pieces, in source order.
     pub pieces: Vec<Piece>,
 }
 
@@ -107,6 +114,7 @@ pub enum Piece {
     /// A heading inside a prompt or answer: rendered so that it does not show up as a
     /// question in the sidebar, but keeps an anchor.
     Heading {
+        /// The heading level as written.
         level: u8,
         /// The heading's inline content as HTML.
         html: String,
@@ -116,7 +124,10 @@ pub enum Piece {
         text: String,
     },
     /// A fenced block with no language that holds prose: rendered as wrapped text.
-    Prose { text: String },
+    Prose {
+        /// The fence's content.
+        text: String,
+    },
     /// A paragraph of CJK text written on several lines: copied like [`Piece::Markdown`], and
     /// shown with its line breaks. (CommonMark joins the lines, with a space between Chinese
     /// characters where the author meant a new line.)
@@ -127,6 +138,7 @@ pub enum Piece {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Answer {
+    /// A filled answer area.
     Answered(Body),
     /// The area is empty, an empty fence, or only a placeholder.
     Unanswered(Unanswered),
@@ -135,6 +147,7 @@ pub enum Answer {
 }
 
 impl Answer {
+    /// Whether the area holds an answer.
     pub fn is_answered(&self) -> bool {
         matches!(self, Answer::Answered(_))
     }
@@ -144,8 +157,11 @@ impl Answer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Unanswered {
+    /// Nothing after the marker.
     Empty,
+    /// Only an empty fence.
     EmptyFence,
+    /// Only a placeholder such as `[请在此处回答]`; the text is kept.
     Placeholder(String),
 }
 
@@ -154,17 +170,20 @@ pub enum Unanswered {
 pub struct Rubric {
     /// The level scale, from the first rubric line.
     pub levels: Vec<String>,
+    /// The dimensions, one per rubric line.
     pub dimensions: Vec<Dimension>,
 }
 
 /// One rubric line: `**Dimension**: [ ] L1 [x] L2 …`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dimension {
+    /// The dimension, e.g. `技术深度`.
     pub name: String,
     /// The levels this line offers, in order. The record's scale is the first line's.
     pub levels: Vec<String>,
     /// The level marked `[x]`, if any.
     pub recorded: Option<String>,
+    /// The whole rubric line.
     pub span: Span,
 }
 
@@ -172,10 +191,15 @@ pub struct Dimension {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FrontMatter {
+    /// The role interviewed for.
     pub role: Option<String>,
+    /// Which round.
     pub round: Option<String>,
+    /// The seniority level.
     pub level: Option<String>,
+    /// Tags of the whole record.
     pub tags: Vec<String>,
+    /// The planned duration, as written.
     pub duration: Option<String>,
     /// The whole block, fences included.
     pub span: Span,
@@ -189,11 +213,13 @@ pub struct QuestionMeta {
     pub id: Option<String>,
     /// 1 (warm-up) to 5 (hardest).
     pub difficulty: Option<u8>,
+    /// Tags, for the tag page and filters.
     pub tags: Vec<String>,
     /// The record's rubric dimensions this question tests.
     pub dimensions: Vec<String>,
     /// What each level looks like for this question: (level, descriptor, span of the level key).
     pub rubric: Vec<(String, String, Span)>,
+    /// Follow-up questions, in order.
     pub follow_ups: Vec<String>,
     /// The YAML inside the comment.
     pub span: Span,

@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// The stable id derived from a title: lowercase letters and digits of any script, with runs
 /// of spaces, `-` and `_` turned into one `-`. Punctuation is dropped.
-pub fn slugify(title: &str) -> String {
+pub(crate) fn slugify(title: &str) -> String {
     let mut out = String::new();
     let mut dash = false;
     for c in title.chars() {
@@ -37,14 +37,14 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 /// A short content hash, for cache-busting file names.
-pub fn fnv(s: &str) -> u64 {
+pub(crate) fn fnv(s: &str) -> u64 {
     s.bytes().fold(0xcbf29ce484222325u64, |h, b| {
         (h ^ b as u64).wrapping_mul(0x100000001b3)
     })
 }
 
 /// A chapter path as a URL path: components joined with `/` on every platform.
-pub fn url_path(p: &Path) -> String {
+pub(crate) fn url_path(p: &Path) -> String {
     p.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
@@ -52,7 +52,7 @@ pub fn url_path(p: &Path) -> String {
 }
 
 /// `base`, or `base-1`, `base-2`, … : the first one not in `used`, which it is added to.
-pub fn unique(base: &str, used: &mut HashSet<String>) -> String {
+pub(crate) fn unique(base: &str, used: &mut HashSet<String>) -> String {
     if used.insert(base.to_string()) {
         return base.to_string();
     }
@@ -63,13 +63,13 @@ pub fn unique(base: &str, used: &mut HashSet<String>) -> String {
 }
 
 /// A difficulty from 1 to 5 as five stars, filled up to it: `★★★☆☆`.
-pub fn stars(difficulty: u8) -> String {
+pub(crate) fn stars(difficulty: u8) -> String {
     let d = usize::from(difficulty.min(5));
     format!("{}{}", "★".repeat(d), "☆".repeat(5 - d))
 }
 
 /// The configured word in the same script as `like` (so English records get English help).
-pub fn pick<'c>(words: &'c [String], like: &str) -> &'c str {
+pub(crate) fn pick<'c>(words: &'c [String], like: &str) -> &'c str {
     let ascii = like.is_ascii();
     words
         .iter()

@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 /// The median time of `runs` calls of `f`, after one warm-up call.
-pub fn median(mut f: impl FnMut(), runs: usize) -> Duration {
+pub(crate) fn median(mut f: impl FnMut(), runs: usize) -> Duration {
     f();
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {

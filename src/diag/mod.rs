@@ -15,13 +15,16 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// A finding that does not stop a build.
     Warning,
+    /// A finding that stops a build.
     Error,
 }
 
 /// A place in a source file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Location {
+    /// The file, as the user should see its path.
     pub file: PathBuf,
     /// 1-based line.
     pub line: usize,
@@ -73,11 +76,14 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 /// One finding about the bank.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagnostic {
+    /// Taken from the code.
     pub severity: Severity,
     /// A stable code such as `QB001`: `qbank explain QB001` says what it means.
     pub code: Code,
+    /// What is wrong, in one sentence.
     pub message: String,
     #[serde(flatten)]
+    /// Where.
     pub location: Location,
     /// Other places that matter, such as the first definition of a duplicate id.
     #[serde(skip)]
@@ -100,16 +106,19 @@ impl Diagnostic {
         }
     }
 
+    /// Adds the help line: how to fix it.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Adds a note, such as the place of a first definition.
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
         self
     }
 
+    /// Whether it stops a build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

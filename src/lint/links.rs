@@ -15,6 +15,7 @@ const OPEN: &str = "{{#question";
 pub struct Target {
     /// The record page, relative to the site root, e.g. `go/round2.html`.
     pub page: String,
+    /// The question id, the fragment of the link.
     pub id: String,
     /// `Record title › N. Title`.
     pub text: String,
@@ -28,7 +29,9 @@ pub type Targets = HashMap<String, Target>;
 pub struct Token<'t> {
     /// The token, including a leading `\` when escaped.
     pub span: Span,
+    /// The id as written.
     pub id: &'t str,
+    /// Written with a leading `\`: kept as text, not a link.
     pub escaped: bool,
 }
 

@@ -21,13 +21,16 @@ pub struct RecordChapter {
     pub source_path: PathBuf,
     /// Output path of the chapter's page (relative to the site root), e.g. `go/round2.html`.
     pub html_path: PathBuf,
+    /// The parsed record.
     pub record: Record,
 }
 
 /// Everything qbank knows about a book before rendering it.
 #[derive(Debug, Default)]
 pub struct Bank {
+    /// Every record, in book order.
     pub records: Vec<RecordChapter>,
+    /// Every diagnostic, sorted as they are printed.
     pub diagnostics: Vec<Diagnostic>,
     /// Every question by id, for `{{#question ID}}`.
     pub targets: crate::lint::links::Targets,
@@ -94,6 +97,7 @@ fn parse_all(chapters: &[(&Path, &str)], cfg: &Config) -> Vec<crate::parse::Pars
 }
 
 impl Bank {
+    /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }

@@ -144,7 +144,7 @@ pub(super) fn blocks(text: &str) -> Vec<Block> {
                 } else if let Some(b) = cur.as_mut() {
                     match (&mut b.kind, tag) {
                         (Kind::List { items, .. }, Tag::Item) if depth == 1 => {
-                            items.push(range.clone())
+                            items.push(range.clone());
                         }
                         (Kind::Heading { inline, .. }, _) => widen(inline, &range),
                         _ => {}

@@ -24,6 +24,7 @@ use std::path::Path;
 pub struct Parsed {
     /// `None` when the chapter is not an interview record: it passes through unchanged.
     pub record: Option<Record>,
+    /// What could not be parsed.
     pub diagnostics: Vec<Diagnostic>,
     /// Where the markdown starts after YAML front matter (0 without). Front matter is never
     /// rendered, on records or other chapters.
@@ -596,13 +597,13 @@ impl<'a> Parser<'a> {
             }
             match &b.kind {
                 Kind::Code { text, .. } if text.get(self.text).trim().is_empty() => {
-                    empty_fence = true
+                    empty_fence = true;
                 }
                 Kind::Code { text, .. } if self.cfg.is_placeholder(text.get(self.text)) => {
-                    placeholder = Some(text.get(self.text).trim().to_string())
+                    placeholder = Some(text.get(self.text).trim().to_string());
                 }
                 Kind::Paragraph if self.cfg.is_placeholder(&self.text[b.span.clone()]) => {
-                    placeholder = Some(self.text[b.span.clone()].trim().to_string())
+                    placeholder = Some(self.text[b.span.clone()].trim().to_string());
                 }
                 _ => real = true,
             }

@@ -63,6 +63,7 @@ struct LevelData<'a> {
 const LEVELS: [&str; 7] = ["0", "1", "2", "3", "4", "5", "6"];
 
 impl Renderer {
+    /// A renderer with every embedded template registered.
     pub fn new() -> Self {
         let hbs = templates::registry();
         Renderer {
@@ -72,7 +73,10 @@ impl Renderer {
     }
 
     pub(crate) fn stamps(&self, labels: &'static Labels) -> anyhow::Result<Arc<Stamps>> {
-        let mut cache = self.stamps.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = self
+            .stamps
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((_, s)) = cache.iter().find(|(l, _)| std::ptr::eq(*l, labels)) {
             return Ok(s.clone());
         }
@@ -432,7 +436,7 @@ fn body_into(
         match piece {
             Piece::Markdown(span) => push_markdown(out, &text[span.clone()], ctx, markdown),
             Piece::Lines(span) => stamps.lines.fill_with(out, &mut |_, _, out| {
-                push_markdown(out, &text[span.clone()], ctx, markdown)
+                push_markdown(out, &text[span.clone()], ctx, markdown);
             }),
             Piece::Heading {
                 level,

@@ -13,9 +13,13 @@ use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
 
+/// The generated tags page, as a chapter.
 pub const TAGS_MD: &str = "qbank-tags.md";
+/// The generated tags page, as written.
 pub const TAGS_HTML: &str = "qbank-tags.html";
+/// The generated dimensions page, as a chapter.
 pub const DIMENSIONS_MD: &str = "qbank-dimensions.md";
+/// The generated coverage page, as a chapter.
 pub const COVERAGE_MD: &str = "qbank-coverage.md";
 
 /// The anchor of a tag's section on the tags page.

@@ -89,8 +89,11 @@ fn pack(a: char, b: u32, doc: u32, field: u32, pos: u32) -> u128 {
 /// The built index: file name → file content.
 #[derive(Debug)]
 pub struct Built {
+    /// `(file name, content)` of every index file.
     pub files: Vec<(String, String)>,
+    /// How many documents were indexed.
     pub docs: usize,
+    /// How many distinct terms.
     pub terms: usize,
 }
 
@@ -108,7 +111,7 @@ const ANSWER_SHARD: usize = 48 * 1024;
 pub fn build(docs: &[Doc]) -> Built {
     let mut files = Vec::new();
     let terms = index(docs, &mut |name, content| {
-        files.push((name, String::from_utf8_lossy(&content).into_owned()))
+        files.push((name, String::from_utf8_lossy(&content).into_owned()));
     });
     Built {
         files,
@@ -120,9 +123,13 @@ pub fn build(docs: &[Doc]) -> Built {
 /// What [`write_to`] wrote.
 #[derive(Debug)]
 pub struct Written {
+    /// How many files were written.
     pub files: usize,
+    /// Their size in bytes.
     pub bytes: usize,
+    /// How many documents were indexed.
     pub docs: usize,
+    /// How many distinct terms.
     pub terms: usize,
 }
 
@@ -189,7 +196,7 @@ fn index(docs: &[Doc], sink: &mut dyn FnMut(String, Vec<u8>)) -> usize {
                 }
                 Term::Uni(c) => cjk[(c as u32 % BUCKETS) as usize].push(pack(c, 0, id, field, p)),
                 Term::Bi(a, b) => {
-                    cjk[(a as u32 % BUCKETS) as usize].push(pack(a, b as u32, id, field, p))
+                    cjk[(a as u32 % BUCKETS) as usize].push(pack(a, b as u32, id, field, p));
                 }
             });
             field_words.sort_unstable();

@@ -7,7 +7,7 @@ pub mod assets;
 pub mod dest;
 mod log;
 pub mod preprocessor;
-pub mod splice;
+mod splice;
 
 use crate::config::{Config, Edition};
 use crate::diag::{Diagnostic, render_all, stderr_color};
@@ -21,11 +21,14 @@ use std::path::{Path, PathBuf};
 /// The outcome of checking a book.
 #[derive(Debug)]
 pub struct Checked {
+    /// Every diagnostic: the bank's and the configuration's.
     pub diagnostics: Vec<Diagnostic>,
+    /// The checked bank.
     pub bank: Bank,
 }
 
 impl Checked {
+    /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
@@ -183,6 +186,7 @@ pub struct BuildOptions {
 }
 
 impl BuildOptions {
+    /// Options that build `edition`, or book.toml's when `None`.
     pub fn edition(edition: Option<Edition>) -> Self {
         BuildOptions {
             edition,

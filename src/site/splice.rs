@@ -57,7 +57,10 @@ impl Splice {
     /// `text` with everything outside the `markdown` ranges (sorted, disjoint) held back and
     /// replaced by markers. `depth` is the chapter's depth below the site root.
     pub fn hold(&self, text: &str, markdown: &[Range<usize>], depth: usize) -> String {
-        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        let mut held = self
+            .held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut out = String::with_capacity(text.len() / 2);
         let mut pos = 0;
         let mut gap = |out: &mut String, html: &str| {
@@ -104,7 +107,10 @@ impl Splice {
     /// Puts the held HTML back into every `.html` file under `site`. Fails if a marker is
     /// unknown or a held block appears on no page, so that no text is ever lost silently.
     pub fn put_back(&self, site: &Path) -> Result<()> {
-        let held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        let held = self
+            .held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if held.is_empty() {
             return Ok(());
         }

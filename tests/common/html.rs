@@ -9,7 +9,7 @@ use std::cell::RefCell;
 
 /// One token: a tag (name, attributes in order, end tag?) or text with entities decoded.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Tok {
+pub(crate) enum Tok {
     Tag(String, Vec<(String, String)>, bool),
     Text(String),
     Comment(String),
@@ -46,7 +46,7 @@ impl TokenSink for Sink {
     }
 }
 
-pub fn tokens(html: &str) -> Vec<Tok> {
+pub(crate) fn tokens(html: &str) -> Vec<Tok> {
     let queue = BufferQueue::default();
     queue.push_back(StrTendril::from(html));
     let tok = Tokenizer::new(Sink::default(), TokenizerOpts::default());
@@ -65,7 +65,7 @@ fn escape(s: &str, attr: bool) -> String {
 
 /// Serializes `html` the way mdBook does: every attribute as `name="value"`, text with only
 /// `&`, `<` and `>` escaped, comments kept.
-pub fn normalize(html: &str) -> String {
+pub(crate) fn normalize(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     for t in tokens(html) {
         match t {
@@ -95,7 +95,7 @@ pub fn normalize(html: &str) -> String {
 
 /// What a page says, independent of how it is written: tags with sorted attributes, and text
 /// with whitespace collapsed; no comments.
-pub fn canonical(html: &str) -> Vec<String> {
+pub(crate) fn canonical(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     for t in tokens(html) {
         match t {

@@ -3,10 +3,10 @@
 use std::path::Path;
 
 #[allow(dead_code)]
-pub mod html;
+pub(crate) mod html;
 
 /// Copies the folder `from` to `to`.
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from) {
         let e = e.unwrap();
         let dest = to.join(e.path().strip_prefix(from).unwrap());

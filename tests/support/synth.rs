@@ -147,7 +147,7 @@ impl Rng {
 /// One record with `questions` questions in the seed's shape, about 40% answered, with
 /// varied text (about 1.6 KB a question, like real banks): prose fences, code, nested
 /// headings, `---` and tables inside answers, empty fences and placeholders.
-pub fn record(title: &str, questions: usize, seed: u64) -> String {
+pub(crate) fn record(title: &str, questions: usize, seed: u64) -> String {
     let mut rng = Rng(seed.wrapping_mul(0x9E3779B97F4A7C15) | 1);
     let mut md = format!(
         "# {title}\n\n## 面试信息\n- **面试轮次**: 第二轮技术深度面试\n- **主要考察方向**: Go语言高级特性 + 常见组件原理\n- **面试时间**: 预计90分钟\n\n---\n\n## 第二轮：深度技术面试\n\n"
@@ -201,7 +201,7 @@ pub fn record(title: &str, questions: usize, seed: u64) -> String {
 
 /// A whole book: `records` chapters of `per_record` questions. Returns (file name, text) pairs
 /// and the SUMMARY.md that lists them.
-pub fn bank(records: usize, per_record: usize) -> (Vec<(String, String)>, String) {
+pub(crate) fn bank(records: usize, per_record: usize) -> (Vec<(String, String)>, String) {
     let mut files = Vec::with_capacity(records);
     let mut summary = String::from("# Summary\n\n");
     for r in 0..records {

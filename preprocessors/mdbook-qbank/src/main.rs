@@ -138,7 +138,7 @@ mod qbank_install {
     /// Adds `[preprocessor.qbank]` and the asset entries under `[output.html]`, leaving
     /// everything else as it was. With `search`, also qbank's search output, in place of
     /// mdBook's search. Running it twice changes nothing.
-    pub fn edit_book_toml(text: &str, search: bool) -> Result<String> {
+    pub(crate) fn edit_book_toml(text: &str, search: bool) -> Result<String> {
         let mut doc: DocumentMut = text.parse()?;
         let pre = table(doc.as_table_mut(), "preprocessor");
         pre.set_implicit(true);
