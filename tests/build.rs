@@ -470,33 +470,15 @@ fn print_page_holds_every_card() {
     assert!(html.contains("qbank/qbank-"));
 }
 
+/// The seed's rendered `<main>`, reviewed with `cargo insta review`. A missing snapshot fails
+/// (insta writes a `.snap.new` to review instead of accepting it).
 #[test]
 fn seed_page_snapshot() {
     let html = page(&site("book"), "go-backend-round2.html");
     let main = main_of(&html);
-    let path = root().join("tests/snapshots/go-backend-round2.main.html");
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() || !path.exists() {
-        std::fs::write(&path, &main).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        expected == main,
-        "the rendered seed changed; review it and rerun with UPDATE_SNAPSHOTS=1 to accept:\n{}",
-        first_difference(&expected, &main)
-    );
-}
-
-fn first_difference(a: &str, b: &str) -> String {
-    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
-        if x != y {
-            return format!("line {}:\n- {x}\n+ {y}", i + 1);
-        }
-    }
-    format!(
-        "lengths differ: {} vs {} lines",
-        a.lines().count(),
-        b.lines().count()
-    )
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("go-backend-round2.main", main);
+    });
 }
 
 fn strip_tags(s: &str) -> String {

@@ -65,6 +65,10 @@ fn check_and_build(name: &str, expect_error: bool) -> (String, String) {
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
     }
+    // The whole report, not only the parts the tests below look for.
+    insta::with_settings!({ snapshot_path => "snapshots/diagnostics", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(name, stderr(&check));
+    });
     (stderr(&check), stderr(&build))
 }
 
