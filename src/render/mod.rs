@@ -107,7 +107,7 @@ impl Renderer {
     }
 
     /// Like [`Renderer::record`], and says which byte ranges of the output are the record's
-    /// own markdown: everything else is qbank's HTML (see [`crate::splice`]).
+    /// own markdown: everything else is qbank's HTML (see `site::splice`).
     pub fn record_parts(
         &self,
         record: &Record,

@@ -144,7 +144,8 @@ fn sections(docs: &mut Vec<Doc>, md: &str, name: &str, page: &str) {
     push(&mut current, &mut body);
 }
 
-/// mdBook 0.5's heading ids (`mdbook-html` `utils::id_from_content`).
+/// mdBook 0.5's heading ids (`mdbook-html` `utils::id_from_content`, which is private). The
+/// test `heading_ids_agree_with_stock_mdbook` checks this copy against mdBook itself.
 fn id_from_content(content: &str) -> String {
     content
         .trim()
@@ -211,4 +212,54 @@ pub fn write_for_stock_mdbook(
     std::fs::rename(&tmp, &into)
         .with_context(|| format!("moving the search index into {}", into.display()))?;
     Ok(Some(written))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// mdBook has no public API for its heading ids, so qbank's copy of the rule is checked
+    /// against stock mdBook itself: an upgrade that changes the rule fails here.
+    #[test]
+    fn heading_ids_agree_with_stock_mdbook() {
+        let headings = [
+            "Go语言调度器原理",
+            "What is `Context`?  (part 2)",
+            "限流算法和实现 — 令牌桶 & 漏桶",
+            "snake_case and kebab-case",
+            "Ünïcödé Äpfel",
+            "emoji 🚀 rocket",
+            "  spaces   around  ",
+            "Go语言调度器原理",
+            "C++ / C#",
+            "1. 数字开头",
+        ];
+        let md: String = headings
+            .iter()
+            .map(|h| format!("## {h}\n\ntext about {h}\n\n"))
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(src.join("SUMMARY.md"), "# Summary\n\n- [c](c.md)\n").unwrap();
+        std::fs::write(src.join("c.md"), &md).unwrap();
+        let mut book = mdbook_driver::MDBook::load(dir.path()).unwrap();
+        book.config.build.build_dir = dir.path().join("out");
+        book.build().unwrap();
+        let html = std::fs::read_to_string(dir.path().join("out/c.html")).unwrap();
+        let stock: Vec<&str> = html
+            .match_indices("<h2 id=\"")
+            .map(|(i, m)| {
+                let rest = &html[i + m.len()..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect();
+        let mut docs = Vec::new();
+        sections(&mut docs, &md, "c", "c.html");
+        let ours: Vec<&str> = docs
+            .iter()
+            .filter_map(|d| d.url.split_once('#').map(|(_, id)| id))
+            .collect();
+        assert_eq!(ours, stock);
+    }
 }

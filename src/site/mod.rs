@@ -181,7 +181,7 @@ pub struct BuildOptions {
     /// Build this edition instead of book.toml's `[preprocessor.qbank] edition`.
     pub edition: Option<Edition>,
     /// Replace a destination that holds files but does not look like a site (see
-    /// [`crate::dest`]). Never overrides the refusal of the book itself or its sources.
+    /// [`crate::site::dest`]). Never overrides the refusal of the book itself or its sources.
     pub force: bool,
 }
 

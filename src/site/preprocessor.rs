@@ -29,7 +29,7 @@ pub struct QbankPreprocessor {
     /// `links` preprocessor may have expanded includes), so records are parsed once.
     pub checked: Option<Arc<Bank>>,
     /// Hold qbank's HTML back from mdBook and put it into the written pages afterwards
-    /// (`qbank build`; see [`crate::splice`]).
+    /// (`qbank build`; see `site::splice`).
     pub splice: Option<Arc<Splice>>,
 }
 
