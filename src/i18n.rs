@@ -39,6 +39,16 @@ pub(crate) struct Labels {
     pub all: &'static str,
     pub no_questions: &'static str,
     pub state: &'static str,
+    pub frequent_page: &'static str,
+    pub frequent_intro: &'static str,
+    pub frequent_none: &'static str,
+    pub best_answer: &'static str,
+    /// `also asked in {n} other record(s)`: see [`Labels::also_asked`].
+    #[serde(skip)]
+    also_asked: [&'static str; 2],
+    /// `asked in {n} records`: see [`Labels::asked_in`].
+    #[serde(skip)]
+    asked_in: &'static str,
 }
 
 static ZH: Labels = Labels {
@@ -74,6 +84,12 @@ static ZH: Labels = Labels {
     all: "全部",
     no_questions: "没有符合条件的题目。",
     state: "答案状态",
+    frequent_page: "高频题",
+    frequent_intro: "在两份及以上面试记录中出现过的题目，按出现的记录数排序。",
+    frequent_none: "还没有在多份记录中出现过的题目。",
+    best_answer: "最佳答案",
+    also_asked: ["另有 {n} 份面试记录问过此题", "另有 {n} 份面试记录问过此题"],
+    asked_in: "{n} 份记录",
 };
 
 static EN: Labels = Labels {
@@ -109,9 +125,28 @@ static EN: Labels = Labels {
     all: "All",
     no_questions: "No question matches.",
     state: "Answer",
+    frequent_page: "Frequently asked",
+    frequent_intro: "Questions asked in two or more interview records, most often asked first.",
+    frequent_none: "No question is asked in more than one record yet.",
+    best_answer: "best answer",
+    also_asked: [
+        "Also asked in {n} other record",
+        "Also asked in {n} other records",
+    ],
+    asked_in: "{n} records",
 };
 
 impl Labels {
+    /// The card's line for a question `n` other records ask too.
+    pub(crate) fn also_asked(&self, n: usize) -> String {
+        self.also_asked[usize::from(n != 1)].replace("{n}", &n.to_string())
+    }
+
+    /// A frequently-asked group's count.
+    pub(crate) fn asked_in(&self, n: usize) -> String {
+        self.asked_in.replace("{n}", &n.to_string())
+    }
+
     /// Chinese for `zh`, `zh-CN`, `zh_TW`…; English otherwise.
     pub(crate) fn for_language(lang: Option<&str>) -> &'static Labels {
         match lang {

@@ -104,6 +104,10 @@ enum Command {
         /// Exit non-zero on warnings too
         #[arg(long)]
         deny_warnings: bool,
+        /// Also warn about question ids that the site built in DIR has and the bank no longer
+        /// does (links to them would break), e.g. the published site, before publishing anew
+        #[arg(long, value_name = "DIR")]
+        against: Option<PathBuf>,
     },
     /// Explain a diagnostic code, e.g. `qbank explain QB003`; without a code, list them all.
     Explain {
@@ -291,7 +295,8 @@ fn run(command: Command) -> Result<(), Failure> {
             book,
             format,
             deny_warnings,
-        } => check(&book, format, deny_warnings)?,
+            against,
+        } => check(&book, against.as_deref(), format, deny_warnings)?,
         Command::Explain { code } => explain(code.as_deref())?,
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -323,8 +328,16 @@ fn run(command: Command) -> Result<(), Failure> {
     Ok(())
 }
 
-fn check(book: &std::path::Path, format: Format, deny_warnings: bool) -> Result<(), Failure> {
-    let checked = qbank::site::check(book)?;
+fn check(
+    book: &std::path::Path,
+    against: Option<&std::path::Path>,
+    format: Format,
+    deny_warnings: bool,
+) -> Result<(), Failure> {
+    let checked = match against {
+        Some(dir) => qbank::site::check_against(book, dir)?,
+        None => qbank::site::check(book)?,
+    };
     let diags = &checked.diagnostics;
     match format {
         Format::Json => out(&format!(

@@ -78,8 +78,11 @@ pub struct Question {
     pub number: String,
     /// Plain text of the title, without the number.
     pub title: String,
-    /// The stable id: `{#id}` when given, otherwise derived from the title.
+    /// The stable id, unique within the record's page: `{#id}` when given, otherwise derived
+    /// from the title, with `-2`, `-3`, … when an earlier question of the record has it.
     pub id: String,
+    /// The id before any `-N` suffix: what makes two records' questions the same question.
+    pub base_id: String,
     /// Whether the id was written as `{#id}`.
     pub explicit_id: bool,
     /// The heading level (2–4).
@@ -221,6 +224,11 @@ pub struct QuestionMeta {
     pub rubric: Vec<(String, String, Span)>,
     /// Follow-up questions, in order.
     pub follow_ups: Vec<String>,
+    /// Ids this question was known by before: links to `page.html#alias` land on it.
+    pub aliases: Vec<String>,
+    /// The id of a question elsewhere that asks the same thing in other words: both count as
+    /// one question on the frequently-asked page.
+    pub same_as: Option<String>,
     /// The YAML inside the comment.
     pub span: Span,
 }

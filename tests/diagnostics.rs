@@ -102,7 +102,7 @@ fn duplicate_ids_name_both_places() {
     for out in [&check, &build] {
         assert_diag(
             out,
-            "error[QB003]: question id `调度器`",
+            "error[QB003]: question id `调度器` (set with `{#…}`) is already used in this record",
             "dup-id/src/r.md:11:1",
         );
         assert!(out.contains("first used at dup-id/src/r.md:3:1"), "{out}");
@@ -240,15 +240,33 @@ fn unknown_level_in_question_rubric_is_an_error() {
 }
 
 #[test]
-fn duplicate_ids_across_files() {
-    let (check, build) = check_and_build("dup-across-files", true);
+fn the_same_id_in_two_records_builds_but_a_bare_link_to_it_is_ambiguous() {
+    let (check, build) = check_and_build("ambiguous-link", true);
     for out in [&check, &build] {
-        assert_diag(out, "error[QB003]", "dup-across-files/src/s.md:3:1");
-        assert!(
-            out.contains("first used at dup-across-files/src/r.md:3:1"),
-            "{out}"
+        assert_diag(
+            out,
+            "error[QB019]: `{{#question 调度器原理}}` is ambiguous: 2 records",
+            "ambiguous-link/src/notes.md:3:10",
         );
+        assert!(out.contains("{{#question r.md#调度器原理}}"), "{out}");
+        assert!(!out.contains("QB003"), "{out}");
+        // The qualified link on line 5 is fine.
+        assert_eq!(out.matches("error[").count(), 1, "{out}");
     }
+}
+
+#[test]
+fn a_repeated_title_in_one_record_is_renumbered_with_a_warning() {
+    let (check, _) = check_and_build("dup-derived", false);
+    assert_diag(
+        &check,
+        "warning[QB018]: question 3 derives the id `自我介绍`",
+        "dup-derived/src/r.md:19:1",
+    );
+    assert!(
+        check.contains("`自我介绍` is question 1 at dup-derived/src/r.md:3:1"),
+        "{check}"
+    );
 }
 
 #[test]

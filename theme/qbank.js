@@ -20,7 +20,34 @@
         } catch (e) {
             // Keep the raw id.
         }
-        return document.getElementById(id);
+        return document.getElementById(id) || aliasTarget(id);
+    }
+
+    // An id a question had before (`aliases:` in its metadata) lands on it: `#old` on the card,
+    // `#old-answer` and `#old-title` on its answer and title. The address bar then shows the
+    // current id, so the link that gets shared next is the current one.
+    function aliasTarget(id) {
+        var cards = document.querySelectorAll('[data-qb-aliases]');
+        for (var i = 0; i < cards.length; i++) {
+            var card = cards[i];
+            var names = (card.getAttribute('data-qb-aliases') || '').split(' ');
+            for (var j = 0; j < names.length; j++) {
+                var suffix = null;
+                if (id === names[j]) {
+                    suffix = '';
+                } else if (id === names[j] + '-answer' || id === names[j] + '-title') {
+                    suffix = id.slice(names[j].length);
+                }
+                if (names[j] && suffix !== null) {
+                    var real = card.id + suffix;
+                    if (history.replaceState) {
+                        history.replaceState(null, '', '#' + encodeURIComponent(real));
+                    }
+                    return document.getElementById(real);
+                }
+            }
+        }
+        return null;
     }
 
     // A fragment inside an answer opens that answer; a fragment on a card leaves it as it is,

@@ -69,12 +69,15 @@ Fix: put the prompt first, then the answer marker:
     **候选人回答**:
     the answer"
 
-    QB003 Error "a question id is used twice in the book (both places are named)"
-"Every question has an id: the slug of its title, or `{#id}` written after the heading. The
-id is the question's link anchor (`page.html#id`), so two questions with the same id would
-make links ambiguous.
+    QB003 Error "two questions of one record have the same explicit id (both places are named)"
+"Every question has an id, unique within its record's page: `{#id}` written after the heading,
+or the slug of its title. The id is the question's link anchor (`page.html#id`). Two records
+may ask the same question with the same id; that is how the frequently-asked page groups
+them. But two questions of one record cannot both be set to one id with `{#…}`: a link would
+not know which card to land on. (Two derived ids that collide are renumbered instead, with
+QB018.)
 
-Fix: give one of them an explicit id after its heading:
+Fix: give one of them another explicit id:
 
     ### 3. 限流算法和实现 {#rate-limit-gateway}"
 
@@ -157,10 +160,12 @@ of the record's evaluation template (or of `levels` in book.toml when the record
 Fix: use the record's levels, for example `精通`, `熟练`, `了解`, `欠缺`."
 
     QB015 Error "`{{#question ID}}` with an id no question has"
-"A `{{#question ID}}` link names a question id that no question in the book has. The help
-line suggests the closest id.
+"A `{{#question ID}}` link names a question id (or alias) that no question in the book has,
+or its qualified form `{{#question path/to/record.md#ID}}` names a record or an id that does
+not exist. The help line suggests the closest id.
 
-Fix: use the id shown in the question's link button, or the slug of its title."
+Fix: use the id shown in the question's link button, or the slug of its title; paths are
+relative to the book's src/ folder."
 
     QB016 Warning "a `dimensions:` entry that is not in the record's rubric"
 "A question's `dimensions:` names the rubric dimensions it assesses. A name that is not a
@@ -173,6 +178,66 @@ Fix: use the names of the template's lines, for example `技术深度`."
 expected, or an `edition` other than `handbook` and `practice`.
 
 Fix: correct the value; the message says what was expected."
+
+    QB018 Warning "two questions of one record derive the same id: the later one gets `-2`"
+"Ids derived from titles must be unique within a record's page, so when a record asks a
+question twice (or two titles slug alike), the second gets `-2`, the third `-3`, as mdBook
+does for headings. Links to the renumbered one change when the first is removed.
+
+Fix: nothing, if that is fine; or give one of them its own id: `### 7. 自我介绍 {#intro-again}`."
+
+    QB019 Error "`{{#question ID}}` names an id that several records have"
+"Ids are unique within a record's page, and several records may ask the same question with the
+same id. A link by id alone then cannot know which card to land on.
+
+Fix: name the record, with its path relative to the book's src/ folder:
+
+    {{#question go/round2.md#限流算法和实现}}"
+
+    QB020 Warning "a question id of the previous build is gone, so links to it no longer land"
+"Links to a question (`page.html#id`) travel through chat and documents. qbank keeps the ids of
+each build in `qbank/ids.json` and compares: an id that disappeared, usually because a title
+was edited, breaks those links. When a question of the same record has a similar title, the
+help names it.
+
+Fix: keep the old id working with an alias in that question's metadata:
+
+    <!-- qbank
+    aliases: [old-id]
+    -->"
+
+    QB021 Error "an alias that is also an id, or another alias, on the same page"
+"An alias makes `page.html#alias` land on its question. On one record page an alias cannot be a
+real question id, nor the alias of another question: the page could not tell where to go.
+
+Fix: remove the alias, or the question that now has that id no longer needs it."
+
+    QB022 Error "`same-as` names an id no question has"
+"`same-as: ID` says that this question asks what the question with id ID asks, in other words,
+so the frequently-asked page counts them together. ID must be the id (or alias) of a question
+somewhere in the book.
+
+Fix: use the id from the other question's link button."
+
+    QB023 Error "`same-as` links form a cycle"
+"`same-as` points from a question to the one it is the same as. Following the links must end at
+one question, the group's representative; a cycle (A same-as B, B same-as A) has none.
+
+Fix: let every question of the group point at the same one, which itself has no `same-as`."
+
+    QB024 Warning "a record in src/ is not listed in SUMMARY.md, so it is not in the site"
+"mdBook builds only the chapters SUMMARY.md lists. A file under src/ that parses as an interview
+record but is not listed is silently left out of the site. The help line gives the line to add.
+Files ignored by .gitignore, and hidden ones, are not looked at.
+
+Fix: add the line to SUMMARY.md, or remove the file, or move it out of src/."
+
+    QB025 Warning "a book without SUMMARY.md has no records in its folder tree"
+"Without SUMMARY.md, qbank makes the navigation from the folders under src/: every markdown
+file is a chapter, every folder a section. This book's folders hold no interview records.
+
+Fix: add records (`qbank new record src/go/round1.md --title …`), or check that `src` in
+book.toml points at the right folder."
 }
 
 impl Code {

@@ -3,7 +3,9 @@
 //! configuration keys, and files mdBook cannot read. Takes the book and the config; gives a
 //! [`Bank`]: the parsed records plus every diagnostic, in the order they are printed.
 
+pub mod groups;
 pub mod links;
+pub mod manifest;
 mod record;
 
 use crate::config::Config;
@@ -23,6 +25,8 @@ pub struct RecordChapter {
     pub html_path: PathBuf,
     /// The parsed record.
     pub record: Record,
+    /// For each question, its group in [`Bank::groups`] when other records ask it too.
+    pub group: Vec<Option<usize>>,
 }
 
 /// Everything qbank knows about a book before rendering it.
@@ -32,8 +36,10 @@ pub struct Bank {
     pub records: Vec<RecordChapter>,
     /// Every diagnostic, sorted as they are printed.
     pub diagnostics: Vec<Diagnostic>,
-    /// Every question by id, for `{{#question ID}}`.
+    /// Every question by id, alias and record, for `{{#question ID}}`.
     pub targets: crate::lint::links::Targets,
+    /// Questions asked in two or more records, most records first.
+    pub groups: Vec<groups::Group>,
     /// Chapters that are not records but start with front matter: where their markdown starts.
     pub body_start: HashMap<PathBuf, usize>,
     /// A hash of every chapter's text as checked, to tell whether it changed since.
@@ -110,9 +116,8 @@ pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
         content_hashes: content_hashes(book),
         ..Bank::default()
     };
-    // Where each id was first used: (chapter index, heading span). Locations are only worked
-    // out for the rare duplicate: counting lines for every question is quadratic.
-    let mut seen: HashMap<String, (usize, crate::model::Span)> = HashMap::new();
+    // Each record's file and text, in the order of bank.records, for group diagnostics.
+    let mut texts: Vec<(PathBuf, &str)> = Vec::new();
     let chapters: Vec<_> = book
         .chapters()
         .filter(|ch| ch.path.is_some() && ch.source_path.is_some())
@@ -144,59 +149,33 @@ pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
             }
             continue;
         };
-        let page = path.with_extension("html");
+        let page = crate::text::url_path(&path.with_extension("html"));
+        let source_url = crate::text::url_path(source);
         let title = record.title.clone().unwrap_or_else(|| ch.name.clone());
         for q in &record.questions {
-            bank.targets
-                .entry(q.id.clone())
-                .or_insert_with(|| crate::lint::links::Target {
-                    page: crate::text::url_path(&page),
+            let aliases = q.meta.as_ref().map_or(&[][..], |m| &m.aliases[..]);
+            bank.targets.add(
+                crate::lint::links::Target {
+                    page: page.clone(),
+                    source: source_url.clone(),
                     id: q.id.clone(),
                     text: format!("{title} › {}. {}", q.number, q.title),
-                });
+                },
+                aliases,
+            );
         }
-        for q in &record.questions {
-            let here = (ci, q.heading.clone());
-            // A card owns its id and the two anchors derived from it.
-            for id in [
-                q.id.clone(),
-                format!("{}-title", q.id),
-                format!("{}-answer", q.id),
-            ] {
-                if let Some((fi, fspan)) = seen.get(&id) {
-                    let first_ch = chapters[*fi];
-                    let first_file =
-                        src_dir.join(first_ch.source_path.as_deref().unwrap_or(Path::new("")));
-                    let first = Location::from_span(&first_file, &first_ch.content, fspan.clone());
-                    let at = Location::from_span(file, &ch.content, q.heading.clone());
-                    let how = if q.explicit_id {
-                        "set with `{#…}`"
-                    } else {
-                        "derived from the title"
-                    };
-                    bank.diagnostics.push(
-                        Diagnostic::new(
-                            Code::QB003,
-                            format!("question id `{id}` ({how}) is already used"),
-                            at.clone(),
-                        )
-                        .with_note(format!("first used at {first}"))
-                        .with_help(format!(
-                            "give one of the questions its own id: `### {}. {} {{#a-unique-id}}`",
-                            q.number, q.title
-                        )),
-                    );
-                    break;
-                }
-                seen.insert(id, here.clone());
-            }
-        }
+        texts.push((file.clone(), ch.content.as_str()));
+        let questions = record.questions.len();
         bank.records.push(RecordChapter {
             source_path: source.clone(),
             html_path: path.with_extension("html"),
             record,
+            group: vec![None; questions],
         });
     }
+    // Groups of the same question across records, once every record is known.
+    let found = groups::group(&mut bank, &texts);
+    bank.diagnostics.extend(found);
     // Links can only be checked once every question of the book is known.
     for ch in book.chapters() {
         if let Some(source) = &ch.source_path {

@@ -4,16 +4,115 @@
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Location};
-use crate::model::{Answer, Record};
+use crate::model::{Answer, Question, Record};
+use crate::parse::card_anchors;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Every finding of the record rules for `record`, parsed from `text` (the file `file`).
 pub(crate) fn check(file: &Path, text: &str, record: &Record, cfg: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    ids(file, text, record, &mut out);
     answer_markers(file, text, record, cfg, &mut out);
     scale(file, text, record, &mut out);
     meta_against_rubric(file, text, record, cfg, &mut out);
     out
+}
+
+/// Ids are unique within the record's page: explicit ids that collide are an error (QB003),
+/// derived ids the parser renumbered are worth a warning (QB018), and an alias may be neither
+/// an id nor another alias of the page (QB021).
+fn ids(file: &Path, text: &str, record: &Record, out: &mut Vec<Diagnostic>) {
+    let at = |q: &Question| Location::from_span(file, text, q.heading.clone());
+    let mut owner: HashMap<String, &Question> = HashMap::new();
+    for q in record.questions.iter().filter(|q| q.explicit_id) {
+        let mut first = None;
+        for anchor in card_anchors(&q.id) {
+            if let Some(p) = owner.get(&anchor) {
+                first = Some(*p);
+                break;
+            }
+        }
+        if let Some(p) = first {
+            out.push(
+                Diagnostic::new(
+                    Code::QB003,
+                    format!(
+                        "question id `{}` (set with `{{#…}}`) is already used in this record",
+                        q.id
+                    ),
+                    at(q),
+                )
+                .with_note(format!("first used at {}", at(p)))
+                .with_help(format!(
+                    "give one of the questions its own id: `### {}. {} {{#a-unique-id}}`",
+                    q.number, q.title
+                )),
+            );
+            continue;
+        }
+        for anchor in card_anchors(&q.id) {
+            owner.insert(anchor, q);
+        }
+    }
+    for (i, q) in record.questions.iter().enumerate() {
+        if q.explicit_id || q.id == q.base_id {
+            continue;
+        }
+        let first = record.questions[..i].iter().find(|p| {
+            card_anchors(&p.id)
+                .iter()
+                .any(|a| card_anchors(&q.base_id).contains(a))
+        });
+        let mut d = Diagnostic::new(
+            Code::QB018,
+            format!(
+                "question {} derives the id `{}`, which an earlier question of this record has, so it is `{}`",
+                q.number, q.base_id, q.id
+            ),
+            at(q),
+        )
+        .with_help(format!(
+            "to give it an id of its own: `### {}. {} {{#another-id}}`",
+            q.number, q.title
+        ));
+        if let Some(p) = first {
+            d = d.with_note(format!("`{}` is question {} at {}", p.id, p.number, at(p)));
+        }
+        out.push(d);
+    }
+    let mut aliased: HashMap<&str, &Question> = HashMap::new();
+    for q in &record.questions {
+        let Some(meta) = &q.meta else { continue };
+        for alias in &meta.aliases {
+            let clash = record
+                .questions
+                .iter()
+                .find(|p| p.id == *alias)
+                .map(|p| format!("question {} has the id `{alias}`", p.number))
+                .or_else(|| {
+                    aliased
+                        .get(alias.as_str())
+                        .filter(|p| !std::ptr::eq(**p, q))
+                        .map(|p| format!("question {} has the alias `{alias}` too", p.number))
+                });
+            if let Some(clash) = clash {
+                let span = crate::parse::meta::key_span(text, &meta.span, "aliases");
+                out.push(
+                    Diagnostic::new(
+                        Code::QB021,
+                        format!(
+                            "alias `{alias}` of question {} is taken on this page: {clash}",
+                            q.number
+                        ),
+                        Location::from_span(file, text, span),
+                    )
+                    .with_help("remove the alias: a link to it already lands on a question"),
+                );
+            }
+            aliased.insert(alias, q);
+        }
+    }
 }
 
 /// Every question has an answer area, even an empty one (QB004).

@@ -18,6 +18,8 @@ const QUESTION_KEYS: &[&str] = &[
     "dimensions",
     "rubric",
     "follow-ups",
+    "aliases",
+    "same-as",
 ];
 
 /// The opening of a question metadata comment.
@@ -79,6 +81,9 @@ struct RawQuestion {
     rubric: serde_norway::Mapping,
     #[serde(default)]
     follow_ups: OneOrMany,
+    #[serde(default)]
+    aliases: OneOrMany,
+    same_as: Option<Scalar>,
     #[serde(flatten)]
     unknown: BTreeMap<String, serde_norway::Value>,
 }
@@ -306,6 +311,8 @@ pub fn question(file: &Path, text: &str, yaml: Span) -> (Option<QuestionMeta>, V
         dimensions: raw.dimensions.list(),
         rubric,
         follow_ups: raw.follow_ups.list(),
+        aliases: raw.aliases.list(),
+        same_as: raw.same_as.map(Scalar::text),
         span: yaml,
     };
     (Some(meta), diags)

@@ -293,6 +293,7 @@ impl<'a> Parser<'a> {
             layout.parts.push(Part::Question(record.questions.len()));
             record.questions.push(q);
         }
+        assign_ids(&mut record.questions);
 
         // Evaluation template.
         if let Some(e) = eval {
@@ -547,19 +548,21 @@ impl<'a> Parser<'a> {
                 self.answer(j, answer_start, end, content_end)
             }
         };
+        let base_id = id
+            .clone()
+            .or_else(|| meta.as_ref().and_then(|m| m.id.clone()))
+            .unwrap_or_else(|| {
+                let s = slugify(&title);
+                if s.is_empty() {
+                    format!("q{number}")
+                } else {
+                    s
+                }
+            });
         Question {
             number: number.to_string(),
-            id: id
-                .clone()
-                .or_else(|| meta.as_ref().and_then(|m| m.id.clone()))
-                .unwrap_or_else(|| {
-                    let s = slugify(&title);
-                    if s.is_empty() {
-                        format!("q{number}")
-                    } else {
-                        s
-                    }
-                }),
+            id: base_id.clone(),
+            base_id,
             explicit_id: id.is_some() || meta.as_ref().is_some_and(|m| m.id.is_some()),
             meta,
             title,
@@ -668,5 +671,34 @@ impl<'a> Parser<'a> {
         }
         copy(&mut pieces, cursor, end);
         Body { pieces }
+    }
+}
+
+/// The anchors a card owns: its id, and the title and answer anchors derived from it.
+pub(crate) fn card_anchors(id: &str) -> [String; 3] {
+    [
+        id.to_string(),
+        format!("{id}-title"),
+        format!("{id}-answer"),
+    ]
+}
+
+/// Makes ids unique within the record's page, as mdBook does for headings: explicit ids stay
+/// as written (lint reports two that collide), and a derived id that is taken gets `-2`,
+/// `-3`, … The base id is kept: it is what makes questions of two records the same question.
+fn assign_ids(questions: &mut [Question]) {
+    let mut taken = std::collections::HashSet::new();
+    for q in questions.iter().filter(|q| q.explicit_id) {
+        taken.extend(card_anchors(&q.id));
+    }
+    for q in questions.iter_mut().filter(|q| !q.explicit_id) {
+        let mut id = q.base_id.clone();
+        let mut n = 2;
+        while card_anchors(&id).iter().any(|a| taken.contains(a)) {
+            id = format!("{}-{n}", q.base_id);
+            n += 1;
+        }
+        taken.extend(card_anchors(&id));
+        q.id = id;
     }
 }

@@ -103,11 +103,15 @@ impl Renderer {
         to_root: &str,
         targets: &Targets,
     ) -> anyhow::Result<String> {
-        Ok(self.record_parts(record, text, cfg, to_root, targets)?.text)
+        Ok(self
+            .record_parts(record, text, cfg, to_root, targets, &[])?
+            .text)
     }
 
     /// Like [`Renderer::record`], and says which byte ranges of the output are the record's
     /// own markdown: everything else is qbank's HTML (see `site::splice`).
+    ///
+    /// `also` says, per question, which other records ask it (empty: none).
     pub fn record_parts(
         &self,
         record: &Record,
@@ -115,6 +119,7 @@ impl Renderer {
         cfg: &Config,
         to_root: &str,
         targets: &Targets,
+        also: &[Option<Also>],
     ) -> anyhow::Result<Rendered> {
         let labels = cfg.labels();
         let scale: Vec<String> = match &record.rubric {
@@ -149,6 +154,9 @@ impl Renderer {
             targets,
             to_root,
             interviewer: cfg.interviewer_material(),
+            frequent_href: cfg
+                .page("frequent")
+                .then(|| format!("{to_root}{}", crate::render::pages::FREQUENT_HTML)),
         };
 
         let mut ids: HashSet<String> = record.questions.iter().map(|q| q.id.clone()).collect();
@@ -186,7 +194,8 @@ impl Renderer {
                 }
                 Part::Question(i) => {
                     let q = &record.questions[*i];
-                    self.card_into(&mut out, q, &ctx, &mut ids, &mut markdown)?;
+                    let also = also.get(*i).and_then(Option::as_ref);
+                    self.card_into(&mut out, q, also, &ctx, &mut ids, &mut markdown)?;
                     out.push_str("\n\n");
                     None
                 }
@@ -290,6 +299,7 @@ impl Renderer {
         &self,
         out: &mut String,
         q: &Question,
+        also: Option<&Also>,
         ctx: &CardCtx<'_>,
         ids: &mut HashSet<String>,
         markdown: &mut Vec<Range<usize>>,
@@ -357,6 +367,22 @@ impl Renderer {
         }
         let rubric = own_rubric.as_deref().unwrap_or(ctx.rubric_html);
         let level = LEVELS[q.level.min(6) as usize];
+        let also_html = match also {
+            Some(a) => self.render(
+                "also-asked",
+                &json!({
+                    "count": a.others,
+                    "text": ctx.labels.also_asked(a.others),
+                    "href": ctx.frequent_href.as_ref().map(|p| format!("{p}#{}", crate::render::pages::group_anchor(&a.group))),
+                }),
+            )?,
+            None => String::new(),
+        };
+        // Old ids that land on this card (`page.html#old-id`): qbank.js redirects them.
+        let aliases_attr = match q.meta.as_ref().filter(|m| !m.aliases.is_empty()) {
+            Some(m) => format!(" data-qb-aliases=\"{}\"", escape(&m.aliases.join(" "))),
+            None => String::new(),
+        };
         stamps.card.fill_with(out, &mut |i, e, out| match i {
             0 => put(out, e, &q.id),
             1 => put(out, e, &q.number),
@@ -377,7 +403,9 @@ impl Renderer {
             7 => stamps.aside.fill(out, &[&key_points_html, rubric]),
             8 => put(out, e, &meta_html),
             9 if !ctx.interviewer => {}
-            _ => put(out, e, &followups_html),
+            9 => put(out, e, &followups_html),
+            10 => put(out, e, &also_html),
+            _ => out.push_str(&aliases_attr),
         });
         Ok(())
     }
@@ -407,6 +435,34 @@ struct CardCtx<'a> {
     to_root: &'a str,
     /// Whether interviewer material (answers, rubric, follow-ups) is shown.
     interviewer: bool,
+    /// The frequently-asked page, relative to this chapter, when it is generated.
+    frequent_href: Option<String>,
+}
+
+/// What a card says about the same question in other records.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Also {
+    /// The group's id on the frequently-asked page.
+    pub group: String,
+    /// How many other records ask it.
+    pub others: usize,
+}
+
+impl Also {
+    /// What the card of a question of record `ri` says, from `bank`'s groups.
+    pub fn of(bank: &crate::lint::Bank, ri: usize) -> Vec<Option<Also>> {
+        bank.records[ri]
+            .group
+            .iter()
+            .map(|g| {
+                g.map(|g| Also {
+                    group: bank.groups[g].id.clone(),
+                    others: bank.groups[g].records - 1,
+                })
+            })
+            .collect()
+    }
 }
 
 /// Level descriptors in scale order, for the levels that have one.
@@ -529,6 +585,8 @@ mod tests {
             "<aside>rubric</aside>",
             "<p class=\"qb-qmeta\">x</p>",
             "",
+            "<p class=\"qb-also\">y</p>",
+            " data-qb-aliases=\"old\"",
         ];
         let mut data = shared.clone();
         for (k, v) in CARD_SLOTS.iter().zip(values) {

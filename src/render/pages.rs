@@ -21,6 +21,16 @@ pub const TAGS_HTML: &str = "qbank-tags.html";
 pub const DIMENSIONS_MD: &str = "qbank-dimensions.md";
 /// The generated coverage page, as a chapter.
 pub const COVERAGE_MD: &str = "qbank-coverage.md";
+/// The generated frequently-asked page, as a chapter.
+pub const FREQUENT_MD: &str = "qbank-frequent.md";
+/// The generated frequently-asked page, as written.
+pub const FREQUENT_HTML: &str = "qbank-frequent.html";
+
+/// The anchor of a group on the frequently-asked page. Prefixed, so that no question id can
+/// collide with the ids of mdBook's own page (`content`, `sidebar`…).
+pub fn group_anchor(id: &str) -> String {
+    format!("freq-{id}")
+}
 
 /// The anchor of a tag's section on the tags page.
 pub fn tag_anchor(tag: &str) -> String {
@@ -114,7 +124,82 @@ fn dimensions_of(q: &Question) -> Vec<&str> {
         .collect()
 }
 
-/// The pages `cfg` asks for, in the order tags, dimensions, coverage.
+/// The frequently-asked page: every group, most records first, each with its occurrences.
+fn frequent(
+    hbs: &handlebars::Handlebars<'static>,
+    bank: &Bank,
+    cfg: &Config,
+    all_tags: &[String],
+) -> anyhow::Result<String> {
+    let labels = cfg.labels();
+    let interviewer = cfg.interviewer_material();
+    let render = |name: &str, data: serde_json::Value| {
+        hbs.render(name, &data)
+            .map_err(|e| anyhow::anyhow!("rendering template {name}: {e}"))
+    };
+    let mut groups_html = String::new();
+    for g in &bank.groups {
+        let mut tags: Vec<&str> = Vec::new();
+        let mut difficulty = None;
+        let mut occurrences = Vec::new();
+        for &(ri, qi) in &g.members {
+            let r = &bank.records[ri];
+            let q = &r.record.questions[qi];
+            if let Some(m) = &q.meta {
+                for t in &m.tags {
+                    if !tags.contains(&t.as_str()) {
+                        tags.push(t);
+                    }
+                }
+                difficulty = difficulty.or(m.difficulty);
+            }
+            let answered = q.answer.is_answered();
+            occurrences.push(json!({
+                "href": format!("{}#{}", url_path(&r.html_path), q.id),
+                "record": record_title(r),
+                "number": q.number,
+                "title": q.title,
+                "status": if answered { "answered" } else { "unanswered" },
+                "status_label": match (interviewer, answered) {
+                    (false, _) => "",
+                    (true, true) => labels.answered,
+                    (true, false) => labels.unanswered,
+                },
+            }));
+        }
+        let best = g.best.filter(|_| interviewer).map(|(ri, qi)| {
+            let r = &bank.records[ri];
+            format!(
+                "{}#{}-answer",
+                url_path(&r.html_path),
+                r.record.questions[qi].id
+            )
+        });
+        groups_html.push_str(&render(
+            "frequent-group",
+            json!({
+                "id": g.id,
+                "anchor": group_anchor(&g.id),
+                "count": g.records,
+                "count_label": labels.asked_in(g.records),
+                "title": g.title,
+                "tags": tags.join(" "),
+                "difficulty": difficulty.map(|d| d.to_string()).unwrap_or_default(),
+                "status": if g.best.is_some() { "answered" } else { "unanswered" },
+                "best": best,
+                "occurrences": occurrences,
+                "labels": labels,
+            }),
+        )?);
+    }
+    render(
+        "page-frequent",
+        json!({"title": labels.frequent_page, "labels": labels, "groups_html": groups_html,
+               "all_tags": all_tags, "default_status": "", "practice": !interviewer}),
+    )
+}
+
+/// The pages `cfg` asks for, in the order frequent, tags, dimensions, coverage.
 pub(crate) fn generate(
     hbs: &handlebars::Handlebars<'static>,
     stamps: &Stamps,
@@ -161,6 +246,10 @@ pub(crate) fn generate(
             .collect::<Vec<_>>()
     };
     let mut pages = Vec::new();
+    if cfg.page("frequent") {
+        let md = frequent(hbs, bank, cfg, &all_tags)?;
+        pages.push((labels.frequent_page.to_string(), FREQUENT_MD, md));
+    }
     if cfg.page("tags") {
         let secs = sections(by_tag, &tag_anchor, true);
         let md = render(

@@ -114,6 +114,8 @@ pub(super) const CARD_SLOTS: &[&str] = &[
     "aside_html",
     "meta_html",
     "followups_html",
+    "also_html",
+    "aliases_attr",
 ];
 
 /// The per-question slots of `index-item.hbs` (lists on the generated pages).

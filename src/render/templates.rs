@@ -35,6 +35,9 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "filter",
     "page-index",
     "page-coverage",
+    "page-frequent",
+    "frequent-group",
+    "also-asked",
 ];
 
 handlebars_helper!(prose: |text: str| {

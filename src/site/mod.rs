@@ -11,6 +11,7 @@ mod splice;
 
 use crate::config::{Config, Edition};
 use crate::diag::{Diagnostic, render_all, stderr_color};
+use crate::lint::manifest::{self, Manifest};
 use crate::lint::{Bank, check_book, config_diagnostics, utf8_diagnostics};
 use crate::site::dest::{BookDirs, Origin, Workspace};
 use crate::site::preprocessor::QbankPreprocessor;
@@ -128,6 +129,26 @@ pub fn check(root: &Path) -> Result<Checked> {
     Ok(check_and_load(root, load_config(root)?)?.0)
 }
 
+/// [`check`], and compares the question ids with those of the site built into `against`
+/// (its `qbank/ids.json`): an id that is gone is a warning (QB020).
+pub fn check_against(root: &Path, against: &Path) -> Result<Checked> {
+    let Some(previous) = Manifest::read(against)? else {
+        bail!(
+            "{} holds no {}: it is not a site built by this version of qbank",
+            against.display(),
+            manifest::PATH
+        );
+    };
+    let config = load_config(root)?;
+    let src = config.book.src.clone();
+    let (mut checked, md) = check_and_load(root, config)?;
+    if let Some(md) = &md {
+        let gone = manifest::gone(&previous, &checked.bank, &md.book, &display(root, &src));
+        checked.diagnostics.extend(gone);
+    }
+    Ok(checked)
+}
+
 /// Checks the book and hands back the loaded book for building (`None` when files are not
 /// UTF-8, which mdBook cannot load).
 fn check_and_load(
@@ -212,7 +233,13 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
     let config = load_config(root)?;
     // Before anything else: a destination that must not be replaced is refused untouched.
     let dest = destination_in(root, &config, dest, opts.force)?;
-    let (checked, md) = check_and_load(root, config)?;
+    let src = config.book.src.clone();
+    let (mut checked, md) = check_and_load(root, config)?;
+    // Ids the previous site had and this build drops break links: say so.
+    if let (Some(md), Ok(Some(previous))) = (&md, Manifest::read(&dest)) {
+        let gone = manifest::gone(&previous, &checked.bank, &md.book, &display(root, &src));
+        checked.diagnostics.extend(gone);
+    }
     let color = stderr_color();
     if !checked.diagnostics.is_empty() {
         eprint!("{}", render_all(&checked.diagnostics, color));
@@ -285,7 +312,10 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
             std::fs::rename(&search_dir, &into)
                 .with_context(|| format!("moving the search index into {}", into.display()))?;
         }
-        write_assets(&tmp)
+        write_assets(&tmp)?;
+        let ids = tmp.join(manifest::PATH);
+        std::fs::write(&ids, Manifest::of(&bank).to_json())
+            .with_context(|| format!("writing {}", ids.display()))
     });
     if let Err(e) = result {
         drop(work);

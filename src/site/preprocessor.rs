@@ -110,10 +110,11 @@ pub fn render_book(
     splice: Option<&Splice>,
 ) -> anyhow::Result<()> {
     let renderer = Renderer::new();
-    let records: HashMap<&Path, &Record> = bank
+    let records: HashMap<&Path, (usize, &Record)> = bank
         .records
         .iter()
-        .map(|r| (r.source_path.as_path(), &r.record))
+        .enumerate()
+        .map(|(i, r)| (r.source_path.as_path(), (i, &r.record)))
         .collect();
     let mut failure: Option<(PathBuf, anyhow::Error)> = None;
     book.for_each_chapter_mut(|ch| {
@@ -123,8 +124,16 @@ pub fn render_book(
         let depth = path.components().count().saturating_sub(1);
         let to_root = "../".repeat(depth);
         match records.get(source.as_path()) {
-            Some(record) => {
-                match renderer.record_parts(record, &ch.content, cfg, &to_root, &bank.targets) {
+            Some(&(ri, record)) => {
+                let also = crate::render::Also::of(bank, ri);
+                match renderer.record_parts(
+                    record,
+                    &ch.content,
+                    cfg,
+                    &to_root,
+                    &bank.targets,
+                    &also,
+                ) {
                     Ok(r) => {
                         ch.content = match splice {
                             Some(s) => s.hold(&r.text, &r.markdown, depth),

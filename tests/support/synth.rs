@@ -6,7 +6,11 @@
 
 use std::fmt::Write as _;
 
+/// About sixty recurring topics: real banks ask `自我介绍` or `限流算法和实现` in interview
+/// after interview, and sometimes twice in one. Titles are drawn from this list as they are,
+/// so they repeat across records and within a record.
 const TOPICS: &[&str] = &[
+    "自我介绍",
     "Go语言调度器原理",
     "sync包和并发控制",
     "Context包的使用和原理",
@@ -19,6 +23,53 @@ const TOPICS: &[&str] = &[
     "Go性能分析和调优",
     "HTTP/2 与 gRPC",
     "Kafka 分区与消费者组",
+    "Go内存分配与逃逸分析",
+    "Go垃圾回收机制",
+    "channel底层实现",
+    "map并发安全",
+    "slice扩容机制",
+    "interface底层结构",
+    "defer和panic恢复",
+    "MySQL事务隔离级别",
+    "MVCC实现原理",
+    "B+树与索引下推",
+    "慢查询排查",
+    "分库分表方案",
+    "Redis缓存穿透击穿雪崩",
+    "Redis集群与哨兵",
+    "缓存一致性",
+    "分布式事务",
+    "CAP与BASE理论",
+    "Raft共识算法",
+    "etcd与服务发现",
+    "微服务拆分原则",
+    "服务熔断与降级",
+    "接口幂等设计",
+    "秒杀系统设计",
+    "短链接系统设计",
+    "TCP三次握手与四次挥手",
+    "TIME_WAIT过多怎么办",
+    "epoll与IO多路复用",
+    "零拷贝",
+    "Linux进程与线程",
+    "死锁的排查",
+    "Docker与cgroup",
+    "Kubernetes调度",
+    "Pod生命周期",
+    "日志与链路追踪",
+    "监控与告警",
+    "灰度发布",
+    "数据库连接池",
+    "RPC框架设计",
+    "序列化协议对比",
+    "布隆过滤器",
+    "LRU缓存实现",
+    "排行榜设计",
+    "定时任务调度",
+    "项目中最难的问题",
+    "线上故障复盘",
+    "代码评审习惯",
+    "反问环节",
 ];
 
 /// A tiny deterministic generator (xorshift64*).
@@ -152,10 +203,22 @@ pub(crate) fn record(title: &str, questions: usize, seed: u64) -> String {
     let mut md = format!(
         "# {title}\n\n## 面试信息\n- **面试轮次**: 第二轮技术深度面试\n- **主要考察方向**: Go语言高级特性 + 常见组件原理\n- **面试时间**: 预计90分钟\n\n---\n\n## 第二轮：深度技术面试\n\n"
     );
+    let mut used: Vec<&str> = Vec::new();
     for n in 1..=questions {
-        let topic = rng.pick(TOPICS);
-        let extra: String = (0..3).map(|_| rng.cjk()).collect();
-        let _ = writeln!(md, "### {n}. {topic}{extra}（第{n}题）\n");
+        // Mostly a topic this record has not asked yet; now and then one it has (a follow-up
+        // round on the same subject), and any topic once the list runs out.
+        let fresh: Vec<&str> = TOPICS
+            .iter()
+            .copied()
+            .filter(|t| !used.contains(t))
+            .collect();
+        let topic = if fresh.is_empty() || (!used.is_empty() && rng.next().is_multiple_of(20)) {
+            rng.pick(if used.is_empty() { TOPICS } else { &used })
+        } else {
+            rng.pick(&fresh)
+        };
+        used.push(topic);
+        let _ = writeln!(md, "### {n}. {topic}\n");
         let _ = writeln!(md, "**面试官**: {} 请详细解释：", rng.sentence(20));
         for k in 1..=3 + rng.next() % 2 {
             let _ = writeln!(md, "{k}. {}", rng.sentence(12));
