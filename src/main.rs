@@ -284,8 +284,18 @@ fn run(command: Command) -> Result<(), Failure> {
             eprintln!("qbank: built {}", dest.display());
         }
         Command::New(New::Record { path, title }) => {
-            let p = qbank::new::new_record(&path, &title)?;
-            eprintln!("qbank: wrote {} and listed it in SUMMARY.md", p.display());
+            let new = qbank::new::new_record(&path, &title)?;
+            match &new.summary {
+                Some(summary) => eprintln!(
+                    "qbank: wrote {} and listed it in {}",
+                    new.path.display(),
+                    summary.display()
+                ),
+                None => eprintln!(
+                    "qbank: wrote {}; the book has no SUMMARY.md, so its folders are the navigation",
+                    new.path.display()
+                ),
+            }
         }
         Command::New(New::Question { record, title }) => {
             let n = qbank::new::new_question(&record, &title)?;

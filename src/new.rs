@@ -186,8 +186,20 @@ pub fn book_root_of(path: &Path) -> Result<PathBuf> {
         .with_context(|| format!("no book.toml above {}", path.display()))
 }
 
-/// Writes a new record at `path` and lists it at the end of SUMMARY.md.
-pub fn new_record(path: &Path, title: &str) -> Result<PathBuf> {
+/// Where [`new_record`] wrote, and whether it listed the record in SUMMARY.md.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct NewRecord {
+    /// The record file.
+    pub path: PathBuf,
+    /// The SUMMARY.md it was listed in; `None` for a book without one, whose navigation
+    /// comes from the folders and so needs no listing.
+    pub summary: Option<PathBuf>,
+}
+
+/// Writes a new record at `path` and lists it at the end of SUMMARY.md (when the book has
+/// one: without it, navigation comes from the folder tree).
+pub fn new_record(path: &Path, title: &str) -> Result<NewRecord> {
     if path.exists() {
         bail!("{} already exists; pick another path", path.display());
     }
@@ -208,7 +220,14 @@ pub fn new_record(path: &Path, title: &str) -> Result<PathBuf> {
     }
     std::fs::write(&abs, record_skeleton(title, &cfg))?;
     let summary = src.join("SUMMARY.md");
-    let mut text = std::fs::read_to_string(&summary).unwrap_or_else(|_| "# Summary\n\n".into());
+    if !summary.exists() {
+        return Ok(NewRecord {
+            path: abs,
+            summary: None,
+        });
+    }
+    let mut text = std::fs::read_to_string(&summary)
+        .with_context(|| format!("reading {}", summary.display()))?;
     if !text.ends_with('\n') {
         text.push('\n');
     }
@@ -219,7 +238,10 @@ pub fn new_record(path: &Path, title: &str) -> Result<PathBuf> {
         .join("/");
     let _ = writeln!(text, "- [{title}]({})", link.replace(' ', "%20"));
     std::fs::write(&summary, text)?;
-    Ok(abs)
+    Ok(NewRecord {
+        path: abs,
+        summary: Some(summary),
+    })
 }
 
 /// Appends the next question to the record at `path`.

@@ -352,3 +352,47 @@ fn exit_codes_tell_bank_errors_from_usage_and_failures() {
         Some(3)
     );
 }
+
+#[test]
+fn same_as_to_nothing_or_in_a_cycle_is_an_error() {
+    let (check, build) = check_and_build("same-as", true);
+    for out in [&check, &build] {
+        assert_diag(
+            out,
+            "error[QB022]: question 1 is `same-as: 不存在的题`",
+            "same-as/src/r.md:5:1",
+        );
+        assert_diag(
+            out,
+            "error[QB023]: `same-as` links form a cycle",
+            "same-as/src/r.md:",
+        );
+    }
+}
+
+#[test]
+fn an_alias_that_is_an_id_on_its_page_is_an_error() {
+    let (check, build) = check_and_build("alias-clash", true);
+    for out in [&check, &build] {
+        assert_diag(
+            out,
+            "error[QB021]: alias `自我介绍` of question 1 is taken on this page",
+            "alias-clash/src/r.md:5:1",
+        );
+    }
+}
+
+#[test]
+fn a_record_missing_from_summary_warns_with_the_line_to_add() {
+    let (check, build) = check_and_build("unlisted", false);
+    for out in [&check, &build] {
+        assert_diag(
+            out,
+            "warning[QB024]: extra/new.md is an interview record",
+            "unlisted/src/extra/new.md:1:1",
+        );
+        assert!(out.contains("`- [新的记录](extra/new.md)`"), "{out}");
+        // Hidden files, .gitignore'd ones and pages that are not records are left alone.
+        assert_eq!(out.matches("QB024").count(), 1, "{out}");
+    }
+}

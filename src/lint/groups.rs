@@ -2,7 +2,8 @@
 //! asked in N records" line show.
 //!
 //! Two questions are the same when they have the same base id (the id before any `-N`
-//! suffix), or when one says `same-as: ID` of the other. `same-as` links are followed to the
+//! suffix), when one says `same-as: ID` of the other, or when one has the other's id as an
+//! alias (it was renamed). `same-as` links are followed to the
 //! end, which is the group's id; a link to an id no question has (QB022) or a cycle (QB023) is
 //! an error. A group counts records, not questions: a record that asks it twice counts once.
 
@@ -52,7 +53,14 @@ pub(crate) fn group(bank: &mut Bank, texts: &[(PathBuf, &str)]) -> Vec<Diagnosti
     for (ri, r) in bank.records.iter().enumerate() {
         for (qi, q) in r.record.questions.iter().enumerate() {
             let Some(meta) = &q.meta else { continue };
-            let Some(same) = &meta.same_as else { continue };
+            let Some(same) = &meta.same_as else {
+                // A renamed question keeps its old id as an alias: it is still that question.
+                let old = meta.aliases.iter().filter_map(|a| base_of.get(a.as_str()));
+                if let Some(&target) = old.into_iter().find(|&&t| t != q.base_id) {
+                    next.entry(q.base_id.as_str()).or_insert((target, ri, qi));
+                }
+                continue;
+            };
             let (file, text) = (&texts[ri].0, texts[ri].1);
             let at = || {
                 let span = crate::parse::meta::key_span(text, &meta.span, "same-as");
@@ -80,7 +88,11 @@ pub(crate) fn group(bank: &mut Bank, texts: &[(PathBuf, &str)]) -> Vec<Diagnosti
     // Follow the links to their end; a cycle has none.
     let mut root: HashMap<&str, &str> = HashMap::new();
     let mut reported: BTreeSet<&str> = BTreeSet::new();
-    for &start in next.keys() {
+    // In book order, so that a cycle is reported at its first declaration.
+    let mut starts: Vec<(&str, (usize, usize))> =
+        next.iter().map(|(k, v)| (*k, (v.1, v.2))).collect();
+    starts.sort_by_key(|s| s.1);
+    for (start, _) in starts {
         let mut path = vec![start];
         let mut at = start;
         let end = loop {

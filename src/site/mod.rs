@@ -8,6 +8,7 @@ pub mod dest;
 mod log;
 pub mod preprocessor;
 mod splice;
+mod tree;
 
 use crate::config::{Config, Edition};
 use crate::diag::{Diagnostic, render_all, stderr_color};
@@ -156,7 +157,17 @@ fn check_and_load(
     config: mdbook_driver::config::Config,
 ) -> Result<(Checked, Option<MDBook>)> {
     let src_name = config.book.src.clone();
-    let md = match MDBook::load_with_config(root, config) {
+    let src_dir = root.join(&src_name);
+    // Without SUMMARY.md the navigation comes from the folder tree.
+    let generated = !src_dir.join("SUMMARY.md").exists();
+    let loaded = if generated {
+        let text = tree::summary(&src_dir).unwrap_or_else(|| "# Summary\n".into());
+        mdbook_summary::parse_summary(&text)
+            .and_then(|s| MDBook::load_with_config_and_summary(root, config, s))
+    } else {
+        MDBook::load_with_config(root, config)
+    };
+    let md = match loaded {
         Ok(md) => md,
         Err(e) => {
             // mdBook names no position for a file that is not UTF-8: find it ourselves.
@@ -184,8 +195,22 @@ fn check_and_load(
         }
     };
     let mut diagnostics = config_diagnostics(&book_toml, &cfg);
-    let bank = check_book(&md.book, &cfg, &display(root, &src_name));
+    let shown_src = display(root, &src_name);
+    let bank = check_book(&md.book, &cfg, &shown_src);
     diagnostics.extend(bank.diagnostics.iter().cloned());
+    if generated {
+        if bank.records.is_empty() {
+            diagnostics.push(tree::no_records(&shown_src));
+        }
+    } else {
+        let chapters: Vec<_> = md.book.chapters().collect();
+        let listed = chapters
+            .iter()
+            .filter_map(|ch| ch.source_path.clone())
+            .collect();
+        let texts: Vec<&str> = chapters.iter().map(|ch| ch.content.as_str()).collect();
+        diagnostics.extend(tree::unlisted(&src_dir, &shown_src, &listed, &texts, &cfg));
+    }
     Ok((Checked { diagnostics, bank }, Some(md)))
 }
 

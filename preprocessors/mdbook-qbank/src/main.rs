@@ -104,6 +104,20 @@ fn install(root: &Path, search: bool) -> Result<()> {
         .with_context(|| format!("reading {}", toml_path.display()))?;
     let new = qbank_install::edit_book_toml(&text, search)
         .with_context(|| format!("editing {}", toml_path.display()))?;
+    // Stock mdBook reads SUMMARY.md before any preprocessor runs, so qbank cannot make the
+    // navigation from the folders there: say so now, not at the first `mdbook build`.
+    let src = text
+        .parse::<mdbook_preprocessor::config::Config>()
+        .map_or_else(|_| root.join("src"), |c| root.join(c.book.src));
+    if !src.join("SUMMARY.md").exists() {
+        anyhow::bail!(
+            "{} has no SUMMARY.md; stock `mdbook build` needs one, and reads it before \
+             mdbook-qbank runs\n  help: build this book with `qbank build`, which makes the \
+             navigation from the folders, or write {} (one `- [Title](path.md)` line per chapter)",
+            src.display(),
+            src.join("SUMMARY.md").display()
+        );
+    }
     let files: Vec<&Asset> = ASSETS.iter().filter(|a| search || !a.search).collect();
     for a in &files {
         std::fs::write(root.join(a.file), a.with_stamp())?;
