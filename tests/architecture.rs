@@ -22,7 +22,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "site",
         &[
-            "config", "diag", "lint", "model", "render", "search", "text",
+            "config", "diag", "lint", "model", "parse", "render", "search", "text",
         ],
     ),
     ("new", &["config", "diag", "model", "parse", "text"]),
