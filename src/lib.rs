@@ -27,3 +27,4 @@ pub mod search;
 pub mod serve;
 pub mod splice;
 pub mod synth;
+pub mod watch;

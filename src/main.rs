@@ -55,6 +55,10 @@ enum Command {
         /// Never allows building into the book itself, its src/ or its theme/.
         #[arg(long)]
         force: bool,
+        /// Notice edits by polling instead of OS events: for network and container
+        /// file systems whose changes are not reported
+        #[arg(long)]
+        poll: bool,
     },
     /// Create a record or a question in the template's shape.
     #[command(subcommand)]
@@ -226,6 +230,7 @@ fn main() -> ExitCode {
             dest_dir,
             edition,
             force,
+            poll,
         } => {
             // Refuse a dangerous destination before binding or building anything.
             let site_dir = match qbank::build::destination(&book, dest_dir.as_deref(), force) {
@@ -240,6 +245,11 @@ fn main() -> ExitCode {
                 site_dir: site_dir.clone(),
                 host: hostname,
                 port,
+                watch: if poll {
+                    qbank::watch::WatchMode::Poll
+                } else {
+                    qbank::watch::WatchMode::Notify
+                },
             };
             let build = BuildOptions::edition(edition).force(force);
             qbank::serve::serve(&opts, || {

@@ -6,9 +6,8 @@
 //! - live reload: every `text/html` response gets a tiny inline script
 //!   ([`inject_reload_script`]) that polls [`VERSION_PATH`] and reloads the tab when the build
 //!   version changes;
-//! - a poll-based file watcher ([`snapshot`], [`Watcher`]) that notices edits under the book root.
+//! - a file watcher ([`crate::watch::Watcher`]) that notices edits of the book's sources.
 
-use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fs;
 use std::io::{self, Read, Write};
@@ -19,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use walkdir::{DirEntry, WalkDir};
+use crate::watch::{WatchMode, Watcher};
 
 /// The request path that answers with the current build version as plain text.
 pub const VERSION_PATH: &str = "/__qbank/version";
@@ -27,13 +26,6 @@ pub const VERSION_PATH: &str = "/__qbank/version";
 /// The largest request head (request line plus headers) the server accepts; larger heads get
 /// `431 Request Header Fields Too Large`.
 pub const MAX_REQUEST_HEAD: usize = 64 * 1024;
-
-/// How often the watcher walks the book root.
-pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
-
-/// How long the watcher waits after seeing a change before re-snapshotting and rebuilding, so a
-/// burst of writes (editor save, `git checkout`) results in a single rebuild.
-pub const SETTLE_DELAY: Duration = Duration::from_millis(150);
 
 /// How often the injected script polls [`VERSION_PATH`].
 pub const RELOAD_POLL_MS: u64 = 1000;
@@ -44,7 +36,7 @@ const IO_TIMEOUT: Duration = Duration::from_secs(10);
 /// Options for [`serve`].
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
-    /// The book root (directory holding book.toml and src/). Watched for edits.
+    /// The book root (directory holding book.toml and src/). Its sources are watched for edits.
     pub root: PathBuf,
     /// The directory the site is built into, served over HTTP. It may be replaced wholesale
     /// (renamed away and a new directory renamed in) by each rebuild, so resolve files per request.
@@ -53,10 +45,13 @@ pub struct ServeOptions {
     pub host: String,
     /// TCP port to listen on; `0` picks a free port (the real one is printed).
     pub port: u16,
+    /// How edits are noticed: OS events, or polling (`--poll`).
+    pub watch: WatchMode,
 }
 
-/// Builds once, serves `site_dir`, rebuilds whenever a file under `root` changes and tells open
-/// browser tabs to reload after each successful rebuild. Runs until the process is killed.
+/// Builds once, serves `site_dir`, rebuilds whenever a watched file of the book changes (see
+/// [`crate::watch`]) and tells open browser tabs to reload after each successful rebuild.
+/// Runs until the process is killed.
 ///
 /// `rebuild` returns `Err` on a failed build; the error is printed (with `{:#}`) and the last good
 /// site keeps being served. The only error this function returns is failing to bind
@@ -86,8 +81,8 @@ pub fn serve_on(
         .unwrap_or(0);
     let version = Arc::new(AtomicU64::new(start_version));
 
-    // Baseline snapshot before the first build: edits made while it runs trigger a rebuild.
-    let mut watcher = Watcher::new(&opts.root, &opts.site_dir);
+    // Watch before the first build: edits made while it runs trigger a rebuild.
+    let mut watcher = Watcher::new(&opts.root, &opts.site_dir, opts.watch);
     run_rebuild(&mut rebuild, &version, "built");
 
     let state = Arc::new(HttpState {
@@ -103,8 +98,7 @@ pub fn serve_on(
     let _ = io::stdout().flush();
 
     loop {
-        thread::sleep(POLL_INTERVAL);
-        if let Some(changed) = watcher.poll() {
+        if let Some(changed) = watcher.wait(Duration::from_secs(3600)) {
             print_changes(&opts.root, &changed);
             run_rebuild(&mut rebuild, &version, "rebuilt");
         }
@@ -571,127 +565,4 @@ pub fn inject_reload_script(html: &[u8], version: u64) -> Vec<u8> {
     out.extend_from_slice(script.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
-}
-
-// ---------------------------------------------------------------------------------------------
-// Watching
-// ---------------------------------------------------------------------------------------------
-
-/// A watcher snapshot: every watched file with its modification time and length.
-pub type Snapshot = BTreeMap<PathBuf, (SystemTime, u64)>;
-
-/// Walks `root` and records `(mtime, len)` for every file that can affect a build.
-///
-/// Skipped: `site_dir` itself (compared after canonicalizing both; it need not exist yet);
-/// directories named `target` or `node_modules` or starting with `.`; any file or directory whose
-/// name contains `.qbank-tmp` or `.qbank-old` (siblings written by builds); and editor
-/// scratch files (`*~`, `#*#`, `.#*`, `.*.swp`/`.swo`/`.swx`, `.DS_Store`). Symbolic links are
-/// followed. Paths are reported under the canonicalized `root`. Unreadable entries are ignored.
-pub fn snapshot(root: &Path, site_dir: &Path) -> Snapshot {
-    let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let site = canonical_or_absolute(site_dir);
-    let mut out = Snapshot::new();
-    let walk = WalkDir::new(&root)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e, &site));
-    for entry in walk.flatten() {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(meta) = entry.metadata() else { continue };
-        let mtime = meta.modified().unwrap_or(UNIX_EPOCH);
-        out.insert(entry.into_path(), (mtime, meta.len()));
-    }
-    out
-}
-
-/// `path` canonicalized; when it does not exist yet, its canonicalized parent joined with its
-/// name; failing that, made absolute lexically.
-fn canonical_or_absolute(path: &Path) -> PathBuf {
-    if let Ok(p) = fs::canonicalize(path) {
-        return p;
-    }
-    if let (Some(parent), Some(name)) = (path.parent(), path.file_name()) {
-        let parent = if parent.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            parent
-        };
-        if let Ok(p) = fs::canonicalize(parent) {
-            return p.join(name);
-        }
-    }
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-fn is_ignored(entry: &DirEntry, site: &Path) -> bool {
-    let name = entry.file_name().to_string_lossy();
-    if name.contains(".qbank-tmp") || name.contains(".qbank-old") {
-        return true;
-    }
-    if entry.file_type().is_dir() {
-        return name.starts_with('.')
-            || name == "target"
-            || name == "node_modules"
-            || entry.path() == site
-            || fs::canonicalize(entry.path()).is_ok_and(|p| p == site);
-    }
-    is_editor_scratch(&name)
-}
-
-fn is_editor_scratch(name: &str) -> bool {
-    name.ends_with('~')
-        || (name.starts_with('#') && name.ends_with('#'))
-        || name.starts_with(".#")
-        || name == ".DS_Store"
-        || (name.starts_with('.')
-            && (name.ends_with(".swp") || name.ends_with(".swo") || name.ends_with(".swx")))
-}
-
-/// Paths whose entry differs between two snapshots (added, removed or modified), sorted.
-pub fn changed_paths(old: &Snapshot, new: &Snapshot) -> Vec<PathBuf> {
-    let mut changed: Vec<PathBuf> = new
-        .iter()
-        .filter(|(path, stamp)| old.get(*path) != Some(*stamp))
-        .map(|(path, _)| path.clone())
-        .chain(old.keys().filter(|p| !new.contains_key(*p)).cloned())
-        .collect();
-    changed.sort();
-    changed
-}
-
-/// Poll-based watcher over a book root (see [`snapshot`] for what is watched).
-#[derive(Debug)]
-pub struct Watcher {
-    root: PathBuf,
-    site_dir: PathBuf,
-    last: Snapshot,
-    settle: Duration,
-}
-
-impl Watcher {
-    /// Takes the baseline snapshot of `root`, ignoring `site_dir`.
-    pub fn new(root: &Path, site_dir: &Path) -> Self {
-        Watcher {
-            root: root.to_path_buf(),
-            site_dir: site_dir.to_path_buf(),
-            last: snapshot(root, site_dir),
-            settle: SETTLE_DELAY,
-        }
-    }
-
-    /// Re-snapshots once. If anything changed since the last accepted snapshot, waits
-    /// [`SETTLE_DELAY`] for the edit burst to finish, re-snapshots, makes that the new baseline
-    /// and returns the paths that changed. Returns `None` when nothing changed.
-    pub fn poll(&mut self) -> Option<Vec<PathBuf>> {
-        if snapshot(&self.root, &self.site_dir) == self.last {
-            return None;
-        }
-        thread::sleep(self.settle);
-        let settled = snapshot(&self.root, &self.site_dir);
-        let changed = changed_paths(&self.last, &settled);
-        self.last = settled;
-        (!changed.is_empty()).then_some(changed)
-    }
 }

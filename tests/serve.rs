@@ -10,9 +10,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use qbank::serve::{
-    HttpState, ServeOptions, VERSION_PATH, Watcher, bind, changed_paths, resolve_request_path,
-    serve, serve_on, snapshot, spawn_http,
+    HttpState, ServeOptions, VERSION_PATH, bind, resolve_request_path, serve, serve_on, spawn_http,
 };
+use qbank::watch::{WatchMode, WatchSet, Watcher, changed_paths, snapshot};
 
 // ----------------------------------------------------------------------------------------------
 // helpers
@@ -377,7 +377,7 @@ fn head_and_other_methods() {
     // A request with a body we do not read still gets its response.
     let raw = exchange(
         addr,
-        b"POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world",
+        b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 11\r\n\r\nhello world",
     );
     assert_eq!(parse(&raw).status, 405);
 }
@@ -403,7 +403,11 @@ fn bad_requests_never_take_the_server_down() {
     // Raw (unencoded) UTF-8 in the request line works too.
     write(&site.join("目录.txt"), "toc");
     assert_eq!(
-        parse(&exchange(addr, "GET /目录.txt HTTP/1.1\r\n\r\n".as_bytes())).body,
+        parse(&exchange(
+            addr,
+            "GET /目录.txt HTTP/1.1\r\nHost: localhost\r\n\r\n".as_bytes()
+        ))
+        .body,
         b"toc"
     );
 
@@ -487,7 +491,8 @@ fn snapshot_sees_source_edits_but_not_site_or_build_siblings() {
     let (_tmp, root, site) = book();
     // site_dir given non-canonically: it is still recognised and skipped.
     let site_alias = root.join("src/../book");
-    let base = snapshot(&root, &site_alias);
+    let set = || WatchSet::for_book(&root, &site_alias);
+    let base = snapshot(&set());
     assert!(base.keys().any(|p| p.ends_with("src/题库/数组.md")));
     assert!(base.keys().any(|p| p.ends_with("book.toml")));
     assert!(!base.keys().any(|p| p.ends_with("index.html")), "{base:?}");
@@ -498,58 +503,182 @@ fn snapshot_sees_source_edits_but_not_site_or_build_siblings() {
         "rebuilt output, longer than before",
     );
     write(&site.join("new.html"), "x");
-    write(&root.join("book.qbank-tmp-42/index.html"), "partial build");
-    write(&root.join("book.qbank-old-42/index.html"), "previous build");
+    write(&root.join(".book.qbank-a1b2c3/index.html"), "partial build");
     write(&root.join(".git/HEAD"), "ref: refs/heads/main");
     write(&root.join("target/debug/x"), "x");
     write(&root.join("node_modules/pkg/index.js"), "x");
+    write(&root.join("notes/todo.md"), "not a source folder");
     write(&root.join("src/.数组.md.swp"), "vim swap");
     write(&root.join("src/数组.md~"), "backup");
-    assert_eq!(snapshot(&root, &site_alias), base);
+    write(&root.join("src/.obsidian/workspace.json"), "{}");
+    assert_eq!(snapshot(&set()), base);
 
     // A real edit (length changes too, so coarse mtime granularity cannot hide it).
     write(&root.join("src/题库/数组.md"), "# 数组\n\n新增一道题。\n");
-    let edited = snapshot(&root, &site_alias);
+    let edited = snapshot(&set());
     assert_ne!(edited, base);
     let changed = changed_paths(&base, &edited);
     assert_eq!(changed.len(), 1, "{changed:?}");
     assert!(changed[0].ends_with("src/题库/数组.md"));
 
-    // Added and removed files count as changes.
+    // Added and removed files count as changes; so does the theme.
     write(&root.join("src/new.md"), "new");
-    let added = snapshot(&root, &site_alias);
+    let added = snapshot(&set());
     assert!(changed_paths(&edited, &added)[0].ends_with("src/new.md"));
     fs::remove_file(root.join("src/new.md")).unwrap();
-    assert_eq!(snapshot(&root, &site_alias), edited);
+    assert_eq!(snapshot(&set()), edited);
+    write(&root.join("theme/head.hbs"), "<meta>");
+    assert!(changed_paths(&edited, &snapshot(&set()))[0].ends_with("theme/head.hbs"));
+}
+
+#[test]
+fn snapshot_honours_gitignore_and_extra_watch_dirs() {
+    let (_tmp, root, site) = book();
+    write(&root.join(".gitignore"), "*.draft.md\n");
+    write(
+        &root.join("book.toml"),
+        "[book]\ntitle = \"t\"\n[build]\nextra-watch-dirs = [\"shared\"]\n",
+    );
+    write(&root.join("shared/snippet.md"), "shared");
+    let set = WatchSet::for_book(&root, &site);
+    let base = snapshot(&set);
+    assert!(base.keys().any(|p| p.ends_with("shared/snippet.md")));
+    write(&root.join("src/题库/next.draft.md"), "draft");
+    assert_eq!(snapshot(&set), base, "gitignored draft");
+    write(&root.join("shared/snippet.md"), "shared, edited");
+    assert_ne!(snapshot(&set), base);
 }
 
 #[test]
 fn snapshot_skips_site_dir_that_does_not_exist_yet() {
-    let (_tmp, root, site) = book();
-    fs::remove_dir_all(&site).unwrap();
-    let base = snapshot(&root, &site);
+    let (_tmp, root, _) = book();
+    // A site inside the sources' extra-watch dir "." (the book root) is still skipped.
+    write(
+        &root.join("book.toml"),
+        "[book]\ntitle = \"t\"\n[build]\nextra-watch-dirs = [\".\"]\n",
+    );
+    let site = root.join("out");
+    let set = WatchSet::for_book(&root, &site);
+    let base = snapshot(&set);
+    assert!(base.keys().any(|p| p.ends_with("src/SUMMARY.md")));
     // The first build creates the site inside the root.
     write(&site.join("index.html"), PAGE);
     write(&site.join("css/style.css"), "x");
-    assert_eq!(snapshot(&root, &site), base);
+    assert_eq!(snapshot(&set), base);
 }
 
-#[test]
-fn watcher_reports_changed_paths_once() {
+/// Long enough for any watcher to report an edit on a loaded machine.
+const NOTICE: Duration = Duration::from_secs(10);
+/// How long a watcher is given to report a change that must not be reported.
+const QUIET: Duration = Duration::from_millis(1500);
+
+fn edits_are_reported_once(mode: WatchMode) {
     let (_tmp, root, site) = book();
-    let mut watcher = Watcher::new(&root, &site);
-    assert_eq!(watcher.poll(), None);
+    let mut watcher = Watcher::new(&root, &site, mode);
+    assert_eq!(watcher.mode(), mode);
     write(&site.join("index.html"), "site output changed");
-    assert_eq!(watcher.poll(), None);
+    write(&root.join(".book.qbank-x1y2z3/index.html"), "next build");
+    write(&root.join("src/SUMMARY.md~"), "backup");
+    assert_eq!(watcher.wait(QUIET), None, "{mode:?}: output is not an edit");
 
     write(
         &root.join("src/SUMMARY.md"),
         "# Summary\n\n- [数组](题库/数组.md)\n",
     );
-    let changed = watcher.poll().expect("edit noticed");
-    assert_eq!(changed.len(), 1);
+    let changed = watcher.wait(NOTICE).expect("edit noticed");
+    assert_eq!(changed.len(), 1, "{mode:?}: {changed:?}");
     assert!(changed[0].ends_with("src/SUMMARY.md"));
-    assert_eq!(watcher.poll(), None, "same change is not reported twice");
+    assert_eq!(
+        watcher.wait(QUIET),
+        None,
+        "{mode:?}: same change is not reported twice"
+    );
+
+    // A burst of writes is one batch.
+    for i in 0..20 {
+        write(&root.join(format!("src/题库/q{i}.md")), format!("# q{i}\n"));
+    }
+    let changed = watcher.wait(NOTICE).expect("burst noticed");
+    assert!(changed.len() >= 20, "{mode:?}: {changed:?}");
+    assert_eq!(watcher.wait(QUIET), None, "{mode:?}: one batch per burst");
+
+    // book.toml, and a theme folder created after the watcher started.
+    write(&root.join("book.toml"), "[book]\ntitle = \"renamed\"\n");
+    let changed = watcher.wait(NOTICE).expect("book.toml noticed");
+    assert!(
+        changed.iter().any(|p| p.ends_with("book.toml")),
+        "{changed:?}"
+    );
+    write(&root.join("theme/head.hbs"), "<meta name=x>");
+    let changed = watcher.wait(NOTICE).expect("new theme noticed");
+    assert!(
+        changed
+            .iter()
+            .any(|p| p.starts_with(root.canonicalize().unwrap().join("theme")))
+    );
+    while watcher.wait(QUIET).is_some() {}
+    write(&root.join("theme/head.hbs"), "<meta name=y>");
+    let changed = watcher.wait(NOTICE).expect("theme edit noticed");
+    assert!(
+        changed.iter().any(|p| p.ends_with("theme/head.hbs")),
+        "{changed:?}"
+    );
+}
+
+#[test]
+fn notify_watcher_reports_edits_once() {
+    edits_are_reported_once(WatchMode::Notify);
+}
+
+#[test]
+fn poll_watcher_reports_edits_once() {
+    edits_are_reported_once(WatchMode::Poll);
+}
+
+fn watched_folders_that_move_are_followed(mode: WatchMode) {
+    let (_tmp, root, site) = book();
+    let mut watcher = Watcher::new(&root, &site, mode);
+
+    // `src` replaced wholesale (a branch switch, a restore from backup).
+    fs::rename(root.join("src"), root.join("src.old")).unwrap();
+    assert!(watcher.wait(NOTICE).is_some(), "{mode:?}: src gone");
+    write(&root.join("src/SUMMARY.md"), "# Summary\n\n- [x](x.md)\n");
+    write(&root.join("src/x.md"), "# x\n");
+    assert!(watcher.wait(NOTICE).is_some(), "{mode:?}: src back");
+    while watcher.wait(QUIET).is_some() {}
+    write(&root.join("src/x.md"), "# x, edited\n");
+    let changed = watcher.wait(NOTICE).expect("edit in the new src noticed");
+    assert!(
+        changed.iter().any(|p| p.ends_with("src/x.md")),
+        "{changed:?}"
+    );
+    // The old one is no longer watched.
+    write(&root.join("src.old/SUMMARY.md"), "stale");
+    assert_eq!(watcher.wait(QUIET), None, "{mode:?}");
+
+    // book.toml moves the sources: the new folder is watched, the old one is not.
+    write(&root.join("content/a.md"), "# a\n");
+    write(&root.join("book.toml"), "[book]\nsrc = \"content\"\n");
+    assert!(watcher.wait(NOTICE).is_some());
+    while watcher.wait(QUIET).is_some() {}
+    write(&root.join("content/a.md"), "# a, edited\n");
+    let changed = watcher.wait(NOTICE).expect("edit in content/ noticed");
+    assert!(
+        changed.iter().any(|p| p.ends_with("content/a.md")),
+        "{changed:?}"
+    );
+    write(&root.join("src/x.md"), "no longer a source");
+    assert_eq!(watcher.wait(QUIET), None, "{mode:?}");
+}
+
+#[test]
+fn notify_watcher_follows_moved_folders() {
+    watched_folders_that_move_are_followed(WatchMode::Notify);
+}
+
+#[test]
+fn poll_watcher_follows_moved_folders() {
+    watched_folders_that_move_are_followed(WatchMode::Poll);
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -566,6 +695,7 @@ fn serve_reports_a_port_it_cannot_bind() {
         site_dir: site,
         host: "127.0.0.1".into(),
         port,
+        watch: WatchMode::Notify,
     };
     let mut built = false;
     let err = serve(&opts, || {
@@ -592,8 +722,7 @@ fn wait_for(secs: u64, mut cond: impl FnMut() -> bool) -> bool {
     false
 }
 
-#[test]
-fn serve_builds_serves_rebuilds_and_survives_failed_builds() {
+fn serve_builds_serves_rebuilds_and_survives_failed_builds(watch: WatchMode) {
     let (_tmp, root, site) = book();
     fs::remove_dir_all(&site).unwrap();
     write(&root.join("src/page.md"), "first");
@@ -609,6 +738,7 @@ fn serve_builds_serves_rebuilds_and_survives_failed_builds() {
         site_dir: site.clone(),
         host: "127.0.0.1".into(),
         port,
+        watch,
     };
     let counter = Arc::clone(&builds);
     let page_md = root.join("src/page.md");
@@ -627,8 +757,8 @@ fn serve_builds_serves_rebuilds_and_survives_failed_builds() {
     });
 
     // The listener accepts at once; wait for the startup build before the first request.
-    assert!(wait_for(5, || *builds.lock().unwrap() >= 1));
-    assert!(wait_for(5, || TcpStream::connect(addr).is_ok()));
+    assert!(wait_for(10, || *builds.lock().unwrap() >= 1));
+    assert!(wait_for(10, || TcpStream::connect(addr).is_ok()));
     assert_eq!(*builds.lock().unwrap(), 1, "built once at startup");
     let page = get(addr, "/");
     assert!(page.text().contains("first"));
@@ -637,7 +767,7 @@ fn serve_builds_serves_rebuilds_and_survives_failed_builds() {
 
     // Edit: rebuilt, version bumped, new content served.
     write(&root.join("src/page.md"), "second edit");
-    assert!(wait_for(5, || get(addr, VERSION_PATH).text() != v1));
+    assert!(wait_for(10, || get(addr, VERSION_PATH).text() != v1));
     assert!(get(addr, "/").text().contains("second edit"));
     let v2 = get(addr, VERSION_PATH).text();
     let builds_after_edit = *builds.lock().unwrap();
@@ -645,13 +775,23 @@ fn serve_builds_serves_rebuilds_and_survives_failed_builds() {
 
     // Failed build: version stays, last good site keeps being served.
     write(&root.join("src/page.md"), "BROKEN!!");
-    assert!(wait_for(5, || *builds.lock().unwrap() > builds_after_edit));
+    assert!(wait_for(10, || *builds.lock().unwrap() > builds_after_edit));
     thread::sleep(Duration::from_millis(100));
     assert_eq!(get(addr, VERSION_PATH).text(), v2);
     assert!(get(addr, "/").text().contains("second edit"));
 
     // The build's own output never triggers another build.
     let settled = *builds.lock().unwrap();
-    thread::sleep(Duration::from_millis(800));
+    thread::sleep(Duration::from_millis(1500));
     assert_eq!(*builds.lock().unwrap(), settled);
+}
+
+#[test]
+fn serve_with_notify_builds_serves_rebuilds_and_survives_failed_builds() {
+    serve_builds_serves_rebuilds_and_survives_failed_builds(WatchMode::Notify);
+}
+
+#[test]
+fn serve_with_poll_builds_serves_rebuilds_and_survives_failed_builds() {
+    serve_builds_serves_rebuilds_and_survives_failed_builds(WatchMode::Poll);
 }
