@@ -43,6 +43,9 @@ enum Command {
         book: PathBuf,
         #[arg(short, long, default_value_t = 3000)]
         port: u16,
+        /// Address to listen on. On a loopback address only requests for localhost and
+        /// loopback addresses are answered; on any other, anyone on the network can read the
+        /// handbook
         #[arg(short = 'n', long, default_value = "127.0.0.1")]
         hostname: String,
         /// Output directory [default: build-dir of book.toml, i.e. BOOK/book]

@@ -10,7 +10,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use qbank::serve::{
-    HttpState, ServeOptions, VERSION_PATH, bind, resolve_request_path, serve, serve_on, spawn_http,
+    HostPolicy, HttpState, Limits, ServeOptions, VERSION_PATH, bind, resolve_request_path, serve,
+    serve_on, spawn_http,
 };
 use qbank::watch::{WatchMode, WatchSet, Watcher, changed_paths, snapshot};
 
@@ -468,6 +469,275 @@ fn resolve_request_path_maps_targets_under_site_dir() {
     ] {
         assert_eq!(r(bad), None, "{bad:?}");
     }
+}
+
+/// A request for `/` with the given `Host` header line (or none).
+fn get_with_host(addr: SocketAddr, version: &str, host: Option<&str>) -> Resp {
+    let host = host.map_or(String::new(), |h| format!("Host: {h}\r\n"));
+    parse(&exchange(
+        addr,
+        format!("GET / {version}\r\n{host}User-Agent: test\r\n\r\n").as_bytes(),
+    ))
+}
+
+#[test]
+fn requests_for_other_hosts_are_refused() {
+    let (_tmp, site) = site();
+    let (addr, _) = start(&site);
+    let port = addr.port();
+
+    let r = get_with_host(addr, "HTTP/1.1", Some("evil.example"));
+    assert_eq!(r.status, 403);
+    assert_eq!(r.header("Content-Type"), Some("text/plain; charset=utf-8"));
+    assert!(r.text().contains("evil.example"), "{}", r.text());
+    assert!(r.text().contains("DNS rebinding"), "{}", r.text());
+    assert!(!r.text().contains("index page"));
+    for evil in [
+        format!("evil.example:{port}"),
+        "localhost.evil.example".into(),
+        "127.0.0.1.nip.io".into(),
+        "192.168.1.10".into(),
+        "[2001:db8::1]:80".into(),
+    ] {
+        let r = get_with_host(addr, "HTTP/1.1", Some(&evil));
+        assert_eq!(r.status, 403, "{evil}");
+    }
+    // HTTP/1.0 may omit Host, but a wrong one is refused all the same.
+    assert_eq!(
+        get_with_host(addr, "HTTP/1.0", Some("evil.example")).status,
+        403
+    );
+    // So is an absolute-form target naming another host.
+    let raw = exchange(
+        addr,
+        format!("GET http://evil.example/ HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(parse(&raw).status, 403);
+
+    for good in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "localhost".into(),
+        "LOCALHOST.".into(),
+        "127.0.0.1".into(),
+        "127.1.2.3:8080".into(),
+        format!("[::1]:{port}"),
+        "[::1]".into(),
+        format!("qbank.localhost:{port}"),
+    ] {
+        let r = get_with_host(addr, "HTTP/1.1", Some(&good));
+        assert_eq!(r.status, 200, "{good}");
+        assert!(r.text().contains("index page"), "{good}");
+    }
+    assert_eq!(get_with_host(addr, "HTTP/1.0", None).status, 200);
+
+    // HTTP/1.1 requires exactly one well-formed Host.
+    let r = get_with_host(addr, "HTTP/1.1", None);
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("Host"), "{}", r.text());
+    for bad in ["", "localhost:port", "::1", "local host", "localhost:"] {
+        assert_eq!(
+            get_with_host(addr, "HTTP/1.1", Some(bad)).status,
+            400,
+            "{bad:?}"
+        );
+    }
+    let raw = exchange(
+        addr,
+        b"GET / HTTP/1.1\r\nHost: localhost\r\nhost: evil.example\r\n\r\n",
+    );
+    assert_eq!(parse(&raw).status, 400);
+}
+
+#[test]
+fn host_policy_follows_the_bound_address() {
+    let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+    // Loopback: loopback names and the name the server was bound as.
+    let local = HostPolicy::for_bind("127.0.0.1", ip("127.0.0.1"));
+    assert_eq!(local, HostPolicy::local("127.0.0.1"));
+    assert_eq!(
+        HostPolicy::for_bind("localhost", ip("::1")),
+        HostPolicy::local("localhost")
+    );
+    let named = HostPolicy::for_bind("devbox", ip("127.0.1.1"));
+    assert!(named.allows("devbox:3000"));
+    assert!(named.allows("DEVBOX"));
+    assert!(named.allows("localhost:3000"));
+    assert!(!named.allows("devbox.evil.example"));
+    assert!(!local.allows("evil.example"));
+    assert!(!local.allows("devbox"));
+
+    // Any other address (every interface, a LAN address): any Host.
+    for (host, addr) in [
+        ("0.0.0.0", "0.0.0.0"),
+        ("::", "::"),
+        ("192.168.1.20", "192.168.1.20"),
+        ("fe80::1", "fe80::1"),
+    ] {
+        let any = HostPolicy::for_bind(host, ip(addr));
+        assert_eq!(any, HostPolicy::Any, "{host}");
+        assert!(any.allows("evil.example"));
+        assert!(any.allows("192.168.1.20:3000"));
+        assert!(any.allows("[fe80::1]:3000"));
+        // Malformed values are never allowed.
+        assert!(!any.allows(""));
+        assert!(!any.allows("a b"));
+        assert!(!any.allows("host:port"));
+    }
+}
+
+/// Connects and sends nothing.
+fn idle(addr: SocketAddr) -> TcpStream {
+    let s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s
+}
+
+#[test]
+fn connections_over_the_cap_get_503_without_a_thread() {
+    let (_tmp, site) = site();
+    let listener = bind("127.0.0.1", 0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = Limits {
+        max_connections: 4,
+        head_deadline: Duration::from_secs(60),
+        request_deadline: Duration::from_secs(60),
+    };
+    let state = Arc::new(HttpState::new(&site).with_limits(limits));
+    spawn_http(listener, Arc::clone(&state));
+
+    let mut held: Vec<TcpStream> = (0..4).map(|_| idle(addr)).collect();
+    assert!(wait_for(20, || state.active_connections() == 4));
+    // The fifth, and many more, are answered at once and closed.
+    for _ in 0..50 {
+        let mut extra = idle(addr);
+        let mut raw = Vec::new();
+        let _ = extra.read_to_end(&mut raw);
+        let r = parse(&raw);
+        assert_eq!(r.status, 503);
+        assert_eq!(r.header("Retry-After"), Some("1"));
+        assert!(r.text().contains("4 connections"), "{}", r.text());
+    }
+    assert_eq!(state.active_connections(), 4, "no slot leaked");
+
+    // A place freed is taken by the next request.
+    drop(held.pop());
+    assert!(wait_for(20, || state.active_connections() == 3));
+    assert_eq!(get(addr, "/").status, 200);
+    drop(held);
+    assert!(wait_for(20, || state.active_connections() == 0));
+}
+
+#[test]
+fn a_client_trickling_its_request_is_cut_off_at_the_deadline() {
+    let (_tmp, site) = site();
+    let listener = bind("127.0.0.1", 0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = Limits {
+        max_connections: 2,
+        head_deadline: Duration::from_secs(1),
+        request_deadline: Duration::from_secs(2),
+    };
+    let state = Arc::new(HttpState::new(&site).with_limits(limits));
+    spawn_http(listener, Arc::clone(&state));
+
+    // Slowloris: a header that never ends, one byte every 50 ms (each read resets an I/O
+    // timeout, but not the deadline). Two of them fill the server.
+    let trickle = |stream: TcpStream| {
+        thread::spawn(move || {
+            let mut stream = stream;
+            let mut sent = 0usize;
+            if stream
+                .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+                .is_err()
+            {
+                return sent;
+            }
+            // At most 60 s: far past the deadline.
+            for _ in 0..1200 {
+                if stream.write_all(b"a").is_err() {
+                    break;
+                }
+                sent += 1;
+                thread::sleep(Duration::from_millis(50));
+            }
+            sent
+        })
+    };
+    let slow: Vec<TcpStream> = (0..2).map(|_| idle(addr)).collect();
+    let mut readers = Vec::new();
+    let mut tricklers = Vec::new();
+    for s in slow {
+        readers.push(s.try_clone().unwrap());
+        tricklers.push(trickle(s));
+    }
+    for mut r in readers {
+        let mut raw = Vec::new();
+        let _ = r.read_to_end(&mut raw);
+        assert_eq!(parse(&raw).status, 408, "{}", String::from_utf8_lossy(&raw));
+    }
+    for t in tricklers {
+        let sent = t.join().unwrap();
+        assert!(
+            sent < 1200,
+            "the server closed the connection while the client still sent"
+        );
+    }
+    // Both places are free again.
+    assert!(wait_for(20, || state.active_connections() == 0));
+    assert_eq!(get(addr, "/").status, 200);
+
+    // A client that connects and says nothing is closed without an answer.
+    let mut silent = idle(addr);
+    let mut raw = Vec::new();
+    let _ = silent.read_to_end(&mut raw);
+    assert!(raw.is_empty(), "{}", String::from_utf8_lossy(&raw));
+}
+
+#[test]
+fn a_client_reading_its_response_slowly_is_cut_off_at_the_deadline() {
+    let (_tmp, site) = site();
+    // Far more than the socket buffers hold.
+    let size = 32 * 1024 * 1024;
+    write(&site.join("big.bin"), vec![7u8; size]);
+    let listener = bind("127.0.0.1", 0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = Limits {
+        max_connections: 1,
+        head_deadline: Duration::from_secs(1),
+        request_deadline: Duration::from_secs(2),
+    };
+    let state = Arc::new(HttpState::new(&site).with_limits(limits));
+    spawn_http(listener, Arc::clone(&state));
+
+    let mut slow = TcpStream::connect(addr).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    slow.write_all(b"GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    // 4 KiB every 50 ms keeps every write of the server progressing (so a per-write timeout
+    // never fires) but would take minutes for the whole file.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop_reading = Arc::clone(&stop);
+    let reader = thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        let mut total = 0usize;
+        while !stop_reading.load(Ordering::SeqCst) {
+            match slow.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => total += n,
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        total
+    });
+    assert!(wait_for(20, || state.active_connections() == 1));
+    // The server gives the connection up while the client is still reading.
+    assert!(wait_for(30, || state.active_connections() == 0));
+    stop.store(true, Ordering::SeqCst);
+    let read = reader.join().unwrap();
+    assert!(read < size, "the whole response was read: {read} bytes");
+    assert_eq!(get(addr, "/").status, 200);
 }
 
 // ----------------------------------------------------------------------------------------------
