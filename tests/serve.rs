@@ -1065,3 +1065,239 @@ fn serve_with_notify_builds_serves_rebuilds_and_survives_failed_builds() {
 fn serve_with_poll_builds_serves_rebuilds_and_survives_failed_builds() {
     serve_builds_serves_rebuilds_and_survives_failed_builds(WatchMode::Poll);
 }
+
+// ----------------------------------------------------------------------------------------------
+// faults: `qbank serve` as a user runs it, while records break and are fixed
+// ----------------------------------------------------------------------------------------------
+
+mod common;
+
+/// A running `qbank serve`, killed when dropped, with everything it printed so far.
+struct Served {
+    child: std::process::Child,
+    addr: SocketAddr,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Collects the lines of `from` into `into` on a thread of its own.
+fn collect(from: impl Read + Send + 'static, into: &Arc<Mutex<String>>) {
+    let into = Arc::clone(into);
+    thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(from).lines() {
+            let Ok(line) = line else { break };
+            let mut all = into.lock().unwrap();
+            all.push_str(&line);
+            all.push('\n');
+        }
+    });
+}
+
+impl Served {
+    /// `qbank serve BOOK -p 0 [extra]`, once it serves.
+    fn start(book: &Path, extra: &[&str]) -> Served {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qbank"))
+            .arg("serve")
+            .arg(book)
+            .args(["-p", "0"])
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("starting qbank serve");
+        let stdout = Arc::new(Mutex::new(String::new()));
+        let stderr = Arc::new(Mutex::new(String::new()));
+        collect(child.stdout.take().unwrap(), &stdout);
+        collect(child.stderr.take().unwrap(), &stderr);
+        let mut served = Served {
+            child,
+            addr: ([127, 0, 0, 1], 0).into(),
+            stdout,
+            stderr,
+        };
+        let mut port = None;
+        let started = wait_for(60, || {
+            let out = served.stdout.lock().unwrap();
+            port = out
+                .split_once("at http://127.0.0.1:")
+                .and_then(|(_, rest)| rest.split('/').next())
+                .and_then(|p| p.parse::<u16>().ok());
+            port.is_some()
+        });
+        assert!(started, "qbank serve did not start:\n{}", served.err());
+        served.addr.set_port(port.unwrap());
+        served
+    }
+
+    fn out(&self) -> String {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    fn err(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Waits until stdout says `rebuilt` more than `after` times.
+    fn rebuilt_after(&self, after: usize) -> bool {
+        wait_for(60, || self.out().matches("rebuilt in").count() > after)
+    }
+
+    /// Waits until stderr says `build failed` more than `after` times.
+    fn failed_after(&self, after: usize) -> bool {
+        wait_for(60, || self.err().matches("build failed").count() > after)
+    }
+
+    fn page(&self, path: &str) -> Resp {
+        get(self.addr, path)
+    }
+}
+
+/// The variants fixture book in a fresh temporary directory: `TMP/book`.
+fn fixture_book() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("book");
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/variants"),
+        &root,
+    );
+    (tmp, root)
+}
+
+/// Breaks the record `src/en-record.md` with `break_it`, checks that serve reports it (with
+/// each of `reported` on stderr) and keeps serving the last good site, then fixes it with
+/// `fix` (which adds a question) and checks that the new version is served at `fixed_page`.
+fn serve_survives(
+    extra: &[&str],
+    break_it: impl FnOnce(&Path),
+    reported: &[&str],
+    fix: impl FnOnce(&Path),
+    fixed_page: &str,
+) {
+    let (_tmp, root) = fixture_book();
+    let served = Served::start(&root, extra);
+    let good = served.page("/en-record.html");
+    assert_eq!(good.status, 200);
+    assert!(good.text().contains("Mutexes and channels"));
+    let version = served.page(VERSION_PATH).text();
+
+    break_it(&root);
+    assert!(
+        served.failed_after(0),
+        "no failure reported:\n{}\n{}",
+        served.out(),
+        served.err()
+    );
+    let err = served.err();
+    for needle in reported {
+        assert!(err.contains(needle), "{needle:?} not in:\n{err}");
+    }
+    assert!(err.contains("still serving the last good site"), "{err}");
+    // The last good site, unchanged.
+    let kept = served.page("/en-record.html");
+    assert_eq!(kept.status, 200);
+    assert_eq!(kept.body, good.body);
+    assert_eq!(served.page(VERSION_PATH).text(), version);
+    assert_eq!(served.page("/").status, 200);
+
+    let rebuilt = served.out().matches("rebuilt in").count();
+    fix(&root);
+    assert!(
+        served.rebuilt_after(rebuilt),
+        "not rebuilt after the fix:\n{}\n{}",
+        served.out(),
+        served.err()
+    );
+    let fixed = served.page(fixed_page);
+    assert_eq!(fixed.status, 200);
+    assert!(
+        fixed.text().contains("Fixed while serving"),
+        "new version served"
+    );
+    assert_ne!(served.page(VERSION_PATH).text(), version);
+}
+
+/// The record with one more question, as a fix writes it.
+fn fixed_record() -> String {
+    let original = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/variants/src/en-record.md"),
+    )
+    .unwrap();
+    original.replacen(
+        "## Part one\n",
+        "## Part one\n\n### 0. Fixed while serving\n\n**Interviewer**: Still there?\n\n\
+         **Candidate answer**: Yes.\n",
+        1,
+    )
+}
+
+#[test]
+fn serve_survives_a_deleted_record() {
+    serve_survives(
+        &[],
+        |root| fs::remove_file(root.join("src/en-record.md")).unwrap(),
+        &["en-record.md"],
+        |root| write(&root.join("src/en-record.md"), fixed_record()),
+        "/en-record.html",
+    );
+}
+
+#[test]
+fn serve_survives_a_renamed_record() {
+    serve_survives(
+        &[],
+        |root| {
+            fs::rename(
+                root.join("src/en-record.md"),
+                root.join("src/backend-round-1.md"),
+            )
+            .unwrap()
+        },
+        &["en-record.md"],
+        |root| {
+            // Fixed the other way round: SUMMARY.md follows the new name.
+            write(&root.join("src/backend-round-1.md"), fixed_record());
+            let summary = fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
+            write(
+                &root.join("src/SUMMARY.md"),
+                summary.replace("(en-record.md)", "(backend-round-1.md)"),
+            );
+        },
+        "/backend-round-1.html",
+    );
+}
+
+#[test]
+fn serve_survives_a_record_that_is_not_utf8() {
+    serve_survives(
+        &[],
+        |root| {
+            let mut bytes = fs::read(root.join("src/en-record.md")).unwrap();
+            bytes.extend_from_slice(b"\n\xff\xfe broken \xc3\x28\n");
+            fs::write(root.join("src/en-record.md"), bytes).unwrap();
+        },
+        &["en-record.md", "UTF-8"],
+        |root| write(&root.join("src/en-record.md"), fixed_record()),
+        "/en-record.html",
+    );
+}
+
+#[test]
+fn serve_with_poll_survives_a_deleted_record() {
+    serve_survives(
+        &["--poll"],
+        |root| fs::remove_file(root.join("src/en-record.md")).unwrap(),
+        &["en-record.md"],
+        |root| write(&root.join("src/en-record.md"), fixed_record()),
+        "/en-record.html",
+    );
+}
