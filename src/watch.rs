@@ -4,7 +4,7 @@
 //! default `src/`), its theme folder (`[output.html] theme`, default `theme/`), `book.toml`,
 //! and every folder of `[build] extra-watch-dirs`. Inside those, a change is ignored when
 //! `.gitignore` ignores its path (the `.gitignore` files of the book root and of its parent
-//! folders up to the repository's top), when it is inside the site or one of the temporary
+//! folders up to the repository's top, except one that ignores the book itself), when it is inside the site or one of the temporary
 //! folders a build writes beside it (names containing `.qbank-`), inside a hidden folder,
 //! `node_modules` or `target`, or when it is an editor's scratch file.
 //!
@@ -128,15 +128,18 @@ impl WatchSet {
             .filter_map(|(d, n)| (!n).then_some(d))
             .collect();
 
-        let gitignore_files = gitignore_files(&root);
-        let gitignores = gitignore_files
-            .iter()
+        // A .gitignore that ignores the book itself (a book kept in a repository's ignored
+        // `target/` or `tmp/`) says nothing about which of its files matter.
+        let (gitignore_files, gitignores) = gitignore_files(&root)
+            .into_iter()
             .filter_map(|file| {
-                let text = fs::read_to_string(file).ok()?;
-                let (matcher, _errors) = Gitignore::new(file);
-                Some(GitignoreMatcher { text, matcher })
+                let text = fs::read_to_string(&file).ok()?;
+                let (matcher, _errors) = Gitignore::new(&file);
+                let ignores_book = root.starts_with(matcher.path())
+                    && matcher.matched_path_or_any_parents(&root, true).is_ignore();
+                (!ignores_book).then_some((file, GitignoreMatcher { text, matcher }))
             })
-            .collect();
+            .unzip();
         WatchSet {
             config,
             dirs,
@@ -162,7 +165,8 @@ impl WatchSet {
         &self.dirs
     }
 
-    /// The `.gitignore` files honoured, deepest first.
+    /// The `.gitignore` files honoured, deepest first. One that ignores the book root itself
+    /// is not.
     pub fn gitignore_files(&self) -> &[PathBuf] {
         &self.gitignore_files
     }
@@ -705,6 +709,13 @@ mod tests {
             watched("src/.hidden-file.md"),
             "only hidden folders are skipped"
         );
+        // A book kept in an ignored folder of a repository is still watched.
+        write(&repo.join(".gitignore"), "/tmp/\n");
+        let kept = repo.join("tmp/book");
+        write(&kept.join("src/a.md"), "# a\n");
+        let set_in_tmp = WatchSet::for_book(&kept, &kept.join("book"));
+        assert_eq!(set_in_tmp.gitignore_files(), [] as [PathBuf; 0]);
+        assert!(set_in_tmp.is_watched(&kept.join("src/a.md"), false));
         // Outside the repository's .gitignore scope: never a panic, just not ignored.
         assert!(!set.is_watched(Path::new("/elsewhere/x.md"), false));
     }
