@@ -16,3 +16,5 @@ pub mod search;
 pub mod serve;
 pub mod site;
 mod text;
+#[cfg(feature = "cli")]
+pub mod watch;

@@ -76,7 +76,9 @@ enum Command {
         /// Port to listen on (0 picks a free one)
         #[arg(short, long, default_value_t = 3000)]
         port: u16,
-        /// Address to listen on; anything but loopback makes the handbook visible to the network
+        /// Address to listen on. On a loopback address only requests for localhost and
+        /// loopback addresses are answered; on any other, anyone on the network can read the
+        /// handbook
         #[arg(short = 'n', long, default_value = "127.0.0.1")]
         hostname: String,
         /// Output directory [default: build-dir of book.toml, i.e. BOOK/book]
@@ -89,6 +91,10 @@ enum Command {
         /// Never allows building into the book itself, its src/ or its theme/.
         #[arg(long)]
         force: bool,
+        /// Notice edits by polling instead of OS events: for network and container
+        /// file systems whose changes are not reported
+        #[arg(long)]
+        poll: bool,
     },
     /// Create a record or a question in the template's shape.
     #[command(subcommand)]
@@ -320,6 +326,7 @@ fn run(command: Command) -> Result<(), Failure> {
             dest_dir,
             edition,
             force,
+            poll,
         } => {
             // Refuse a dangerous destination before binding or building anything.
             let site_dir = qbank::site::destination(&book, dest_dir.as_deref(), force)?;
@@ -328,6 +335,11 @@ fn run(command: Command) -> Result<(), Failure> {
                 site_dir: site_dir.clone(),
                 host: hostname,
                 port,
+                watch: if poll {
+                    qbank::watch::WatchMode::Poll
+                } else {
+                    qbank::watch::WatchMode::Notify
+                },
             };
             let build = BuildOptions::edition(edition.map(Edition::from)).force(force);
             qbank::serve::serve(&opts, || {

@@ -2,24 +2,26 @@
 //!
 //! [`serve`] composes three independent pieces, each usable (and tested) on its own:
 //! - an HTTP/1.1 server ([`bind`], [`HttpState`], [`spawn_http`]) that serves the built site,
-//!   resolving every request against the site directory afresh (builds replace it wholesale);
+//!   resolving every request against the site directory afresh (builds replace it wholesale).
+//!   It answers only requests addressed to this machine ([`HostPolicy`], against DNS
+//!   rebinding), holds at most [`Limits::max_connections`] connections at once and gives each
+//!   a deadline ([`Limits`]), so that slow or idle clients cannot exhaust it;
 //! - live reload: every `text/html` response gets a tiny inline script
 //!   ([`inject_reload_script`]) that polls [`VERSION_PATH`] and reloads the tab when the build
 //!   version changes;
-//! - a poll-based file watcher ([`snapshot`], [`Watcher`]) that notices edits under the book root.
+//! - a file watcher ([`crate::watch::Watcher`]) that notices edits of the book's sources.
 
-use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fs;
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{IpAddr, Shutdown, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use walkdir::{DirEntry, WalkDir};
+use crate::watch::{WatchMode, Watcher};
 
 /// The request path that answers with the current build version as plain text.
 pub const VERSION_PATH: &str = "/__qbank/version";
@@ -28,23 +30,16 @@ pub const VERSION_PATH: &str = "/__qbank/version";
 /// `431 Request Header Fields Too Large`.
 pub const MAX_REQUEST_HEAD: usize = 64 * 1024;
 
-/// How often the watcher walks the book root.
-pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
-
-/// How long the watcher waits after seeing a change before re-snapshotting and rebuilding, so a
-/// burst of writes (editor save, `git checkout`) results in a single rebuild.
-pub const SETTLE_DELAY: Duration = Duration::from_millis(150);
-
 /// How often the injected script polls [`VERSION_PATH`].
 pub const RELOAD_POLL_MS: u64 = 1000;
 
-/// Read/write timeout for one client connection.
-const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long closing a connection waits for the client to stop sending.
+const DRAIN_TIME: Duration = Duration::from_secs(1);
 
 /// Options for [`serve`].
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
-    /// The book root (directory holding book.toml and src/). Watched for edits.
+    /// The book root (directory holding book.toml and src/). Its sources are watched for edits.
     pub root: PathBuf,
     /// The directory the site is built into, served over HTTP. It may be replaced wholesale
     /// (renamed away and a new directory renamed in) by each rebuild, so resolve files per request.
@@ -53,10 +48,13 @@ pub struct ServeOptions {
     pub host: String,
     /// TCP port to listen on; `0` picks a free port (the real one is printed).
     pub port: u16,
+    /// How edits are noticed: OS events, or polling (`--poll`).
+    pub watch: WatchMode,
 }
 
-/// Builds once, serves `site_dir`, rebuilds whenever a file under `root` changes and tells open
-/// browser tabs to reload after each successful rebuild. Runs until the process is killed.
+/// Builds once, serves `site_dir`, rebuilds whenever a watched file of the book changes (see
+/// [`crate::watch`]) and tells open browser tabs to reload after each successful rebuild.
+/// Runs until the process is killed.
 ///
 /// `rebuild` returns `Err` on a failed build; the error is printed (with `{:#}`) and the last good
 /// site keeps being served. The only error this function returns is failing to bind
@@ -70,12 +68,29 @@ pub fn serve(
 }
 
 /// [`serve`] on a listener the caller already bound (`opts.port` is then only informative).
+///
+/// On a loopback address only requests whose `Host` names this machine are answered (see
+/// [`HostPolicy`]); on any other address every `Host` is, and a warning says that the
+/// handbook can be read from the network.
 pub fn serve_on(
     listener: TcpListener,
     opts: &ServeOptions,
     mut rebuild: impl FnMut() -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let port = listener.local_addr().map_or(opts.port, |a| a.port());
+    let local = listener.local_addr().ok();
+    let port = local.map_or(opts.port, |a| a.port());
+    let hosts = local.map_or_else(
+        || HostPolicy::local(&opts.host),
+        |a| HostPolicy::for_bind(&opts.host, a.ip()),
+    );
+    if hosts == HostPolicy::Any {
+        eprintln!(
+            "warning: serving on {}, which other machines can reach: anyone on the network can \
+             read the handbook, answers included",
+            host_port(&opts.host, port)
+        );
+        eprintln!("  help: to keep it on this machine, serve on 127.0.0.1 (the default)");
+    }
 
     // Start the version at the wall-clock time so that tabs left open across a server restart
     // see a different number and reload, too. It only ever increases from there.
@@ -86,13 +101,13 @@ pub fn serve_on(
         .unwrap_or(0);
     let version = Arc::new(AtomicU64::new(start_version));
 
-    // Baseline snapshot before the first build: edits made while it runs trigger a rebuild.
-    let mut watcher = Watcher::new(&opts.root, &opts.site_dir);
+    // Watch before the first build: edits made while it runs trigger a rebuild.
+    let mut watcher = Watcher::new(&opts.root, &opts.site_dir, opts.watch);
     run_rebuild(&mut rebuild, &version, "built");
 
     let state = Arc::new(HttpState {
-        site_dir: opts.site_dir.clone(),
         version: Arc::clone(&version),
+        ..HttpState::new(&opts.site_dir).with_hosts(hosts)
     });
     spawn_http(listener, state);
     println!(
@@ -103,8 +118,7 @@ pub fn serve_on(
     let _ = io::stdout().flush();
 
     loop {
-        thread::sleep(POLL_INTERVAL);
-        if let Some(changed) = watcher.poll() {
+        if let Some(changed) = watcher.wait(Duration::from_secs(3600)) {
             print_changes(&opts.root, &changed);
             run_rebuild(&mut rebuild, &version, "rebuilt");
         }
@@ -174,6 +188,139 @@ pub fn bind(host: &str, port: u16) -> io::Result<TcpListener> {
 // HTTP
 // ---------------------------------------------------------------------------------------------
 
+/// Which `Host` a request may name, against DNS rebinding: a web page on a hostile site whose
+/// name is made to resolve to 127.0.0.1 would otherwise read the handbook through the
+/// reader's browser. Such a request still names the hostile site in its `Host` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPolicy {
+    /// Serving on a loopback address: only `localhost`, `*.localhost`, loopback addresses
+    /// (127.0.0.0/8, `[::1]`) and `bound` (the host name the server was told to listen on)
+    /// are answered, with any port or none.
+    Local {
+        /// The `-n` host as given, e.g. a name of this machine that resolves to a loopback
+        /// address.
+        bound: String,
+    },
+    /// Serving on a non-loopback address (`-n 0.0.0.0`, a LAN address): any `Host`.
+    Any,
+}
+
+impl HostPolicy {
+    /// [`HostPolicy::Local`] for `bound`.
+    pub fn local(bound: &str) -> Self {
+        HostPolicy::Local {
+            bound: bound.to_owned(),
+        }
+    }
+
+    /// The policy for a server told to listen on `host`, which bound the address `ip`:
+    /// [`HostPolicy::Local`] on a loopback address, [`HostPolicy::Any`] otherwise (including
+    /// the unspecified addresses `0.0.0.0` and `::`, which listen on every interface).
+    pub fn for_bind(host: &str, ip: IpAddr) -> Self {
+        let loopback = match ip {
+            IpAddr::V4(v4) => v4.is_loopback(),
+            IpAddr::V6(v6) => {
+                v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+            }
+        };
+        if loopback {
+            HostPolicy::local(host)
+        } else {
+            HostPolicy::Any
+        }
+    }
+
+    /// Whether a request whose `Host` header (or absolute-form target authority) is `value`
+    /// (`name`, `name:port`, `[v6]` or `[v6]:port`) is answered. A malformed value is not.
+    pub fn allows(&self, value: &str) -> bool {
+        let Some(name) = host_name(value) else {
+            return false;
+        };
+        match self {
+            HostPolicy::Any => true,
+            HostPolicy::Local { bound } => {
+                let bound = bound
+                    .strip_prefix('[')
+                    .and_then(|b| b.strip_suffix(']'))
+                    .unwrap_or(bound);
+                let bound = bound.strip_suffix('.').unwrap_or(bound);
+                is_loopback_name(&name) || (!bound.is_empty() && name.eq_ignore_ascii_case(bound))
+            }
+        }
+    }
+}
+
+/// The host part of a `Host` value, lowercased, without brackets, port or trailing dot.
+/// `None` when malformed: empty, a port that is not a number, a bare IPv6 address, spaces.
+fn host_name(value: &str) -> Option<String> {
+    let value = value.trim();
+    let (host, port) = if let Some(rest) = value.strip_prefix('[') {
+        let (v6, after) = rest.split_once(']')?;
+        v6.parse::<std::net::Ipv6Addr>().ok()?;
+        let port = match after {
+            "" => None,
+            p => Some(p.strip_prefix(':')?),
+        };
+        (v6, port)
+    } else {
+        match value.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (value, None),
+        }
+    };
+    if port.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let host = host.strip_suffix('.').unwrap_or(host);
+    if host.is_empty()
+        || !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._:~%!$&'()*+,;=".contains(&b))
+    {
+        return None;
+    }
+    Some(host.to_ascii_lowercase())
+}
+
+/// `localhost`, a name under `.localhost` (RFC 6761 keeps them on this machine), or a
+/// loopback address (127.0.0.0/8, `::1`).
+fn is_loopback_name(name: &str) -> bool {
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    match name.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => v4.is_loopback(),
+        Ok(IpAddr::V6(v6)) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Err(_) => false,
+    }
+}
+
+/// How much of the server one client may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Connections answered at once; one more is answered `503` at once and closed, without a
+    /// thread of its own.
+    pub max_connections: usize,
+    /// Time from accepting a connection to having its whole request head. A client that has
+    /// sent part of a head by then gets `408`; one that sent nothing is closed.
+    pub head_deadline: Duration,
+    /// Time from accepting a connection to having written the whole response. Past it the
+    /// connection is closed, however slowly the client still reads or writes.
+    pub request_deadline: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: 64,
+            head_deadline: Duration::from_secs(10),
+            request_deadline: Duration::from_secs(30),
+        }
+    }
+}
+
 /// What the HTTP server needs to answer requests.
 #[derive(Debug)]
 pub struct HttpState {
@@ -181,30 +328,89 @@ pub struct HttpState {
     pub site_dir: PathBuf,
     /// The build version reported at [`VERSION_PATH`] and embedded in injected reload scripts.
     pub version: Arc<AtomicU64>,
+    /// Which `Host` headers are answered.
+    pub hosts: HostPolicy,
+    /// Connection cap and deadlines.
+    pub limits: Limits,
+    /// Connections being answered now.
+    active: AtomicUsize,
 }
 
 impl HttpState {
-    /// State serving `site_dir` with the version starting at 0.
+    /// State serving `site_dir` with the version starting at 0, answering requests for
+    /// `localhost` and loopback addresses only, with the default [`Limits`].
     pub fn new(site_dir: impl Into<PathBuf>) -> Self {
         HttpState {
             site_dir: site_dir.into(),
             version: Arc::new(AtomicU64::new(0)),
+            hosts: HostPolicy::local("localhost"),
+            limits: Limits::default(),
+            active: AtomicUsize::new(0),
         }
+    }
+
+    /// This state with another host policy.
+    pub fn with_hosts(mut self, hosts: HostPolicy) -> Self {
+        self.hosts = hosts;
+        self
+    }
+
+    /// This state with other limits.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// How many connections are being answered now.
+    pub fn active_connections(&self) -> usize {
+        self.active.load(Ordering::SeqCst)
+    }
+}
+
+/// One of the [`Limits::max_connections`] places, given back when dropped (also when the
+/// thread answering it panics).
+struct Slot(Arc<HttpState>);
+
+impl Slot {
+    fn take(state: &Arc<HttpState>) -> Option<Slot> {
+        let max = state.limits.max_connections;
+        state
+            .active
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < max).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Slot(Arc::clone(state)))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.active.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
 /// Spawns a thread that accepts connections on `listener` forever, answering each one on its own
-/// thread (one request per connection, `Connection: close`).
+/// thread (one request per connection, `Connection: close`), at most
+/// [`Limits::max_connections`] at once.
 pub fn spawn_http(listener: TcpListener, state: Arc<HttpState>) -> JoinHandle<()> {
     thread::spawn(move || {
         for conn in listener.incoming() {
             match conn {
                 Ok(stream) => {
-                    let state = Arc::clone(&state);
-                    // If the OS refuses a new thread the connection is simply dropped.
-                    let _ = thread::Builder::new()
-                        .name("qbank-http-conn".into())
-                        .spawn(move || handle_connection(stream, &state));
+                    let Some(slot) = Slot::take(&state) else {
+                        refuse_busy(stream, state.limits.max_connections);
+                        continue;
+                    };
+                    // If the OS refuses a new thread, the closure is dropped: the connection
+                    // is closed and its slot given back.
+                    let _ =
+                        thread::Builder::new()
+                            .name("qbank-http-conn".into())
+                            .spawn(move || {
+                                handle_connection(stream, &slot.0);
+                                drop(slot);
+                            });
                 }
                 // E.g. too many open files: back off briefly instead of spinning.
                 Err(_) => thread::sleep(Duration::from_millis(20)),
@@ -213,11 +419,33 @@ pub fn spawn_http(listener: TcpListener, state: Arc<HttpState>) -> JoinHandle<()
     })
 }
 
-/// Answers one request on `stream` and closes it. Never panics on bad input.
+/// Answers a connection over the cap with `503` on the accepting thread, without ever
+/// blocking it: whatever the client sent already is discarded, the short response fits in
+/// the socket buffer, and the connection is closed.
+fn refuse_busy(mut stream: TcpStream, max: usize) {
+    if stream.set_nonblocking(true).is_err() {
+        return;
+    }
+    let mut buf = [0u8; 8192];
+    for _ in 0..8 {
+        match stream.read(&mut buf) {
+            Ok(n) if n > 0 => {}
+            _ => break,
+        }
+    }
+    let body = format!("503 Service Unavailable: {max} connections are open already; try again\n");
+    let response = Response::text(503, &body).header("Retry-After", "1".into());
+    let _ = stream.write_all(&response.to_bytes(true));
+    let _ = stream.shutdown(Shutdown::Write);
+}
+
+/// Answers one request on `stream` and closes it, within the state's deadlines. Never panics
+/// on bad input.
 fn handle_connection(mut stream: TcpStream, state: &HttpState) {
-    let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
-    let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
-    let (response, is_head) = match read_head(&mut stream) {
+    let accepted = Instant::now();
+    let head_deadline = accepted + state.limits.head_deadline;
+    let deadline = accepted + state.limits.request_deadline;
+    let (response, is_head) = match read_head(&mut stream, head_deadline.min(deadline)) {
         Ok(head) => {
             let is_head = head.starts_with(b"HEAD ");
             (respond(&head, state), is_head)
@@ -226,24 +454,58 @@ fn handle_connection(mut stream: TcpStream, state: &HttpState) {
             Response::text(431, "request head too large (limit 64 KiB)\n"),
             false,
         ),
+        Err(HeadError::TimedOut) => (
+            Response::text(
+                408,
+                &format!(
+                    "request head not received within {} s\n",
+                    state.limits.head_deadline.as_secs_f32()
+                ),
+            ),
+            false,
+        ),
         Err(HeadError::Io) => return,
     };
-    let _ = stream.write_all(&response.to_bytes(!is_head));
-    let _ = stream.flush();
+    let _ = write_by(&mut stream, &response.to_bytes(!is_head), deadline);
     // Half-close, then drain whatever the client still sends (a body we ignored, the rest of an
     // oversized head) so closing does not reset the connection before it reads the response.
     let _ = stream.shutdown(Shutdown::Write);
-    drain(&mut stream);
+    drain(&mut stream, deadline.min(Instant::now() + DRAIN_TIME));
 }
 
-fn drain(stream: &mut TcpStream) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+/// Writes all of `bytes` unless `deadline` passes first: a client reading slowly cannot hold
+/// the connection past it.
+fn write_by(stream: &mut TcpStream, mut bytes: &[u8], deadline: Instant) -> io::Result<()> {
+    while !bytes.is_empty() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        stream.set_write_timeout(Some(left))?;
+        match stream.write(&bytes[..bytes.len().min(64 * 1024)]) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => bytes = &bytes[n..],
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    stream.flush()
+}
+
+/// Reads and discards what the client sends until it closes, 1 MiB, or `deadline`.
+fn drain(stream: &mut TcpStream, deadline: Instant) {
     let mut buf = [0u8; 8192];
     let mut total = 0usize;
     while total < 1024 * 1024 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
         match stream.read(&mut buf) {
-            Ok(0) | Err(_) => break,
+            Ok(0) => break,
             Ok(n) => total += n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => break,
         }
     }
 }
@@ -251,18 +513,44 @@ fn drain(stream: &mut TcpStream) {
 enum HeadError {
     /// The head exceeded [`MAX_REQUEST_HEAD`].
     TooLarge,
-    /// The connection failed, timed out or closed before sending anything.
+    /// Part of a head came, but not all of it before the deadline.
+    TimedOut,
+    /// The connection failed, closed, or sent nothing before the deadline.
     Io,
 }
 
-/// Reads the request head (up to and including the blank line).
-fn read_head(stream: &mut impl Read) -> Result<Vec<u8>, HeadError> {
+/// Reads the request head (up to and including the blank line) unless `deadline` passes
+/// first. A client that trickles bytes cannot extend it: every read waits only for what is
+/// left of it.
+fn read_head(stream: &mut TcpStream, deadline: Instant) -> Result<Vec<u8>, HeadError> {
     let mut head = Vec::with_capacity(1024);
     let mut buf = [0u8; 4096];
+    let timed_out = |head: &Vec<u8>| {
+        if head.is_empty() {
+            HeadError::Io
+        } else {
+            HeadError::TimedOut
+        }
+    };
     loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(timed_out(&head));
+        }
+        if stream.set_read_timeout(Some(left)).is_err() {
+            return Err(HeadError::Io);
+        }
         let n = match stream.read(&mut buf) {
             Ok(n) => n,
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Err(timed_out(&head));
+            }
             Err(_) => return Err(HeadError::Io),
         };
         if n == 0 {
@@ -364,8 +652,11 @@ fn reason_phrase(status: u16) -> &'static str {
         301 => "Moved Permanently",
         400 => "Bad Request",
         404 => "Not Found",
+        403 => "Forbidden",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
         431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
         _ => "Unknown",
     }
 }
@@ -385,6 +676,9 @@ fn respond(head: &[u8], state: &HttpState) -> Response {
     };
     if !http_version.starts_with("HTTP/") {
         return Response::text(400, "bad request line\n");
+    }
+    if let Err(refused) = check_host(head, http_version, target, &state.hosts) {
+        return refused;
     }
     if method != "GET" && method != "HEAD" {
         return Response::text(405, "only GET and HEAD are supported\n")
@@ -420,6 +714,71 @@ fn respond(head: &[u8], state: &HttpState) -> Response {
         Ok(bytes) => file_response(200, &file, bytes, version),
         Err(_) => not_found(state, version),
     }
+}
+
+/// Checks the request's `Host` header, and the authority of an absolute-form target, against
+/// `hosts`. HTTP/1.1 requires exactly one `Host` header; HTTP/1.0 may omit it.
+fn check_host(
+    head: &[u8],
+    http_version: &str,
+    target: &str,
+    hosts: &HostPolicy,
+) -> Result<(), Response> {
+    let mut host = None;
+    for line in head.split(|&b| b == b'\n').skip(1) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            continue;
+        };
+        if !line[..colon].eq_ignore_ascii_case(b"host") {
+            continue;
+        }
+        let Ok(value) = std::str::from_utf8(&line[colon + 1..]) else {
+            return Err(Response::text(400, "bad Host header\n"));
+        };
+        if host.replace(value.trim()).is_some() {
+            return Err(Response::text(400, "more than one Host header\n"));
+        }
+    }
+    let authority = target
+        .split_once("://")
+        .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    let Some(host) = host else {
+        if http_version == "HTTP/1.0" {
+            return match authority {
+                Some(a) => allow(a, hosts),
+                None => Ok(()),
+            };
+        }
+        return Err(Response::text(
+            400,
+            "no Host header (HTTP/1.1 requires one)\n",
+        ));
+    };
+    if host_name(host).is_none() {
+        return Err(Response::text(400, "bad Host header\n"));
+    }
+    allow(host, hosts)?;
+    match authority {
+        Some(a) => allow(a, hosts),
+        None => Ok(()),
+    }
+}
+
+/// `Ok` when `hosts` allows `host`, else a `403` that says why.
+fn allow(host: &str, hosts: &HostPolicy) -> Result<(), Response> {
+    if hosts.allows(host) {
+        return Ok(());
+    }
+    let shown: String = host.chars().take(100).collect();
+    Err(Response::text(
+        403,
+        &format!(
+            "403 Forbidden: host {shown:?} is not this machine; qbank serve answers only \
+             localhost and loopback addresses, so that other web sites cannot read the \
+             handbook (DNS rebinding)\n"
+        ),
+    ))
 }
 
 /// A response for a file's bytes, typed by extension, with the reload script in HTML.
@@ -571,127 +930,4 @@ pub fn inject_reload_script(html: &[u8], version: u64) -> Vec<u8> {
     out.extend_from_slice(script.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
-}
-
-// ---------------------------------------------------------------------------------------------
-// Watching
-// ---------------------------------------------------------------------------------------------
-
-/// A watcher snapshot: every watched file with its modification time and length.
-pub type Snapshot = BTreeMap<PathBuf, (SystemTime, u64)>;
-
-/// Walks `root` and records `(mtime, len)` for every file that can affect a build.
-///
-/// Skipped: `site_dir` itself (compared after canonicalizing both; it need not exist yet);
-/// directories named `target` or `node_modules` or starting with `.`; any file or directory whose
-/// name contains `.qbank-tmp` or `.qbank-old` (siblings written by builds); and editor
-/// scratch files (`*~`, `#*#`, `.#*`, `.*.swp`/`.swo`/`.swx`, `.DS_Store`). Symbolic links are
-/// followed. Paths are reported under the canonicalized `root`. Unreadable entries are ignored.
-pub fn snapshot(root: &Path, site_dir: &Path) -> Snapshot {
-    let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let site = canonical_or_absolute(site_dir);
-    let mut out = Snapshot::new();
-    let walk = WalkDir::new(&root)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e, &site));
-    for entry in walk.flatten() {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(meta) = entry.metadata() else { continue };
-        let mtime = meta.modified().unwrap_or(UNIX_EPOCH);
-        out.insert(entry.into_path(), (mtime, meta.len()));
-    }
-    out
-}
-
-/// `path` canonicalized; when it does not exist yet, its canonicalized parent joined with its
-/// name; failing that, made absolute lexically.
-fn canonical_or_absolute(path: &Path) -> PathBuf {
-    if let Ok(p) = fs::canonicalize(path) {
-        return p;
-    }
-    if let (Some(parent), Some(name)) = (path.parent(), path.file_name()) {
-        let parent = if parent.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            parent
-        };
-        if let Ok(p) = fs::canonicalize(parent) {
-            return p.join(name);
-        }
-    }
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-fn is_ignored(entry: &DirEntry, site: &Path) -> bool {
-    let name = entry.file_name().to_string_lossy();
-    if name.contains(".qbank-tmp") || name.contains(".qbank-old") {
-        return true;
-    }
-    if entry.file_type().is_dir() {
-        return name.starts_with('.')
-            || name == "target"
-            || name == "node_modules"
-            || entry.path() == site
-            || fs::canonicalize(entry.path()).is_ok_and(|p| p == site);
-    }
-    is_editor_scratch(&name)
-}
-
-fn is_editor_scratch(name: &str) -> bool {
-    name.ends_with('~')
-        || (name.starts_with('#') && name.ends_with('#'))
-        || name.starts_with(".#")
-        || name == ".DS_Store"
-        || (name.starts_with('.')
-            && (name.ends_with(".swp") || name.ends_with(".swo") || name.ends_with(".swx")))
-}
-
-/// Paths whose entry differs between two snapshots (added, removed or modified), sorted.
-pub fn changed_paths(old: &Snapshot, new: &Snapshot) -> Vec<PathBuf> {
-    let mut changed: Vec<PathBuf> = new
-        .iter()
-        .filter(|(path, stamp)| old.get(*path) != Some(*stamp))
-        .map(|(path, _)| path.clone())
-        .chain(old.keys().filter(|p| !new.contains_key(*p)).cloned())
-        .collect();
-    changed.sort();
-    changed
-}
-
-/// Poll-based watcher over a book root (see [`snapshot`] for what is watched).
-#[derive(Debug)]
-pub struct Watcher {
-    root: PathBuf,
-    site_dir: PathBuf,
-    last: Snapshot,
-    settle: Duration,
-}
-
-impl Watcher {
-    /// Takes the baseline snapshot of `root`, ignoring `site_dir`.
-    pub fn new(root: &Path, site_dir: &Path) -> Self {
-        Watcher {
-            root: root.to_path_buf(),
-            site_dir: site_dir.to_path_buf(),
-            last: snapshot(root, site_dir),
-            settle: SETTLE_DELAY,
-        }
-    }
-
-    /// Re-snapshots once. If anything changed since the last accepted snapshot, waits
-    /// [`SETTLE_DELAY`] for the edit burst to finish, re-snapshots, makes that the new baseline
-    /// and returns the paths that changed. Returns `None` when nothing changed.
-    pub fn poll(&mut self) -> Option<Vec<PathBuf>> {
-        if snapshot(&self.root, &self.site_dir) == self.last {
-            return None;
-        }
-        thread::sleep(self.settle);
-        let settled = snapshot(&self.root, &self.site_dir);
-        let changed = changed_paths(&self.last, &settled);
-        self.last = settled;
-        (!changed.is_empty()).then_some(changed)
-    }
 }

@@ -26,7 +26,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     ("new", &["config", "diag", "model", "parse", "text"]),
-    ("serve", &[]),
+    ("serve", &["watch"]),
+    ("watch", &[]),
 ];
 
 fn imports() -> BTreeMap<String, BTreeSet<String>> {

@@ -10,9 +10,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use qbank::serve::{
-    HttpState, ServeOptions, VERSION_PATH, Watcher, bind, changed_paths, resolve_request_path,
-    serve, serve_on, snapshot, spawn_http,
+    HostPolicy, HttpState, Limits, ServeOptions, VERSION_PATH, bind, resolve_request_path, serve,
+    serve_on, spawn_http,
 };
+use qbank::watch::{WatchMode, WatchSet, Watcher, changed_paths, snapshot};
 
 // ----------------------------------------------------------------------------------------------
 // helpers
@@ -377,7 +378,7 @@ fn head_and_other_methods() {
     // A request with a body we do not read still gets its response.
     let raw = exchange(
         addr,
-        b"POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world",
+        b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 11\r\n\r\nhello world",
     );
     assert_eq!(parse(&raw).status, 405);
 }
@@ -403,7 +404,11 @@ fn bad_requests_never_take_the_server_down() {
     // Raw (unencoded) UTF-8 in the request line works too.
     write(&site.join("目录.txt"), "toc");
     assert_eq!(
-        parse(&exchange(addr, "GET /目录.txt HTTP/1.1\r\n\r\n".as_bytes())).body,
+        parse(&exchange(
+            addr,
+            "GET /目录.txt HTTP/1.1\r\nHost: localhost\r\n\r\n".as_bytes()
+        ))
+        .body,
         b"toc"
     );
 
@@ -466,6 +471,275 @@ fn resolve_request_path_maps_targets_under_site_dir() {
     }
 }
 
+/// A request for `/` with the given `Host` header line (or none).
+fn get_with_host(addr: SocketAddr, version: &str, host: Option<&str>) -> Resp {
+    let host = host.map_or(String::new(), |h| format!("Host: {h}\r\n"));
+    parse(&exchange(
+        addr,
+        format!("GET / {version}\r\n{host}User-Agent: test\r\n\r\n").as_bytes(),
+    ))
+}
+
+#[test]
+fn requests_for_other_hosts_are_refused() {
+    let (_tmp, site) = site();
+    let (addr, _) = start(&site);
+    let port = addr.port();
+
+    let r = get_with_host(addr, "HTTP/1.1", Some("evil.example"));
+    assert_eq!(r.status, 403);
+    assert_eq!(r.header("Content-Type"), Some("text/plain; charset=utf-8"));
+    assert!(r.text().contains("evil.example"), "{}", r.text());
+    assert!(r.text().contains("DNS rebinding"), "{}", r.text());
+    assert!(!r.text().contains("index page"));
+    for evil in [
+        format!("evil.example:{port}"),
+        "localhost.evil.example".into(),
+        "127.0.0.1.nip.io".into(),
+        "192.168.1.10".into(),
+        "[2001:db8::1]:80".into(),
+    ] {
+        let r = get_with_host(addr, "HTTP/1.1", Some(&evil));
+        assert_eq!(r.status, 403, "{evil}");
+    }
+    // HTTP/1.0 may omit Host, but a wrong one is refused all the same.
+    assert_eq!(
+        get_with_host(addr, "HTTP/1.0", Some("evil.example")).status,
+        403
+    );
+    // So is an absolute-form target naming another host.
+    let raw = exchange(
+        addr,
+        format!("GET http://evil.example/ HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(parse(&raw).status, 403);
+
+    for good in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "localhost".into(),
+        "LOCALHOST.".into(),
+        "127.0.0.1".into(),
+        "127.1.2.3:8080".into(),
+        format!("[::1]:{port}"),
+        "[::1]".into(),
+        format!("qbank.localhost:{port}"),
+    ] {
+        let r = get_with_host(addr, "HTTP/1.1", Some(&good));
+        assert_eq!(r.status, 200, "{good}");
+        assert!(r.text().contains("index page"), "{good}");
+    }
+    assert_eq!(get_with_host(addr, "HTTP/1.0", None).status, 200);
+
+    // HTTP/1.1 requires exactly one well-formed Host.
+    let r = get_with_host(addr, "HTTP/1.1", None);
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("Host"), "{}", r.text());
+    for bad in ["", "localhost:port", "::1", "local host", "localhost:"] {
+        assert_eq!(
+            get_with_host(addr, "HTTP/1.1", Some(bad)).status,
+            400,
+            "{bad:?}"
+        );
+    }
+    let raw = exchange(
+        addr,
+        b"GET / HTTP/1.1\r\nHost: localhost\r\nhost: evil.example\r\n\r\n",
+    );
+    assert_eq!(parse(&raw).status, 400);
+}
+
+#[test]
+fn host_policy_follows_the_bound_address() {
+    let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+    // Loopback: loopback names and the name the server was bound as.
+    let local = HostPolicy::for_bind("127.0.0.1", ip("127.0.0.1"));
+    assert_eq!(local, HostPolicy::local("127.0.0.1"));
+    assert_eq!(
+        HostPolicy::for_bind("localhost", ip("::1")),
+        HostPolicy::local("localhost")
+    );
+    let named = HostPolicy::for_bind("devbox", ip("127.0.1.1"));
+    assert!(named.allows("devbox:3000"));
+    assert!(named.allows("DEVBOX"));
+    assert!(named.allows("localhost:3000"));
+    assert!(!named.allows("devbox.evil.example"));
+    assert!(!local.allows("evil.example"));
+    assert!(!local.allows("devbox"));
+
+    // Any other address (every interface, a LAN address): any Host.
+    for (host, addr) in [
+        ("0.0.0.0", "0.0.0.0"),
+        ("::", "::"),
+        ("192.168.1.20", "192.168.1.20"),
+        ("fe80::1", "fe80::1"),
+    ] {
+        let any = HostPolicy::for_bind(host, ip(addr));
+        assert_eq!(any, HostPolicy::Any, "{host}");
+        assert!(any.allows("evil.example"));
+        assert!(any.allows("192.168.1.20:3000"));
+        assert!(any.allows("[fe80::1]:3000"));
+        // Malformed values are never allowed.
+        assert!(!any.allows(""));
+        assert!(!any.allows("a b"));
+        assert!(!any.allows("host:port"));
+    }
+}
+
+/// Connects and sends nothing.
+fn idle(addr: SocketAddr) -> TcpStream {
+    let s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s
+}
+
+#[test]
+fn connections_over_the_cap_get_503_without_a_thread() {
+    let (_tmp, site) = site();
+    let listener = bind("127.0.0.1", 0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = Limits {
+        max_connections: 4,
+        head_deadline: Duration::from_secs(60),
+        request_deadline: Duration::from_secs(60),
+    };
+    let state = Arc::new(HttpState::new(&site).with_limits(limits));
+    spawn_http(listener, Arc::clone(&state));
+
+    let mut held: Vec<TcpStream> = (0..4).map(|_| idle(addr)).collect();
+    assert!(wait_for(20, || state.active_connections() == 4));
+    // The fifth, and many more, are answered at once and closed.
+    for _ in 0..50 {
+        let mut extra = idle(addr);
+        let mut raw = Vec::new();
+        let _ = extra.read_to_end(&mut raw);
+        let r = parse(&raw);
+        assert_eq!(r.status, 503);
+        assert_eq!(r.header("Retry-After"), Some("1"));
+        assert!(r.text().contains("4 connections"), "{}", r.text());
+    }
+    assert_eq!(state.active_connections(), 4, "no slot leaked");
+
+    // A place freed is taken by the next request.
+    drop(held.pop());
+    assert!(wait_for(20, || state.active_connections() == 3));
+    assert_eq!(get(addr, "/").status, 200);
+    drop(held);
+    assert!(wait_for(20, || state.active_connections() == 0));
+}
+
+#[test]
+fn a_client_trickling_its_request_is_cut_off_at_the_deadline() {
+    let (_tmp, site) = site();
+    let listener = bind("127.0.0.1", 0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = Limits {
+        max_connections: 2,
+        head_deadline: Duration::from_secs(1),
+        request_deadline: Duration::from_secs(2),
+    };
+    let state = Arc::new(HttpState::new(&site).with_limits(limits));
+    spawn_http(listener, Arc::clone(&state));
+
+    // Slowloris: a header that never ends, one byte every 50 ms (each read resets an I/O
+    // timeout, but not the deadline). Two of them fill the server.
+    let trickle = |stream: TcpStream| {
+        thread::spawn(move || {
+            let mut stream = stream;
+            let mut sent = 0usize;
+            if stream
+                .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+                .is_err()
+            {
+                return sent;
+            }
+            // At most 60 s: far past the deadline.
+            for _ in 0..1200 {
+                if stream.write_all(b"a").is_err() {
+                    break;
+                }
+                sent += 1;
+                thread::sleep(Duration::from_millis(50));
+            }
+            sent
+        })
+    };
+    let slow: Vec<TcpStream> = (0..2).map(|_| idle(addr)).collect();
+    let mut readers = Vec::new();
+    let mut tricklers = Vec::new();
+    for s in slow {
+        readers.push(s.try_clone().unwrap());
+        tricklers.push(trickle(s));
+    }
+    for mut r in readers {
+        let mut raw = Vec::new();
+        let _ = r.read_to_end(&mut raw);
+        assert_eq!(parse(&raw).status, 408, "{}", String::from_utf8_lossy(&raw));
+    }
+    for t in tricklers {
+        let sent = t.join().unwrap();
+        assert!(
+            sent < 1200,
+            "the server closed the connection while the client still sent"
+        );
+    }
+    // Both places are free again.
+    assert!(wait_for(20, || state.active_connections() == 0));
+    assert_eq!(get(addr, "/").status, 200);
+
+    // A client that connects and says nothing is closed without an answer.
+    let mut silent = idle(addr);
+    let mut raw = Vec::new();
+    let _ = silent.read_to_end(&mut raw);
+    assert!(raw.is_empty(), "{}", String::from_utf8_lossy(&raw));
+}
+
+#[test]
+fn a_client_reading_its_response_slowly_is_cut_off_at_the_deadline() {
+    let (_tmp, site) = site();
+    // Far more than the socket buffers hold.
+    let size = 32 * 1024 * 1024;
+    write(&site.join("big.bin"), vec![7u8; size]);
+    let listener = bind("127.0.0.1", 0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = Limits {
+        max_connections: 1,
+        head_deadline: Duration::from_secs(1),
+        request_deadline: Duration::from_secs(2),
+    };
+    let state = Arc::new(HttpState::new(&site).with_limits(limits));
+    spawn_http(listener, Arc::clone(&state));
+
+    let mut slow = TcpStream::connect(addr).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    slow.write_all(b"GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    // 4 KiB every 50 ms keeps every write of the server progressing (so a per-write timeout
+    // never fires) but would take minutes for the whole file.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop_reading = Arc::clone(&stop);
+    let reader = thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        let mut total = 0usize;
+        while !stop_reading.load(Ordering::SeqCst) {
+            match slow.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => total += n,
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        total
+    });
+    assert!(wait_for(20, || state.active_connections() == 1));
+    // The server gives the connection up while the client is still reading.
+    assert!(wait_for(30, || state.active_connections() == 0));
+    stop.store(true, Ordering::SeqCst);
+    let read = reader.join().unwrap();
+    assert!(read < size, "the whole response was read: {read} bytes");
+    assert_eq!(get(addr, "/").status, 200);
+}
+
 // ----------------------------------------------------------------------------------------------
 // watching
 // ----------------------------------------------------------------------------------------------
@@ -487,7 +761,8 @@ fn snapshot_sees_source_edits_but_not_site_or_build_siblings() {
     let (_tmp, root, site) = book();
     // site_dir given non-canonically: it is still recognised and skipped.
     let site_alias = root.join("src/../book");
-    let base = snapshot(&root, &site_alias);
+    let set = || WatchSet::for_book(&root, &site_alias);
+    let base = snapshot(&set());
     assert!(base.keys().any(|p| p.ends_with("src/题库/数组.md")));
     assert!(base.keys().any(|p| p.ends_with("book.toml")));
     assert!(!base.keys().any(|p| p.ends_with("index.html")), "{base:?}");
@@ -498,58 +773,182 @@ fn snapshot_sees_source_edits_but_not_site_or_build_siblings() {
         "rebuilt output, longer than before",
     );
     write(&site.join("new.html"), "x");
-    write(&root.join("book.qbank-tmp-42/index.html"), "partial build");
-    write(&root.join("book.qbank-old-42/index.html"), "previous build");
+    write(&root.join(".book.qbank-a1b2c3/index.html"), "partial build");
     write(&root.join(".git/HEAD"), "ref: refs/heads/main");
     write(&root.join("target/debug/x"), "x");
     write(&root.join("node_modules/pkg/index.js"), "x");
+    write(&root.join("notes/todo.md"), "not a source folder");
     write(&root.join("src/.数组.md.swp"), "vim swap");
     write(&root.join("src/数组.md~"), "backup");
-    assert_eq!(snapshot(&root, &site_alias), base);
+    write(&root.join("src/.obsidian/workspace.json"), "{}");
+    assert_eq!(snapshot(&set()), base);
 
     // A real edit (length changes too, so coarse mtime granularity cannot hide it).
     write(&root.join("src/题库/数组.md"), "# 数组\n\n新增一道题。\n");
-    let edited = snapshot(&root, &site_alias);
+    let edited = snapshot(&set());
     assert_ne!(edited, base);
     let changed = changed_paths(&base, &edited);
     assert_eq!(changed.len(), 1, "{changed:?}");
     assert!(changed[0].ends_with("src/题库/数组.md"));
 
-    // Added and removed files count as changes.
+    // Added and removed files count as changes; so does the theme.
     write(&root.join("src/new.md"), "new");
-    let added = snapshot(&root, &site_alias);
+    let added = snapshot(&set());
     assert!(changed_paths(&edited, &added)[0].ends_with("src/new.md"));
     fs::remove_file(root.join("src/new.md")).unwrap();
-    assert_eq!(snapshot(&root, &site_alias), edited);
+    assert_eq!(snapshot(&set()), edited);
+    write(&root.join("theme/head.hbs"), "<meta>");
+    assert!(changed_paths(&edited, &snapshot(&set()))[0].ends_with("theme/head.hbs"));
+}
+
+#[test]
+fn snapshot_honours_gitignore_and_extra_watch_dirs() {
+    let (_tmp, root, site) = book();
+    write(&root.join(".gitignore"), "*.draft.md\n");
+    write(
+        &root.join("book.toml"),
+        "[book]\ntitle = \"t\"\n[build]\nextra-watch-dirs = [\"shared\"]\n",
+    );
+    write(&root.join("shared/snippet.md"), "shared");
+    let set = WatchSet::for_book(&root, &site);
+    let base = snapshot(&set);
+    assert!(base.keys().any(|p| p.ends_with("shared/snippet.md")));
+    write(&root.join("src/题库/next.draft.md"), "draft");
+    assert_eq!(snapshot(&set), base, "gitignored draft");
+    write(&root.join("shared/snippet.md"), "shared, edited");
+    assert_ne!(snapshot(&set), base);
 }
 
 #[test]
 fn snapshot_skips_site_dir_that_does_not_exist_yet() {
-    let (_tmp, root, site) = book();
-    fs::remove_dir_all(&site).unwrap();
-    let base = snapshot(&root, &site);
+    let (_tmp, root, _) = book();
+    // A site inside the sources' extra-watch dir "." (the book root) is still skipped.
+    write(
+        &root.join("book.toml"),
+        "[book]\ntitle = \"t\"\n[build]\nextra-watch-dirs = [\".\"]\n",
+    );
+    let site = root.join("out");
+    let set = WatchSet::for_book(&root, &site);
+    let base = snapshot(&set);
+    assert!(base.keys().any(|p| p.ends_with("src/SUMMARY.md")));
     // The first build creates the site inside the root.
     write(&site.join("index.html"), PAGE);
     write(&site.join("css/style.css"), "x");
-    assert_eq!(snapshot(&root, &site), base);
+    assert_eq!(snapshot(&set), base);
 }
 
-#[test]
-fn watcher_reports_changed_paths_once() {
+/// Long enough for any watcher to report an edit on a loaded machine.
+const NOTICE: Duration = Duration::from_secs(10);
+/// How long a watcher is given to report a change that must not be reported.
+const QUIET: Duration = Duration::from_millis(1500);
+
+fn edits_are_reported_once(mode: WatchMode) {
     let (_tmp, root, site) = book();
-    let mut watcher = Watcher::new(&root, &site);
-    assert_eq!(watcher.poll(), None);
+    let mut watcher = Watcher::new(&root, &site, mode);
+    assert_eq!(watcher.mode(), mode);
     write(&site.join("index.html"), "site output changed");
-    assert_eq!(watcher.poll(), None);
+    write(&root.join(".book.qbank-x1y2z3/index.html"), "next build");
+    write(&root.join("src/SUMMARY.md~"), "backup");
+    assert_eq!(watcher.wait(QUIET), None, "{mode:?}: output is not an edit");
 
     write(
         &root.join("src/SUMMARY.md"),
         "# Summary\n\n- [数组](题库/数组.md)\n",
     );
-    let changed = watcher.poll().expect("edit noticed");
-    assert_eq!(changed.len(), 1);
+    let changed = watcher.wait(NOTICE).expect("edit noticed");
+    assert_eq!(changed.len(), 1, "{mode:?}: {changed:?}");
     assert!(changed[0].ends_with("src/SUMMARY.md"));
-    assert_eq!(watcher.poll(), None, "same change is not reported twice");
+    assert_eq!(
+        watcher.wait(QUIET),
+        None,
+        "{mode:?}: same change is not reported twice"
+    );
+
+    // A burst of writes is one batch.
+    for i in 0..20 {
+        write(&root.join(format!("src/题库/q{i}.md")), format!("# q{i}\n"));
+    }
+    let changed = watcher.wait(NOTICE).expect("burst noticed");
+    assert!(changed.len() >= 20, "{mode:?}: {changed:?}");
+    assert_eq!(watcher.wait(QUIET), None, "{mode:?}: one batch per burst");
+
+    // book.toml, and a theme folder created after the watcher started.
+    write(&root.join("book.toml"), "[book]\ntitle = \"renamed\"\n");
+    let changed = watcher.wait(NOTICE).expect("book.toml noticed");
+    assert!(
+        changed.iter().any(|p| p.ends_with("book.toml")),
+        "{changed:?}"
+    );
+    write(&root.join("theme/head.hbs"), "<meta name=x>");
+    let changed = watcher.wait(NOTICE).expect("new theme noticed");
+    assert!(
+        changed
+            .iter()
+            .any(|p| p.starts_with(root.canonicalize().unwrap().join("theme")))
+    );
+    while watcher.wait(QUIET).is_some() {}
+    write(&root.join("theme/head.hbs"), "<meta name=y>");
+    let changed = watcher.wait(NOTICE).expect("theme edit noticed");
+    assert!(
+        changed.iter().any(|p| p.ends_with("theme/head.hbs")),
+        "{changed:?}"
+    );
+}
+
+#[test]
+fn notify_watcher_reports_edits_once() {
+    edits_are_reported_once(WatchMode::Notify);
+}
+
+#[test]
+fn poll_watcher_reports_edits_once() {
+    edits_are_reported_once(WatchMode::Poll);
+}
+
+fn watched_folders_that_move_are_followed(mode: WatchMode) {
+    let (_tmp, root, site) = book();
+    let mut watcher = Watcher::new(&root, &site, mode);
+
+    // `src` replaced wholesale (a branch switch, a restore from backup).
+    fs::rename(root.join("src"), root.join("src.old")).unwrap();
+    assert!(watcher.wait(NOTICE).is_some(), "{mode:?}: src gone");
+    write(&root.join("src/SUMMARY.md"), "# Summary\n\n- [x](x.md)\n");
+    write(&root.join("src/x.md"), "# x\n");
+    assert!(watcher.wait(NOTICE).is_some(), "{mode:?}: src back");
+    while watcher.wait(QUIET).is_some() {}
+    write(&root.join("src/x.md"), "# x, edited\n");
+    let changed = watcher.wait(NOTICE).expect("edit in the new src noticed");
+    assert!(
+        changed.iter().any(|p| p.ends_with("src/x.md")),
+        "{changed:?}"
+    );
+    // The old one is no longer watched.
+    write(&root.join("src.old/SUMMARY.md"), "stale");
+    assert_eq!(watcher.wait(QUIET), None, "{mode:?}");
+
+    // book.toml moves the sources: the new folder is watched, the old one is not.
+    write(&root.join("content/a.md"), "# a\n");
+    write(&root.join("book.toml"), "[book]\nsrc = \"content\"\n");
+    assert!(watcher.wait(NOTICE).is_some());
+    while watcher.wait(QUIET).is_some() {}
+    write(&root.join("content/a.md"), "# a, edited\n");
+    let changed = watcher.wait(NOTICE).expect("edit in content/ noticed");
+    assert!(
+        changed.iter().any(|p| p.ends_with("content/a.md")),
+        "{changed:?}"
+    );
+    write(&root.join("src/x.md"), "no longer a source");
+    assert_eq!(watcher.wait(QUIET), None, "{mode:?}");
+}
+
+#[test]
+fn notify_watcher_follows_moved_folders() {
+    watched_folders_that_move_are_followed(WatchMode::Notify);
+}
+
+#[test]
+fn poll_watcher_follows_moved_folders() {
+    watched_folders_that_move_are_followed(WatchMode::Poll);
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -566,6 +965,7 @@ fn serve_reports_a_port_it_cannot_bind() {
         site_dir: site,
         host: "127.0.0.1".into(),
         port,
+        watch: WatchMode::Notify,
     };
     let mut built = false;
     let err = serve(&opts, || {
@@ -592,8 +992,7 @@ fn wait_for(secs: u64, mut cond: impl FnMut() -> bool) -> bool {
     false
 }
 
-#[test]
-fn serve_builds_serves_rebuilds_and_survives_failed_builds() {
+fn serve_builds_serves_rebuilds_and_survives_failed_builds(watch: WatchMode) {
     let (_tmp, root, site) = book();
     fs::remove_dir_all(&site).unwrap();
     write(&root.join("src/page.md"), "first");
@@ -609,6 +1008,7 @@ fn serve_builds_serves_rebuilds_and_survives_failed_builds() {
         site_dir: site.clone(),
         host: "127.0.0.1".into(),
         port,
+        watch,
     };
     let counter = Arc::clone(&builds);
     let page_md = root.join("src/page.md");
@@ -627,8 +1027,8 @@ fn serve_builds_serves_rebuilds_and_survives_failed_builds() {
     });
 
     // The listener accepts at once; wait for the startup build before the first request.
-    assert!(wait_for(5, || *builds.lock().unwrap() >= 1));
-    assert!(wait_for(5, || TcpStream::connect(addr).is_ok()));
+    assert!(wait_for(10, || *builds.lock().unwrap() >= 1));
+    assert!(wait_for(10, || TcpStream::connect(addr).is_ok()));
     assert_eq!(*builds.lock().unwrap(), 1, "built once at startup");
     let page = get(addr, "/");
     assert!(page.text().contains("first"));
@@ -637,7 +1037,7 @@ fn serve_builds_serves_rebuilds_and_survives_failed_builds() {
 
     // Edit: rebuilt, version bumped, new content served.
     write(&root.join("src/page.md"), "second edit");
-    assert!(wait_for(5, || get(addr, VERSION_PATH).text() != v1));
+    assert!(wait_for(10, || get(addr, VERSION_PATH).text() != v1));
     assert!(get(addr, "/").text().contains("second edit"));
     let v2 = get(addr, VERSION_PATH).text();
     let builds_after_edit = *builds.lock().unwrap();
@@ -645,13 +1045,259 @@ fn serve_builds_serves_rebuilds_and_survives_failed_builds() {
 
     // Failed build: version stays, last good site keeps being served.
     write(&root.join("src/page.md"), "BROKEN!!");
-    assert!(wait_for(5, || *builds.lock().unwrap() > builds_after_edit));
+    assert!(wait_for(10, || *builds.lock().unwrap() > builds_after_edit));
     thread::sleep(Duration::from_millis(100));
     assert_eq!(get(addr, VERSION_PATH).text(), v2);
     assert!(get(addr, "/").text().contains("second edit"));
 
     // The build's own output never triggers another build.
     let settled = *builds.lock().unwrap();
-    thread::sleep(Duration::from_millis(800));
+    thread::sleep(Duration::from_millis(1500));
     assert_eq!(*builds.lock().unwrap(), settled);
+}
+
+#[test]
+fn serve_with_notify_builds_serves_rebuilds_and_survives_failed_builds() {
+    serve_builds_serves_rebuilds_and_survives_failed_builds(WatchMode::Notify);
+}
+
+#[test]
+fn serve_with_poll_builds_serves_rebuilds_and_survives_failed_builds() {
+    serve_builds_serves_rebuilds_and_survives_failed_builds(WatchMode::Poll);
+}
+
+// ----------------------------------------------------------------------------------------------
+// faults: `qbank serve` as a user runs it, while records break and are fixed
+// ----------------------------------------------------------------------------------------------
+
+mod common;
+
+/// A running `qbank serve`, killed when dropped, with everything it printed so far.
+struct Served {
+    child: std::process::Child,
+    addr: SocketAddr,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Collects the lines of `from` into `into` on a thread of its own.
+fn collect(from: impl Read + Send + 'static, into: &Arc<Mutex<String>>) {
+    let into = Arc::clone(into);
+    thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(from).lines() {
+            let Ok(line) = line else { break };
+            let mut all = into.lock().unwrap();
+            all.push_str(&line);
+            all.push('\n');
+        }
+    });
+}
+
+impl Served {
+    /// `qbank serve BOOK -p 0 [extra]`, once it serves.
+    fn start(book: &Path, extra: &[&str]) -> Served {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qbank"))
+            .arg("serve")
+            .arg(book)
+            .args(["-p", "0"])
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("starting qbank serve");
+        let stdout = Arc::new(Mutex::new(String::new()));
+        let stderr = Arc::new(Mutex::new(String::new()));
+        collect(child.stdout.take().unwrap(), &stdout);
+        collect(child.stderr.take().unwrap(), &stderr);
+        let mut served = Served {
+            child,
+            addr: ([127, 0, 0, 1], 0).into(),
+            stdout,
+            stderr,
+        };
+        let mut port = None;
+        let started = wait_for(60, || {
+            let out = served.stdout.lock().unwrap();
+            port = out
+                .split_once("at http://127.0.0.1:")
+                .and_then(|(_, rest)| rest.split('/').next())
+                .and_then(|p| p.parse::<u16>().ok());
+            port.is_some()
+        });
+        assert!(started, "qbank serve did not start:\n{}", served.err());
+        served.addr.set_port(port.unwrap());
+        served
+    }
+
+    fn out(&self) -> String {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    fn err(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Waits until stdout says `rebuilt` more than `after` times.
+    fn rebuilt_after(&self, after: usize) -> bool {
+        wait_for(60, || self.out().matches("rebuilt in").count() > after)
+    }
+
+    /// Waits until stderr says `build failed` more than `after` times.
+    fn failed_after(&self, after: usize) -> bool {
+        wait_for(60, || self.err().matches("build failed").count() > after)
+    }
+
+    fn page(&self, path: &str) -> Resp {
+        get(self.addr, path)
+    }
+}
+
+/// The variants fixture book in a fresh temporary directory: `TMP/book`.
+fn fixture_book() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("book");
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/variants"),
+        &root,
+    );
+    (tmp, root)
+}
+
+/// Breaks the record `src/en-record.md` with `break_it`, checks that serve reports it (with
+/// each of `reported` on stderr) and keeps serving the last good site, then fixes it with
+/// `fix` (which adds a question) and checks that the new version is served at `fixed_page`.
+fn serve_survives(
+    extra: &[&str],
+    break_it: impl FnOnce(&Path),
+    reported: &[&str],
+    fix: impl FnOnce(&Path),
+    fixed_page: &str,
+) {
+    let (_tmp, root) = fixture_book();
+    let served = Served::start(&root, extra);
+    let good = served.page("/en-record.html");
+    assert_eq!(good.status, 200);
+    assert!(good.text().contains("Mutexes and channels"));
+    let version = served.page(VERSION_PATH).text();
+
+    break_it(&root);
+    assert!(
+        served.failed_after(0),
+        "no failure reported:\n{}\n{}",
+        served.out(),
+        served.err()
+    );
+    let err = served.err();
+    for needle in reported {
+        assert!(err.contains(needle), "{needle:?} not in:\n{err}");
+    }
+    assert!(err.contains("still serving the last good site"), "{err}");
+    // The last good site, unchanged.
+    let kept = served.page("/en-record.html");
+    assert_eq!(kept.status, 200);
+    assert_eq!(kept.body, good.body);
+    assert_eq!(served.page(VERSION_PATH).text(), version);
+    assert_eq!(served.page("/").status, 200);
+
+    let rebuilt = served.out().matches("rebuilt in").count();
+    fix(&root);
+    assert!(
+        served.rebuilt_after(rebuilt),
+        "not rebuilt after the fix:\n{}\n{}",
+        served.out(),
+        served.err()
+    );
+    let fixed = served.page(fixed_page);
+    assert_eq!(fixed.status, 200);
+    assert!(
+        fixed.text().contains("Fixed while serving"),
+        "new version served"
+    );
+    assert_ne!(served.page(VERSION_PATH).text(), version);
+}
+
+/// The record with one more question, as a fix writes it.
+fn fixed_record() -> String {
+    let original = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/variants/src/en-record.md"),
+    )
+    .unwrap();
+    original.replacen(
+        "## Part one\n",
+        "## Part one\n\n### 0. Fixed while serving\n\n**Interviewer**: Still there?\n\n\
+         **Candidate answer**: Yes.\n",
+        1,
+    )
+}
+
+#[test]
+fn serve_survives_a_deleted_record() {
+    serve_survives(
+        &[],
+        |root| fs::remove_file(root.join("src/en-record.md")).unwrap(),
+        &["en-record.md"],
+        |root| write(&root.join("src/en-record.md"), fixed_record()),
+        "/en-record.html",
+    );
+}
+
+#[test]
+fn serve_survives_a_renamed_record() {
+    serve_survives(
+        &[],
+        |root| {
+            fs::rename(
+                root.join("src/en-record.md"),
+                root.join("src/backend-round-1.md"),
+            )
+            .unwrap();
+        },
+        &["en-record.md"],
+        |root| {
+            // Fixed the other way round: SUMMARY.md follows the new name.
+            write(&root.join("src/backend-round-1.md"), fixed_record());
+            let summary = fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
+            write(
+                &root.join("src/SUMMARY.md"),
+                summary.replace("(en-record.md)", "(backend-round-1.md)"),
+            );
+        },
+        "/backend-round-1.html",
+    );
+}
+
+#[test]
+fn serve_survives_a_record_that_is_not_utf8() {
+    serve_survives(
+        &[],
+        |root| {
+            let mut bytes = fs::read(root.join("src/en-record.md")).unwrap();
+            bytes.extend_from_slice(b"\n\xff\xfe broken \xc3\x28\n");
+            fs::write(root.join("src/en-record.md"), bytes).unwrap();
+        },
+        &["en-record.md", "UTF-8"],
+        |root| write(&root.join("src/en-record.md"), fixed_record()),
+        "/en-record.html",
+    );
+}
+
+#[test]
+fn serve_with_poll_survives_a_deleted_record() {
+    serve_survives(
+        &["--poll"],
+        |root| fs::remove_file(root.join("src/en-record.md")).unwrap(),
+        &["en-record.md"],
+        |root| write(&root.join("src/en-record.md"), fixed_record()),
+        "/en-record.html",
+    );
 }
