@@ -276,9 +276,11 @@ fn an_invalid_config_value_is_located_in_book_toml() {
         assert_diag(
             out,
             "error[QB017]: invalid value for `edition` in [preprocessor.qbank]",
-            "bad-edition/book.toml:7:1",
+            "bad-edition/book.toml:11:1",
         );
         assert!(out.contains("expected `handbook` or `practice`"), "{out}");
+        // Not `[rust] edition` on line 7, which comes first in the file.
+        assert!(!out.contains("book.toml:7:"), "{out}");
     }
 }
 

@@ -151,13 +151,15 @@ impl Diagnostic {
         if !loc.source_line.is_empty() {
             let bar = paint("1;34", "|");
             let _ = writeln!(out, "{pad} {bar}");
+            // Tabs are shown as four spaces, so that the caret below lines up in any terminal.
             let _ = writeln!(
                 out,
                 "{} {bar} {}",
                 paint("1;34", &loc.line.to_string()),
-                loc.source_line
+                loc.source_line.replace('\t', "    ")
             );
-            // Columns count characters; wide (CJK) characters take two terminal cells.
+            // Columns count characters; the caret counts terminal cells: two for wide (CJK,
+            // most emoji), none for combining marks, four for a tab.
             let lead: usize = loc
                 .source_line
                 .chars()
@@ -188,19 +190,12 @@ impl Diagnostic {
     }
 }
 
-/// Terminal cells a character takes: 2 for East Asian wide characters, else 1.
+/// Terminal cells a character takes, as `unicode-width` says (a tab: four).
 fn char_cells(c: char) -> usize {
-    let u = c as u32;
-    let wide = matches!(u,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
-        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
-        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
     if c == '\t' {
         4
-    } else if wide {
-        2
     } else {
-        1
+        unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
     }
 }
 
@@ -302,6 +297,44 @@ mod tests {
             "{r}"
         );
         assert!(r.contains("= help: rename one"), "{r}");
+    }
+
+    /// The caret sits under the marked characters whatever comes before them on the line:
+    /// tabs, emoji, combining marks, CJK.
+    #[test]
+    fn carets_line_up_after_tabs_emoji_and_combining_marks() {
+        for (before, cells) in [
+            ("\t", 4),
+            ("🚀 ", 3),
+            ("e\u{301}x ", 3),
+            ("限流 ", 5),
+            ("\t🚀e\u{301}限 ", 4 + 2 + 1 + 2 + 1),
+        ] {
+            let text = format!("{before}{{#dup}}\n");
+            let off = text.find("{#dup}").unwrap();
+            let d = Diagnostic::new(
+                Code::QB003,
+                "x",
+                Location::from_span(Path::new("a.md"), &text, off..off + 6),
+            );
+            let r = d.render(false);
+            let lines: Vec<&str> = r.lines().collect();
+            let source = lines.iter().find(|l| l.starts_with("1 | ")).unwrap();
+            let caret = lines.iter().find(|l| l.contains('^')).unwrap();
+            assert!(!source.contains('\t'), "tabs are expanded: {r}");
+            assert_eq!(
+                caret.find('^').unwrap() - "  | ".len(),
+                cells,
+                "{before:?}:\n{r}"
+            );
+            // And it is where `{#dup}` starts on screen.
+            let shown = &source["1 | ".len()..];
+            let cells_before: usize = shown[..shown.find("{#dup}").unwrap()]
+                .chars()
+                .map(char_cells)
+                .sum();
+            assert_eq!(cells_before, cells);
+        }
     }
 
     #[test]

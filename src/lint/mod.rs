@@ -187,20 +187,20 @@ pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
     bank
 }
 
-/// Where `key = …` is written in `text` (a book.toml): the key's byte offset, or 0.
-fn key_offset(text: &str, key: &str) -> usize {
-    text.lines()
-        .scan(0, |pos, line| {
-            let start = *pos;
-            *pos += line.len() + 1;
-            Some((start, line))
-        })
-        .find(|(_, l)| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map_or(0, |(start, l)| start + (l.len() - l.trim_start().len()))
+/// Where `key` of `[preprocessor.qbank]` is written in `text` (a book.toml), as toml_edit
+/// read it: under `[preprocessor.qbank]`, in an inline table or as a dotted key, never a key
+/// of the same name in another table. `0..0` when it is not there.
+fn key_span(text: &str, key: &str) -> std::ops::Range<usize> {
+    let Ok(doc) = toml_edit::Document::parse(text) else {
+        return 0..0;
+    };
+    doc.get("preprocessor")
+        .and_then(|p| p.as_table_like())
+        .and_then(|p| p.get("qbank"))
+        .and_then(|q| q.as_table_like())
+        .and_then(|q| q.get_key_value(key))
+        .and_then(|(k, _)| k.span())
+        .unwrap_or(0..0)
 }
 
 /// Warns about keys under `[preprocessor.qbank]` that nobody reads (usually a typo).
@@ -209,11 +209,11 @@ pub fn config_diagnostics(book_toml: &Path, cfg: &Config) -> Vec<Diagnostic> {
     cfg.unknown_keys()
         .into_iter()
         .map(|key| {
-            let off = key_offset(&text, key);
+            let span = key_span(&text, key);
             Diagnostic::new(
                 Code::QB008,
                 format!("unknown key `{key}` in [preprocessor.qbank]"),
-                Location::from_span(book_toml, &text, off..off + key.len()),
+                Location::from_span(book_toml, &text, span),
             )
             .with_help(format!("known keys: {}", Config::known_keys().join(", ")))
         })
@@ -230,9 +230,7 @@ pub fn config_error(book_toml: &Path, error: &anyhow::Error) -> Diagnostic {
         .rsplit_once("in `")
         .and_then(|(_, rest)| rest.split_once('`'))
         .map(|(k, _)| k.to_string());
-    let (off, len) = key
-        .as_deref()
-        .map_or((0, 0), |k| (key_offset(&text, k), k.len()));
+    let span = key.as_deref().map_or(0..0, |k| key_span(&text, k));
     let what = message
         .lines()
         .next()
@@ -247,7 +245,7 @@ pub fn config_error(book_toml: &Path, error: &anyhow::Error) -> Diagnostic {
             "invalid value for `{}` in [preprocessor.qbank]: {what}",
             key.as_deref().unwrap_or("?")
         ),
-        Location::from_span(book_toml, &text, off..off + len),
+        Location::from_span(book_toml, &text, span),
     )
     .with_help("see the guide's configuration section for the values each key takes")
 }
