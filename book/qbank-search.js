@@ -1,4 +1,4 @@
-/* qbank-assets: 0.1.0-eb69cc1cddb7be30 */
+/* qbank-assets: 0.1.0-897cb3af8a9057cb */
 // qbank search: any Chinese substring, English words by prefix, mixed terms ("热key"), quoted
 // phrases; all terms must match. The index is sharded; a query loads only the shards of its
 // own terms and of the documents it shows. Shards are scripts, so search works from file:// too.

@@ -1,4 +1,4 @@
-/* qbank-assets: 0.1.0-eb69cc1cddb7be30 */
+/* qbank-assets: 0.1.0-897cb3af8a9057cb */
 // qbank: deep links that open answers, copy-link buttons, expand/collapse all, print, and the
 // accessibility repairs of mdBook's page chrome (skip link, sidebar toggle, scrollable code).
 // Everything degrades: without this script answers still open and close (native <details>)
@@ -367,8 +367,40 @@
         }
     }
 
+    // mdBook puts its previous/next arrows beside the text when the window is wide, by the
+    // window's width. At 200% zoom, or with the sidebar dragged wide, they cover the text:
+    // then the arrows below the text are used instead, as on a narrow screen.
+    function fitChapterArrows() {
+        var wide = document.querySelector('.nav-wide-wrapper');
+        var main = document.querySelector('main');
+        if (!wide || !main) {
+            return;
+        }
+        var root = document.documentElement;
+        function check() {
+            root.classList.remove('qb-arrows-below');
+            if (getComputedStyle(wide).display === 'none') {
+                return;
+            }
+            var m = main.getBoundingClientRect();
+            var covers = Array.prototype.some.call(wide.querySelectorAll('.nav-chapters'), function (a) {
+                var r = a.getBoundingClientRect();
+                return r.width > 0 && r.right > m.left && r.left < m.right;
+            });
+            if (covers) {
+                root.classList.add('qb-arrows-below');
+            }
+        }
+        if (typeof ResizeObserver === 'function') {
+            new ResizeObserver(check).observe(main);
+        }
+        window.addEventListener('resize', check);
+        check();
+    }
+
     function init() {
         addSkipLink();
+        fitChapterArrows();
         keepFocusInSight();
         repairChrome();
         watchScrollers();

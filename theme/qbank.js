@@ -366,8 +366,40 @@
         }
     }
 
+    // mdBook puts its previous/next arrows beside the text when the window is wide, by the
+    // window's width. At 200% zoom, or with the sidebar dragged wide, they cover the text:
+    // then the arrows below the text are used instead, as on a narrow screen.
+    function fitChapterArrows() {
+        var wide = document.querySelector('.nav-wide-wrapper');
+        var main = document.querySelector('main');
+        if (!wide || !main) {
+            return;
+        }
+        var root = document.documentElement;
+        function check() {
+            root.classList.remove('qb-arrows-below');
+            if (getComputedStyle(wide).display === 'none') {
+                return;
+            }
+            var m = main.getBoundingClientRect();
+            var covers = Array.prototype.some.call(wide.querySelectorAll('.nav-chapters'), function (a) {
+                var r = a.getBoundingClientRect();
+                return r.width > 0 && r.right > m.left && r.left < m.right;
+            });
+            if (covers) {
+                root.classList.add('qb-arrows-below');
+            }
+        }
+        if (typeof ResizeObserver === 'function') {
+            new ResizeObserver(check).observe(main);
+        }
+        window.addEventListener('resize', check);
+        check();
+    }
+
     function init() {
         addSkipLink();
+        fitChapterArrows();
         keepFocusInSight();
         repairChrome();
         watchScrollers();
