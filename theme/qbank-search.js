@@ -471,8 +471,8 @@
 
     var engine = new Engine(loadShard);
     var labels = document.documentElement.lang && document.documentElement.lang.toLowerCase().indexOf('zh') === 0
-        ? { placeholder: '搜索本题库……', none: '没有找到', results: '条结果', answer: '答案', toggle: '搜索' }
-        : { placeholder: 'Search this book ...', none: 'No results for', results: 'results', answer: 'answer', toggle: 'Search' };
+        ? { placeholder: '搜索本题库……', name: '搜索本题库', none: '没有找到', results: '条结果', answer: '答案', toggle: '搜索' }
+        : { placeholder: 'Search this book ...', name: 'Search this book', none: 'No results for', results: 'results', answer: 'answer', toggle: 'Search' };
 
     function el(tag, attrs, children) {
         var e = document.createElement(tag);
@@ -496,7 +496,7 @@
             '<path fill="currentColor" d="M208 48a160 160 0 1 1 0 320 160 160 0 1 1 0-320zm0 368c47 0 90-16 125-42l131 131a24 24 0 0 0 34-34L367 340c26-35 41-78 41-124C408 96 320 8 208 8S8 96 8 208s88 208 200 208z"/></svg></span>';
         left.appendChild(icon);
         var input = el('input', {
-            type: 'search', id: 'mdbook-searchbar', name: 'searchbar', placeholder: labels.placeholder,
+            type: 'search', id: 'mdbook-searchbar', name: 'searchbar', placeholder: labels.placeholder, 'aria-label': labels.name,
             'aria-controls': 'mdbook-searchresults-outer', 'aria-describedby': 'mdbook-searchresults-header',
             autocomplete: 'off',
         });

@@ -1,10 +1,31 @@
-// qbank: deep links that open answers, copy-link buttons, expand/collapse all, print.
+// qbank: deep links that open answers, copy-link buttons, expand/collapse all, print, and the
+// accessibility repairs of mdBook's page chrome (skip link, sidebar toggle, scrollable code).
 // Everything degrades: without this script answers still open and close (native <details>)
 // and every card is still linkable by its heading.
 (function () {
     'use strict';
 
     var ANSWER = 'details[data-qb-answer]';
+
+    // Words this script adds to every page (mdBook's chrome included), in the book's language.
+    // qbank's own cards carry their words in the markup, from the book's qbank language.
+    var ZH = /^zh/i.test(document.documentElement.lang || '');
+    var WORDS = ZH ? {
+        skip: '跳到正文',
+        code: '代码（可左右滚动）',
+        table: '表格（可左右滚动）',
+        sidebar: '目录',
+        sidebarToggle: '显示或隐藏目录',
+        theme: '更换主题',
+        themes: '主题',
+        print: '打印本书',
+        previous: '上一章',
+        next: '下一章',
+    } : {
+        skip: 'Skip to content',
+        code: 'Code (scrolls sideways)',
+        table: 'Table (scrolls sideways)',
+    };
 
     function answers() {
         return Array.prototype.slice.call(document.querySelectorAll(ANSWER));
@@ -66,6 +87,31 @@
         }
     }
 
+    // ---- Announcements -----------------------------------------------------------------
+
+    // One polite live region: a screen reader says what a control did (link copied, answers
+    // expanded) without moving focus.
+    var live = null;
+    var liveTimer = null;
+
+    function announce(text) {
+        if (!text) {
+            return;
+        }
+        if (!live) {
+            live = document.createElement('div');
+            live.className = 'qb-sr-only';
+            live.setAttribute('role', 'status');
+            live.setAttribute('aria-live', 'polite');
+            live.setAttribute('data-qb-live', '');
+            document.body.appendChild(live);
+        }
+        // Empty first, then the words a moment later: the same message twice is read twice.
+        live.textContent = '';
+        clearTimeout(liveTimer);
+        liveTimer = setTimeout(function () { live.textContent = text; }, 100);
+    }
+
     // ---- Copy link ---------------------------------------------------------------------
 
     function linkFor(id) {
@@ -107,6 +153,7 @@
             copyText(url).then(function () {
                 button.classList.add('qb-copied');
                 button.setAttribute('aria-label', button.getAttribute('data-qb-copied'));
+                announce(button.getAttribute('data-qb-copied'));
                 setTimeout(function () {
                     button.classList.remove('qb-copied');
                     button.setAttribute('aria-label', label);
@@ -127,11 +174,13 @@
         if (expand) {
             expand.addEventListener('click', function () {
                 answers().forEach(function (d) { d.open = true; });
+                announce(expand.getAttribute('data-qb-announce'));
             });
         }
         if (collapse) {
             collapse.addEventListener('click', function () {
                 answers().forEach(function (d) { d.open = false; });
+                announce(collapse.getAttribute('data-qb-announce'));
             });
         }
     }
@@ -204,7 +253,183 @@
         apply();
     }
 
+    // ---- mdBook's page chrome, repaired for keyboards and screen readers -------------------
+
+    // A link to jump over the menu bar and the sidebar (which lists every question of the
+    // book) straight to the page's text. Shown when it has focus.
+    function addSkipLink() {
+        var main = document.querySelector('main');
+        if (!main || document.querySelector('.qb-skip')) {
+            return;
+        }
+        var skip = document.createElement('a');
+        skip.className = 'qb-skip';
+        skip.href = '#';
+        skip.textContent = WORDS.skip;
+        skip.addEventListener('click', function (e) {
+            e.preventDefault();
+            if (!main.hasAttribute('tabindex')) {
+                main.setAttribute('tabindex', '-1');
+            }
+            main.focus({ preventScroll: true });
+            // main's scroll-margin (qbank.css) keeps its top below the sticky menu bar.
+            main.scrollIntoView({ block: 'start' });
+        });
+        document.body.insertBefore(skip, document.body.firstChild);
+    }
+
+    // A control that gets focus must not sit under mdBook's sticky menu bar (WCAG 2.4.11):
+    // Shift+Tab scrolls the page up only until the control touches the top of the window.
+    function keepFocusInSight() {
+        var bar = document.getElementById('mdbook-menu-bar');
+        if (!bar) {
+            return;
+        }
+        document.addEventListener('focusin', function (e) {
+            var el = e.target;
+            if (!el || !el.closest || el.closest('#mdbook-menu-bar, #mdbook-sidebar, #mdbook-search-wrapper, .qb-skip')) {
+                return;
+            }
+            requestAnimationFrame(function () {
+                var b = bar.getBoundingClientRect();
+                var r = el.getBoundingClientRect();
+                if (b.bottom > 0 && r.top < b.bottom && r.bottom > b.top) {
+                    window.scrollBy(0, r.top - b.bottom - 8);
+                }
+            });
+        });
+    }
+
+    function setName(el, name, title) {
+        if (el && name) {
+            el.setAttribute('aria-label', name);
+            if (title && el.hasAttribute('title')) {
+                el.setAttribute('title', name);
+            }
+        }
+    }
+
+    function repairChrome() {
+        // mdBook's sidebar toggle is a <label> for a hidden checkbox: not focusable, and its
+        // aria-expanded is not allowed on a label. As a button it is both.
+        var toggle = document.getElementById('mdbook-sidebar-toggle');
+        if (toggle && toggle.tagName === 'LABEL' && !toggle.hasAttribute('role')) {
+            toggle.setAttribute('role', 'button');
+            toggle.tabIndex = 0;
+            toggle.addEventListener('keydown', function (e) {
+                if (e.key === 'Enter' || e.key === ' ') {
+                    e.preventDefault();
+                    toggle.click();
+                }
+            });
+        }
+        // mdBook's names are English; a book in another language gets its own words.
+        setName(toggle, WORDS.sidebarToggle, true);
+        setName(document.getElementById('mdbook-sidebar'), WORDS.sidebar);
+        setName(document.getElementById('mdbook-theme-toggle'), WORDS.theme, true);
+        setName(document.getElementById('mdbook-theme-list'), WORDS.themes);
+        var print = document.querySelector('#mdbook-menu-bar a[href$="print.html"]');
+        setName(print, WORDS.print, true);
+        Array.prototype.forEach.call(document.querySelectorAll('a[rel~="prev"]'), function (a) {
+            setName(a, WORDS.previous, true);
+        });
+        Array.prototype.forEach.call(document.querySelectorAll('a[rel~="next"]'), function (a) {
+            setName(a, WORDS.next, true);
+        });
+        // mdBook's "on this page" list nests an <ol> straight inside an <ol> when a page's
+        // first heading is deeper than <h2>; a list may only hold <li>. mdBook builds that
+        // list on DOMContentLoaded, which may come before or after this script runs.
+        var sidebar = document.getElementById('mdbook-sidebar');
+        if (sidebar) {
+            mendLists(sidebar);
+            if (typeof MutationObserver === 'function') {
+                new MutationObserver(function () { mendLists(sidebar); })
+                    .observe(sidebar, { childList: true, subtree: true });
+            }
+        }
+    }
+
+    function mendLists(root) {
+        Array.prototype.forEach.call(root.querySelectorAll('ol > ol'), function (ol) {
+            var li = document.createElement('li');
+            li.className = 'expanded qb-toc-group';
+            ol.parentNode.insertBefore(li, ol);
+            li.appendChild(ol);
+        });
+    }
+
+    // Code blocks and wide tables that scroll sideways must be reachable by keyboard to be
+    // scrolled: while they overflow they take focus, as a named region.
+    var SCROLLERS = 'main pre > code, main .table-wrapper';
+
+    function watchScrollers() {
+        var all = Array.prototype.slice.call(document.querySelectorAll(SCROLLERS));
+        if (!all.length) {
+            return;
+        }
+        function update(el) {
+            var scrolls = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible';
+            var managed = el.hasAttribute('data-qb-scroll');
+            if (scrolls && !managed) {
+                el.setAttribute('data-qb-scroll', '');
+                el.setAttribute('tabindex', '0');
+                el.setAttribute('role', 'region');
+                el.setAttribute('aria-label', el.tagName === 'CODE' ? WORDS.code : WORDS.table);
+            } else if (!scrolls && managed) {
+                el.removeAttribute('data-qb-scroll');
+                el.removeAttribute('tabindex');
+                el.removeAttribute('role');
+                el.removeAttribute('aria-label');
+            }
+        }
+        if (typeof ResizeObserver === 'function') {
+            // Also fires when a closed answer opens and its code gets a size.
+            var ro = new ResizeObserver(function (entries) {
+                entries.forEach(function (e) { update(e.target); });
+            });
+            all.forEach(function (el) { ro.observe(el); });
+        } else {
+            all.forEach(update);
+        }
+    }
+
+    // mdBook puts its previous/next arrows beside the text when the window is wide, by the
+    // window's width. At 200% zoom, or with the sidebar dragged wide, they cover the text:
+    // then the arrows below the text are used instead, as on a narrow screen.
+    function fitChapterArrows() {
+        var wide = document.querySelector('.nav-wide-wrapper');
+        var main = document.querySelector('main');
+        if (!wide || !main) {
+            return;
+        }
+        var root = document.documentElement;
+        function check() {
+            root.classList.remove('qb-arrows-below');
+            if (getComputedStyle(wide).display === 'none') {
+                return;
+            }
+            var m = main.getBoundingClientRect();
+            var covers = Array.prototype.some.call(wide.querySelectorAll('.nav-chapters'), function (a) {
+                var r = a.getBoundingClientRect();
+                return r.width > 0 && r.right > m.left && r.left < m.right;
+            });
+            if (covers) {
+                root.classList.add('qb-arrows-below');
+            }
+        }
+        if (typeof ResizeObserver === 'function') {
+            new ResizeObserver(check).observe(main);
+        }
+        window.addEventListener('resize', check);
+        check();
+    }
+
     function init() {
+        addSkipLink();
+        fitChapterArrows();
+        keepFocusInSight();
+        repairChrome();
+        watchScrollers();
         Array.prototype.forEach.call(document.querySelectorAll('[data-qb-copy]'), setupCopy);
         Array.prototype.forEach.call(document.querySelectorAll('[data-qb-toggle-all]'), setupToggleAll);
         Array.prototype.forEach.call(document.querySelectorAll('[data-qb-filter]'), setupFilter);
