@@ -61,6 +61,9 @@ pub struct Config {
     /// Everything else in the table; used to warn about misspelt keys.
     #[serde(flatten)]
     pub unknown: BTreeMap<String, serde::de::IgnoredAny>,
+    /// The book's title (`[book] title`), for the browser's storage namespace.
+    #[serde(skip)]
+    pub book_title: Option<String>,
 }
 
 impl Default for Config {
@@ -79,6 +82,7 @@ impl Default for Config {
             edition: Edition::Handbook,
             language: None,
             unknown: BTreeMap::new(),
+            book_title: None,
         }
     }
 }
@@ -93,6 +97,7 @@ impl Config {
         if c.language.is_none() {
             c.language = cfg.book.language.clone();
         }
+        c.book_title = cfg.book.title.clone();
         Ok(c)
     }
 

@@ -529,3 +529,28 @@ fn a_custom_theme_keeps_working_and_gets_the_assets() {
         "<meta name=\"team\" content=\"ours\">\n"
     );
 }
+
+/// The search box speaks the language of the cards (`[preprocessor.qbank] language`), not
+/// `book.language`: its labels come from the same table as the cards', in qbank-labels.js.
+#[test]
+fn scripts_get_the_cards_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let book = tmp.path().join("b");
+    copy_dir(&root().join("tests/fixtures/variants"), &book);
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    let toml = toml
+        .replace("language = \"zh\"", "language = \"en\"")
+        .replace("[preprocessor.qbank]\n", "[preprocessor.qbank]\nlanguage = \"zh\"\n");
+    std::fs::write(book.join("book.toml"), &toml).unwrap();
+    let site = tmp.path().join("site");
+    qbank::site::build(&book, Some(&site)).unwrap();
+    let labels = std::fs::read_dir(site.join("qbank"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("qbank-labels-"))
+        .unwrap();
+    let js = std::fs::read_to_string(labels).unwrap();
+    assert!(js.starts_with("window.qbankLabels = "), "{js}");
+    assert!(js.contains("\"search_placeholder\":\"搜索本题库……\""), "{js}");
+    assert!(js.contains("\"lang\":\"zh\""), "{js}");
+}

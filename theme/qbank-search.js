@@ -470,9 +470,17 @@
     }
 
     var engine = new Engine(loadShard);
-    var labels = document.documentElement.lang && document.documentElement.lang.toLowerCase().indexOf('zh') === 0
-        ? { placeholder: '搜索本题库……', name: '搜索本题库', none: '没有找到', results: '条结果', answer: '答案', toggle: '搜索' }
-        : { placeholder: 'Search this book ...', name: 'Search this book', none: 'No results for', results: 'results', answer: 'answer', toggle: 'Search' };
+    // The book's labels, in the language of its cards (`[preprocessor.qbank] language`), from
+    // the same table as every label qbank writes (qbank-labels.js, read by qbank-core.js).
+    var given = (window.qbank && window.qbank.labels) || {};
+    var labels = {
+        placeholder: given.search_placeholder || 'Search this book ...',
+        name: given.search_name || 'Search this book',
+        none: given.search_none || 'No results for',
+        results: given.search_results || 'results',
+        answer: given.search_answer || 'answer',
+        toggle: given.search_toggle || 'Search',
+    };
 
     function el(tag, attrs, children) {
         var e = document.createElement(tag);

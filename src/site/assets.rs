@@ -1,5 +1,6 @@
 //! The CSS and JavaScript qbank pages need, embedded in the binaries.
 
+use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Location};
 use std::path::Path;
 
@@ -16,6 +17,8 @@ pub struct Asset {
     pub text: &'static str,
     /// Part of qbank's search: left out by `mdbook-qbank install --no-search`.
     pub search: bool,
+    /// Written by the build for the book at hand ([`labels_js`]) rather than embedded.
+    pub generated: bool,
 }
 
 /// The stylesheet.
@@ -24,6 +27,25 @@ pub const CSS: Asset = Asset {
     key: "output.html.additional-css",
     text: include_str!("../../theme/qbank.css"),
     search: false,
+    generated: false,
+};
+
+/// The book's labels in its language, for the scripts: from the same table as the pages'.
+pub const LABELS: Asset = Asset {
+    file: "qbank-labels.js",
+    key: "output.html.additional-js",
+    text: "",
+    search: false,
+    generated: true,
+};
+
+/// What every script shares: storage, labels, DOM-ready. Loaded before the others.
+pub const CORE: Asset = Asset {
+    file: "qbank-core.js",
+    key: "output.html.additional-js",
+    text: include_str!("../../theme/qbank-core.js"),
+    search: false,
+    generated: false,
 };
 
 /// The cards' script.
@@ -32,6 +54,7 @@ pub const JS: Asset = Asset {
     key: "output.html.additional-js",
     text: include_str!("../../theme/qbank.js"),
     search: false,
+    generated: false,
 };
 
 /// The search: tokenizer, shard loader and UI.
@@ -40,27 +63,49 @@ pub const SEARCH_JS: Asset = Asset {
     key: "output.html.additional-js",
     text: include_str!("../../theme/qbank-search.js"),
     search: true,
+    generated: false,
 };
 
-/// Every asset, stylesheets first.
-pub const ASSETS: &[Asset] = &[CSS, JS, SEARCH_JS];
+/// Every asset, in the order pages load them: stylesheets, then labels and the core, then
+/// the scripts that use them.
+pub const ASSETS: &[Asset] = &[CSS, LABELS, CORE, JS, SEARCH_JS];
 
 impl Asset {
+    /// Its content for the book configured by `cfg`.
+    pub fn content(&self, cfg: &Config) -> std::borrow::Cow<'static, str> {
+        if self.generated {
+            labels_js(cfg).into()
+        } else {
+            self.text.into()
+        }
+    }
+
     /// The cache-busting name `qbank build` writes under `SITE/qbank/`: `qbank-1a2b3c4d.css`.
-    pub fn hashed_name(&self) -> String {
+    pub fn hashed_name(&self, cfg: &Config) -> String {
         let (stem, ext) = self.file.rsplit_once('.').unwrap_or((self.file, ""));
-        format!("{stem}-{:08x}.{ext}", crate::text::fnv(self.text) as u32)
+        let hash = crate::text::fnv(&self.content(cfg)) as u32;
+        format!("{stem}-{hash:08x}.{ext}")
     }
 
     /// The content as installed: with the [`version_stamp`] on its first line.
-    pub fn with_stamp(&self) -> String {
-        format!("/* {} */\n{}", version_stamp(), self.text)
+    pub fn with_stamp(&self, cfg: &Config) -> String {
+        format!("/* {} */\n{}", version_stamp(), self.content(cfg))
     }
 
     /// Whether it is a stylesheet.
     pub fn is_css(&self) -> bool {
         self.file.ends_with(".css")
     }
+}
+
+/// `qbank-labels.js`: the labels of the book's language, its language and title.
+pub fn labels_js(cfg: &Config) -> String {
+    let data = serde_json::json!({
+        "lang": cfg.language.as_deref().unwrap_or("en"),
+        "book": cfg.book_title.as_deref().unwrap_or(""),
+        "labels": cfg.labels(),
+    });
+    format!("window.qbankLabels = {data};\n")
 }
 
 /// A stamp written into installed assets, so that an old install fails loudly instead of
@@ -105,6 +150,12 @@ pub fn installed_diagnostics(
             Some(format!(
                 "`{file}` was installed by another version of mdbook-qbank"
             ))
+        } else if asset.generated
+            && Config::from_book(config).is_ok_and(|c| text != asset.with_stamp(&c))
+        {
+            Some(format!(
+                "`{file}` was installed for another language or title of the book"
+            ))
         } else {
             None
         };
@@ -120,10 +171,10 @@ pub fn installed_diagnostics(
 
 /// The lines a theme's head.hbs needs to load every asset from `SITE/qbank/` under its
 /// [`Asset::hashed_name`] (`path_to_root` is mdBook's).
-pub fn head_links() -> String {
+pub fn head_links(cfg: &Config) -> String {
     let mut out = String::from("\n");
     for a in ASSETS {
-        let name = a.hashed_name();
+        let name = a.hashed_name(cfg);
         if a.is_css() {
             out.push_str(&format!(
                 "<link rel=\"stylesheet\" href=\"{{{{ path_to_root }}}}qbank/{name}\">\n"

@@ -295,7 +295,8 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
     // mdBook links qbank's assets from every page itself, through a theme folder of ours:
     // the book's own theme files plus a head.hbs that adds them.
     let theme = work.scratch("theme");
-    prepare_theme(&md.theme_dir(), &theme)?;
+    let qcfg = Config::from_book(&md.config)?;
+    prepare_theme(&md.theme_dir(), &theme, &qcfg)?;
     md.config
         .set("output.html.theme", theme.to_string_lossy().as_ref())?;
     let cfg = Config::from_book(&md.config)?;
@@ -337,7 +338,7 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
             std::fs::rename(&search_dir, &into)
                 .with_context(|| format!("moving the search index into {}", into.display()))?;
         }
-        write_assets(&tmp)?;
+        write_assets(&tmp, &cfg)?;
         let ids = tmp.join(manifest::PATH);
         std::fs::write(&ids, Manifest::of(&bank).to_json())
             .with_context(|| format!("writing {}", ids.display()))
@@ -352,7 +353,7 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
 
 /// Copies the book's theme folder (if any) to `theme` and appends qbank's links to its
 /// head.hbs.
-fn prepare_theme(book_theme: &Path, theme: &Path) -> Result<()> {
+fn prepare_theme(book_theme: &Path, theme: &Path, cfg: &Config) -> Result<()> {
     let _ = std::fs::remove_dir_all(theme);
     std::fs::create_dir_all(theme).with_context(|| format!("creating {}", theme.display()))?;
     if book_theme.is_dir() {
@@ -375,17 +376,17 @@ fn prepare_theme(book_theme: &Path, theme: &Path) -> Result<()> {
     }
     let head = theme.join("head.hbs");
     let mut text = std::fs::read_to_string(&head).unwrap_or_default();
-    text.push_str(&assets::head_links());
+    text.push_str(&assets::head_links(cfg));
     std::fs::write(&head, text)?;
     Ok(())
 }
 
 /// Writes the embedded assets into the site, under the names [`assets::head_links`] uses.
-fn write_assets(site: &Path) -> Result<()> {
+fn write_assets(site: &Path, cfg: &Config) -> Result<()> {
     let dir = site.join("qbank");
     std::fs::create_dir_all(&dir)?;
     for a in assets::ASSETS {
-        std::fs::write(dir.join(a.hashed_name()), a.text)?;
+        std::fs::write(dir.join(a.hashed_name(cfg)), a.content(cfg).as_bytes())?;
     }
     Ok(())
 }

@@ -118,9 +118,20 @@ fn install(root: &Path, search: bool) -> Result<()> {
             src.join("SUMMARY.md").display()
         );
     }
+    let mdcfg: mdbook_preprocessor::config::Config = new
+        .parse()
+        .map_err(|e| anyhow::anyhow!("{e:#}"))
+        .with_context(|| format!("reading {}", toml_path.display()))?;
+    // A bad [preprocessor.qbank] is reported by the build, at its place; the labels then
+    // follow the book's language.
+    let cfg = qbank::config::Config::from_book(&mdcfg).unwrap_or_else(|_| {
+        let mut book = mdbook_preprocessor::config::Config::default();
+        book.book = mdcfg.book.clone();
+        qbank::config::Config::from_book(&book).unwrap_or_default()
+    });
     let files: Vec<&Asset> = ASSETS.iter().filter(|a| search || !a.search).collect();
     for a in &files {
-        std::fs::write(root.join(a.file), a.with_stamp())?;
+        std::fs::write(root.join(a.file), a.with_stamp(&cfg))?;
     }
     if new != text {
         std::fs::write(&toml_path, new)?;
@@ -151,7 +162,8 @@ mod qbank_install {
 
     /// Adds `[preprocessor.qbank]` and the asset entries under `[output.html]`, leaving
     /// everything else as it was. With `search`, also qbank's search output, in place of
-    /// mdBook's search. Running it twice changes nothing.
+    /// mdBook's search. Running it twice changes nothing: qbank's entries end up last, in the
+    /// order of the asset registry.
     pub(crate) fn edit_book_toml(text: &str, search: bool) -> Result<String> {
         let mut doc: DocumentMut = text.parse()?;
         let pre = table(doc.as_table_mut(), "preprocessor");
@@ -173,17 +185,16 @@ mod qbank_install {
             // Two search boxes would fight over the same keys and results.
             table(html, "search").insert("enable", value(false));
         }
+        // qbank's files go after the book's own, in the registry's order: the labels and the
+        // core before the scripts that use them. An older install's entries are put in order.
         for asset in ASSETS.iter().filter(|a| search || !a.search) {
-            let file = asset.file;
             let key = asset.key.trim_start_matches("output.html.");
             let entry = html.entry(key).or_insert_with(|| value(Array::new()));
-            if let Some(arr) = entry.as_array_mut() {
-                if !arr.iter().any(|v| v.as_str() == Some(file)) {
-                    arr.push(file);
-                }
-            } else {
+            let Some(arr) = entry.as_array_mut() else {
                 anyhow::bail!("output.html.{key} is not an array");
-            }
+            };
+            arr.retain(|v| v.as_str() != Some(asset.file));
+            arr.push(asset.file);
         }
         Ok(doc.to_string())
     }
@@ -216,7 +227,10 @@ mod qbank_install {
                 out.contains(r#"additional-css = ["custom.css", "qbank.css"]"#),
                 "{out}"
             );
-            assert!(out.contains(r#"additional-js = ["qbank.js"]"#), "{out}");
+            assert!(
+                out.contains(r#"additional-js = ["qbank-labels.js", "qbank-core.js", "qbank.js"]"#),
+                "{out}"
+            );
             assert_eq!(
                 edit_book_toml(&out, false).unwrap(),
                 out,
@@ -231,7 +245,31 @@ mod qbank_install {
             assert!(doc["preprocessor"]["qbank"].is_table());
             assert_eq!(
                 doc["output"]["html"]["additional-js"][0].as_str(),
-                Some("qbank.js")
+                Some("qbank-labels.js")
+            );
+        }
+
+        #[test]
+        fn an_older_install_is_put_in_order() {
+            let old =
+                "[output.html]\nadditional-js = [\"qbank.js\", \"qbank-search.js\", \"mine.js\"]\n";
+            let out = edit_book_toml(old, true).unwrap();
+            let doc: DocumentMut = out.parse().unwrap();
+            let js: Vec<&str> = doc["output"]["html"]["additional-js"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|v| v.as_str())
+                .collect();
+            assert_eq!(
+                js,
+                [
+                    "mine.js",
+                    "qbank-labels.js",
+                    "qbank-core.js",
+                    "qbank.js",
+                    "qbank-search.js"
+                ]
             );
         }
 
@@ -248,7 +286,9 @@ mod qbank_install {
                 Some(false)
             );
             assert!(
-                out.contains(r#"additional-js = ["x.js", "qbank.js", "qbank-search.js"]"#),
+                out.contains(
+                    r#"additional-js = ["x.js", "qbank-labels.js", "qbank-core.js", "qbank.js", "qbank-search.js"]"#
+                ),
                 "{out}"
             );
             assert_eq!(

@@ -1,0 +1,116 @@
+// qbank core: what every qbank script shares, loaded before them. Classic script (pages work
+// from file://, where ES modules do not load). Exposes `window.qbank`:
+//   qbank.ready(fn)      run fn once the DOM is parsed
+//   qbank.labels         the book's labels, in its language (from qbank-labels.js, written by
+//                        the build from the same table as the pages' labels)
+//   qbank.store          localStorage under one namespace per book and site location
+(function () {
+    'use strict';
+
+    var qb = (window.qbank = window.qbank || {});
+    var given = window.qbankLabels || {};
+
+    qb.labels = given.labels || {};
+    qb.lang = given.lang || document.documentElement.lang || 'en';
+
+    qb.ready = function (fn) {
+        if (document.readyState === 'loading') {
+            document.addEventListener('DOMContentLoaded', fn);
+        } else {
+            fn();
+        }
+    };
+
+    // The site's root, from mdBook's `path_to_root`: under file:// every book has the origin
+    // `null`, so the path is what tells two books apart.
+    function siteRoot() {
+        var up = typeof window.path_to_root === 'string' ? window.path_to_root : '';
+        try {
+            return new URL(up || './', location.href).pathname;
+        } catch (e) {
+            return '/';
+        }
+    }
+
+    var namespace = 'qbank:' + (given.book || document.title) + ':' + siteRoot() + ':';
+
+    // Storage that never throws: a private window or a full quota makes `set` return false,
+    // and callers keep working in memory for the session.
+    var memory = {};
+    function backend() {
+        try {
+            var ls = window.localStorage;
+            var probe = namespace + '__probe';
+            ls.setItem(probe, '1');
+            ls.removeItem(probe);
+            return ls;
+        } catch (e) {
+            return null;
+        }
+    }
+    var ls = backend();
+
+    qb.store = {
+        namespace: namespace,
+        available: function () {
+            return ls !== null;
+        },
+        get: function (key) {
+            var raw = null;
+            if (ls) {
+                try {
+                    raw = ls.getItem(namespace + key);
+                } catch (e) {
+                    raw = null;
+                }
+            }
+            if (raw === null && Object.prototype.hasOwnProperty.call(memory, key)) {
+                raw = memory[key];
+            }
+            if (raw === null) {
+                return null;
+            }
+            try {
+                return JSON.parse(raw);
+            } catch (e) {
+                return null;
+            }
+        },
+        set: function (key, value) {
+            var raw = JSON.stringify(value);
+            memory[key] = raw;
+            if (!ls) {
+                return false;
+            }
+            try {
+                ls.setItem(namespace + key, raw);
+                return true;
+            } catch (e) {
+                return false;
+            }
+        },
+        remove: function (key) {
+            delete memory[key];
+            if (ls) {
+                try {
+                    ls.removeItem(namespace + key);
+                } catch (e) {
+                    // Nothing to do.
+                }
+            }
+        },
+        // Keys of this namespace (without the prefix).
+        keys: function () {
+            var out = Object.keys(memory);
+            if (ls) {
+                for (var i = 0; i < ls.length; i++) {
+                    var k = ls.key(i);
+                    if (k && k.indexOf(namespace) === 0 && out.indexOf(k.slice(namespace.length)) < 0) {
+                        out.push(k.slice(namespace.length));
+                    }
+                }
+            }
+            return out;
+        },
+    };
+})();
