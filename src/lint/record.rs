@@ -3,7 +3,7 @@
 //! parsed from; gives diagnostics.
 
 use crate::config::Config;
-use crate::diag::{Code, Diagnostic, Location};
+use crate::diag::{Code, Diagnostic, Lines, Location};
 use crate::model::{Answer, Question, Record};
 use crate::parse::card_anchors;
 use std::collections::HashMap;
@@ -23,7 +23,8 @@ pub(crate) fn check(file: &Path, text: &str, record: &Record, cfg: &Config) -> V
 /// derived ids the parser renumbered are worth a warning (QB018), and an alias may be neither
 /// an id nor another alias of the page (QB021).
 fn ids(file: &Path, text: &str, record: &Record, out: &mut Vec<Diagnostic>) {
-    let at = |q: &Question| Location::from_span(file, text, q.heading.clone());
+    let lines = Lines::new(text);
+    let at = |q: &Question| lines.locate(file, q.heading.clone());
     let mut owner: HashMap<String, &Question> = HashMap::new();
     for q in record.questions.iter().filter(|q| q.explicit_id) {
         let mut first = None;
@@ -123,6 +124,7 @@ fn answer_markers(
     cfg: &Config,
     out: &mut Vec<Diagnostic>,
 ) {
+    let lines = Lines::new(text);
     for q in &record.questions {
         if q.answer != Answer::Missing {
             continue;
@@ -135,7 +137,7 @@ fn answer_markers(
                     "question {} has no answer marker, so it is shown as unanswered",
                     q.number
                 ),
-                Location::from_span(file, text, q.heading.clone()),
+                lines.locate(file, q.heading.clone()),
             )
             .with_help(format!(
                 "add `**{marker}**:` after the prompt, followed by the model answer"

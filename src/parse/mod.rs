@@ -691,13 +691,20 @@ fn assign_ids(questions: &mut [Question]) {
     for q in questions.iter().filter(|q| q.explicit_id) {
         taken.extend(card_anchors(&q.id));
     }
+    // The next suffix to try per base id, so a title asked a thousand times stays linear.
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for q in questions.iter_mut().filter(|q| !q.explicit_id) {
-        let mut id = q.base_id.clone();
-        let mut n = 2;
+        let n = next.entry(q.base_id.clone()).or_insert(1);
+        let mut id = if *n == 1 {
+            q.base_id.clone()
+        } else {
+            format!("{}-{n}", q.base_id)
+        };
         while card_anchors(&id).iter().any(|a| taken.contains(a)) {
+            *n += 1;
             id = format!("{}-{n}", q.base_id);
-            n += 1;
         }
+        *n += 1;
         taken.extend(card_anchors(&id));
         q.id = id;
     }
