@@ -62,6 +62,29 @@ pub(crate) fn unique(base: &str, used: &mut HashSet<String>) -> String {
         .unwrap_or_default()
 }
 
+/// Tags as one attribute value (`data-qb-tags`): space-separated, each tag with `%`, spaces
+/// and control characters percent-encoded, so `system design` stays one tag. Scripts split on
+/// spaces and `decodeURIComponent` each part.
+pub fn tag_list<'a>(tags: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (i, tag) in tags.into_iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        for c in tag.chars() {
+            if c == '%' || c.is_whitespace() || c.is_control() {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 /// A difficulty from 1 to 5 as five stars, filled up to it: `★★★☆☆`.
 pub(crate) fn stars(difficulty: u8) -> String {
     let d = usize::from(difficulty.min(5));
@@ -99,6 +122,15 @@ mod tests {
         assert_eq!(unique("a", &mut used), "a");
         assert_eq!(unique("a", &mut used), "a-1");
         assert_eq!(unique("a", &mut used), "a-2");
+    }
+
+    #[test]
+    fn tags_with_spaces_stay_one_tag() {
+        assert_eq!(
+            tag_list(["go", "system design", "100%"]),
+            "go system%20design 100%25"
+        );
+        assert_eq!(tag_list(["并发 控制"]), "并发%20控制");
     }
 
     #[test]

@@ -231,7 +231,14 @@
                 var otherTag = tag.value && own !== null && own !== tag.value;
                 Array.prototype.forEach.call(list.querySelectorAll('li[data-qb-status]'), function (li) {
                     total += 1;
-                    var tags = (li.getAttribute('data-qb-tags') || '').split(' ');
+                    // Space-separated, each tag percent-encoded: `system%20design` is one tag.
+                    var tags = (li.getAttribute('data-qb-tags') || '').split(' ').map(function (t) {
+                        try {
+                            return decodeURIComponent(t);
+                        } catch (e) {
+                            return t;
+                        }
+                    });
                     var ok = !otherTag && (!tag.value || tags.indexOf(tag.value) >= 0) &&
                         (!difficulty.value || li.getAttribute('data-qb-difficulty') === difficulty.value) &&
                         (!state.value || li.getAttribute('data-qb-status') === state.value);

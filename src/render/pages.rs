@@ -74,7 +74,9 @@ fn item(
     interviewer: bool,
 ) -> String {
     let meta = q.meta.as_ref();
-    let tags = meta.map(|m| m.tags.join(" ")).unwrap_or_default();
+    let tags = meta
+        .map(|m| crate::text::tag_list(m.tags.iter().map(String::as_str)))
+        .unwrap_or_default();
     let difficulty = meta.and_then(|m| m.difficulty);
     let (stars, label);
     let rated = match difficulty {
@@ -183,7 +185,7 @@ fn frequent(
                 "count": g.records,
                 "count_label": labels.asked_in(g.records),
                 "title": g.title,
-                "tags": tags.join(" "),
+                "tags": crate::text::tag_list(tags.iter().copied()),
                 "difficulty": difficulty.map(|d| d.to_string()).unwrap_or_default(),
                 "status": if g.best.is_some() { "answered" } else { "unanswered" },
                 "best": best,

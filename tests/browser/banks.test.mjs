@@ -112,3 +112,16 @@ test('the frequently-asked page and the also line fit a phone', async () => {
     }
     assert.deepEqual(errors, []);
 });
+
+test('a tag with a space filters as one tag', async () => {
+    const { page, errors } = await site.open();
+    for (const file of ['qbank-tags.html', 'qbank-frequent.html']) {
+        await page.goto(site.url(file + '?tag=' + encodeURIComponent('system design')));
+        await settle(page);
+        const visible = await page.locator('li[data-qb-tags]:visible').count();
+        assert.equal(visible, 1, `${file}: exactly the tagged item`);
+        const text = await page.locator('li[data-qb-tags]:visible').first().textContent();
+        assert.match(text, /限流算法和实现/, file);
+    }
+    assert.deepEqual(errors, []);
+});
