@@ -15,7 +15,7 @@
 
 #![allow(dead_code)]
 
-use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd, html};
+use mdbook_markdown::pulldown_cmark::{Event, html};
 use mdbook_preprocessor::book::{Book, Chapter};
 use qbank::check::check_book;
 use qbank::config::Config;
@@ -165,11 +165,8 @@ fn char_counts(s: &str) -> HashMap<char, usize> {
     m
 }
 
-/// The source's text, without markers, label colons and placeholders (as in
-/// `tests/no_text_lost.rs`).
+/// The source's text, without markers and placeholders.
 fn source_text(md: &str, cfg: &Config) -> String {
-    // A placeholder on a line of its own is split into several text events (`[` and `]` may
-    // open a link): take placeholders out of the markdown first.
     // `{{#question ID}}` is replaced by a link whose text is the question's title.
     let mut md = md.to_string();
     let links: Vec<Range<usize>> = qbank::links::tokens(&md)
@@ -180,46 +177,55 @@ fn source_text(md: &str, cfg: &Config) -> String {
     for span in links.into_iter().rev() {
         md.replace_range(span, "");
     }
+    // A placeholder on a line of its own is split into several text events (`[` and `]` may
+    // open a link): take placeholders out of the markdown first.
     for p in &cfg.placeholders {
         md = md.replace(p.trim(), "");
     }
+    let md: String = md
+        .split_inclusive('\n')
+        .map(|line| {
+            let t = line.trim_start();
+            let markers = cfg.interviewer_markers.iter().chain(&cfg.answer_markers);
+            match marker_len(t, &markers.collect::<Vec<_>>()) {
+                Some(len) => &t[len..],
+                None => line,
+            }
+        })
+        .collect();
     let opts = mdbook_markdown::MarkdownOptions::default();
     let mut out = String::new();
-    let mut strong = false;
-    let mut after_marker = false;
     for ev in mdbook_markdown::new_cmark_parser(&md, &opts) {
         match ev {
-            Event::Start(Tag::Strong) => strong = true,
-            Event::End(TagEnd::Strong) => {
-                strong = false;
-                after_marker = true;
-            }
-            Event::Text(t) | Event::Code(t) => {
-                let t = t.to_string();
-                // A marker as the parser reads it: `**Answer:**` and `**answer**` too.
-                let label = t.trim().trim_end_matches([':', '：']).trim_end();
-                let is_marker = strong
-                    && (cfg.interviewer_markers.iter())
-                        .chain(&cfg.answer_markers)
-                        .any(|m| m.trim().eq_ignore_ascii_case(label));
-                if is_marker {
-                    continue;
-                }
-                let t = if after_marker {
-                    t.trim_start_matches([':', '：']).to_string()
-                } else {
-                    t
-                };
-                after_marker = false;
-                if !cfg.is_placeholder(&t) {
-                    out += &t;
-                }
-            }
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push('\n'),
             _ => {}
         }
     }
     out.replace("[ ]", "").replace("[x]", "")
+}
+
+/// The length of a marker label (`**面试官**:`, `__Answer:__`, `**Interviewer **:`) at the
+/// start of `line`, read as the parser reads labels (`bold_label` in `src/parse.rs`), which is
+/// more lenient than CommonMark's emphasis: it is structure even where it is not bold.
+fn marker_len(line: &str, markers: &[&String]) -> Option<usize> {
+    let delim = ["**", "__"].into_iter().find(|d| line.starts_with(d))?;
+    let close = line[2..].find(delim)? + 2;
+    let label = line[2..close].trim();
+    let mut end = close + 2;
+    let label = match label.strip_suffix([':', '：']) {
+        Some(l) => l.trim_end_matches([':', '：']).trim_end(),
+        None => {
+            let after = line[end..].trim_start_matches([' ', '\t']);
+            let colon = after.chars().next().filter(|c| matches!(c, ':' | '：'))?;
+            end = line.len() - after.len() + colon.len_utf8();
+            label
+        }
+    };
+    markers
+        .iter()
+        .any(|m| m.trim().eq_ignore_ascii_case(label))
+        .then_some(end)
 }
 
 fn visible_text(html: &str) -> String {
