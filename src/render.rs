@@ -469,9 +469,14 @@ impl Renderer {
         let mut items: Vec<Value> = Vec::new();
         if let Some(info) = &record.info {
             for it in &info.items {
-                items.push(
-                    json!({"key": it.key, "value_html": inline_html(&text[it.value.clone()])}),
-                );
+                // The card replaces the list: every paragraph of an item must be in it.
+                let value_html = text[it.value.clone()]
+                    .split("\n\n")
+                    .filter(|p| !p.trim().is_empty())
+                    .map(inline_html)
+                    .collect::<Vec<_>>()
+                    .join("<br>");
+                items.push(json!({"key": it.key, "value_html": value_html}));
             }
         }
         if let Some(f) = &record.front {
@@ -824,6 +829,24 @@ mod tests {
         );
         assert_eq!(inline_html("2) x"), "2) x");
         assert_eq!(inline_html("- not a list"), "- not a list");
+    }
+
+    /// Found by `fuzz/` (regression `fuzz/regressions/record/info-paragraphs`): the information
+    /// card showed only the first paragraph of an item, and the rest of it was lost.
+    #[test]
+    fn info_items_keep_every_paragraph() {
+        let md = "# R\n\n## 面试信息\n- **面试时间**: 预计90分钟\n\n  备注：可`延长`\n\n### 1. Q\n\n**面试官**: ask\n";
+        let cfg = Config::default();
+        let record = crate::parse::parse(std::path::Path::new("r.md"), md, &cfg)
+            .record
+            .unwrap();
+        let out = Renderer::new()
+            .record(&record, md, &cfg, "", &Default::default())
+            .unwrap();
+        assert!(
+            out.contains("<dd>预计90分钟<br>备注：可<code>延长</code></dd>"),
+            "{out}"
+        );
     }
 
     #[test]
