@@ -182,17 +182,12 @@ fn source_text(md: &str, cfg: &Config) -> String {
     for p in &cfg.placeholders {
         md = md.replace(p.trim(), "");
     }
-    let md: String = md
-        .split_inclusive('\n')
-        .map(|line| {
-            let t = line.trim_start();
-            let markers = cfg.interviewer_markers.iter().chain(&cfg.answer_markers);
-            match marker_len(t, &markers.collect::<Vec<_>>()) {
-                Some(len) => &t[len..],
-                None => line,
-            }
-        })
+    let markers: Vec<&String> = cfg
+        .interviewer_markers
+        .iter()
+        .chain(&cfg.answer_markers)
         .collect();
+    let md = strip_markers(&md, &markers);
     let opts = mdbook_markdown::MarkdownOptions::default();
     let mut out = String::new();
     for ev in mdbook_markdown::new_cmark_parser(&md, &opts) {
@@ -205,20 +200,40 @@ fn source_text(md: &str, cfg: &Config) -> String {
     out.replace("[ ]", "").replace("[x]", "")
 }
 
-/// The length of a marker label (`**面试官**:`, `__Answer:__`, `**Interviewer **:`) at the
-/// start of `line`, read as the parser reads labels (`bold_label` in `src/parse.rs`), which is
-/// more lenient than CommonMark's emphasis: it is structure even where it is not bold.
-fn marker_len(line: &str, markers: &[&String]) -> Option<usize> {
-    let delim = ["**", "__"].into_iter().find(|d| line.starts_with(d))?;
-    let close = line[2..].find(delim)? + 2;
-    let label = line[2..close].trim();
+/// `md` without the marker labels (`**面试官**:`, `__Answer:__`, `**Interviewer **:`) that
+/// start its lines, read as the parser reads labels (`bold_label` in `src/parse.rs`): more
+/// leniently than CommonMark reads emphasis, and across a line break (`**\n面试官**:`).
+fn strip_markers(md: &str, markers: &[&String]) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut pos = 0;
+    while pos < md.len() {
+        let rest = &md[pos..];
+        let t = rest.trim_start_matches([' ', '\t']);
+        let lead = rest.len() - t.len();
+        out.push_str(&rest[..lead]);
+        pos += lead + marker_len(t, markers).unwrap_or(0);
+        let line = md[pos..].find('\n').map_or(md.len(), |i| pos + i + 1);
+        out.push_str(&md[pos..line]);
+        pos = line;
+    }
+    out
+}
+
+/// The length of a marker label at the start of `s`, with its colon.
+fn marker_len(s: &str, markers: &[&String]) -> Option<usize> {
+    let delim = ["**", "__"].into_iter().find(|d| s.starts_with(d))?;
+    let close = s[2..].find(delim)? + 2;
+    let label = s[2..close].trim();
+    if label.is_empty() || label.contains('\n') {
+        return None;
+    }
     let mut end = close + 2;
     let label = match label.strip_suffix([':', '：']) {
         Some(l) => l.trim_end_matches([':', '：']).trim_end(),
         None => {
-            let after = line[end..].trim_start_matches([' ', '\t']);
+            let after = s[end..].trim_start_matches([' ', '\t']);
             let colon = after.chars().next().filter(|c| matches!(c, ':' | '：'))?;
-            end = line.len() - after.len() + colon.len_utf8();
+            end = s.len() - after.len() + colon.len_utf8();
             label
         }
     };
