@@ -211,7 +211,12 @@ fn strip_markers(md: &str, markers: &[&String]) -> String {
         let t = rest.trim_start_matches([' ', '\t']);
         let lead = rest.len() - t.len();
         out.push_str(&rest[..lead]);
-        pos += lead + marker_len(t, markers).unwrap_or(0);
+        pos += lead;
+        if let Some(len) = marker_len(t, markers) {
+            // A `.` in its place: what follows must not start a block (`**面试官**:~~~`).
+            out.push('.');
+            pos += len;
+        }
         let line = md[pos..].find('\n').map_or(md.len(), |i| pos + i + 1);
         out.push_str(&md[pos..line]);
         pos = line;
