@@ -15,7 +15,7 @@
 
 #![allow(dead_code)]
 
-use mdbook_markdown::pulldown_cmark::{Event, html};
+use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd, html};
 use mdbook_preprocessor::book::{Book, Chapter};
 use qbank::check::check_book;
 use qbank::config::Config;
@@ -190,8 +190,13 @@ fn source_text(md: &str, cfg: &Config) -> String {
     let md = strip_markers(&md, &markers);
     let opts = mdbook_markdown::MarkdownOptions::default();
     let mut out = String::new();
+    // An image's text is its `alt` attribute on the page, which `visible_text` leaves out.
+    let mut image = 0usize;
     for ev in mdbook_markdown::new_cmark_parser(&md, &opts) {
         match ev {
+            Event::Start(Tag::Image { .. }) => image += 1,
+            Event::End(TagEnd::Image) => image -= 1,
+            Event::Text(_) | Event::Code(_) if image > 0 => {}
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push('\n'),
             _ => {}
