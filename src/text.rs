@@ -65,7 +65,7 @@ pub(crate) fn unique(base: &str, used: &mut HashSet<String>) -> String {
 /// Tags as one attribute value (`data-qb-tags`): space-separated, each tag with `%`, spaces
 /// and control characters percent-encoded, so `system design` stays one tag. Scripts split on
 /// spaces and `decodeURIComponent` each part.
-pub fn tag_list<'a>(tags: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn tag_list<'a>(tags: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for (i, tag) in tags.into_iter().enumerate() {
         if i > 0 {

@@ -269,9 +269,14 @@ impl Renderer {
         let mut items: Vec<Value> = Vec::new();
         if let Some(info) = &record.info {
             for it in &info.items {
-                items.push(
-                    json!({"key": it.key, "value_html": inline_html(&text[it.value.clone()])}),
-                );
+                // The card replaces the list: every paragraph of an item must be in it.
+                let value_html = text[it.value.clone()]
+                    .split("\n\n")
+                    .filter(|p| !p.trim().is_empty())
+                    .map(inline_html)
+                    .collect::<Vec<_>>()
+                    .join("<br>");
+                items.push(json!({"key": it.key, "value_html": value_html}));
             }
         }
         if let Some(f) = &record.front {
@@ -490,6 +495,18 @@ fn body_into(
             out.push_str("\n\n");
         }
         match piece {
+            // Text after the marker on its line: part of a paragraph in the record, but the start
+            // of a block in the card, where `1. x`, `# x` or `~~~ x` would open another block.
+            Piece::Markdown(span) if span.start > 0 && !text[..span.start].ends_with('\n') => {
+                let md = &text[span.clone()];
+                match block_opener(md) {
+                    Some(at) => {
+                        let kept = format!("{}\\{}", &md[..at], &md[at..]);
+                        push_markdown(out, &kept, ctx, markdown);
+                    }
+                    None => push_markdown(out, md, ctx, markdown),
+                }
+            }
             Piece::Markdown(span) => push_markdown(out, &text[span.clone()], ctx, markdown),
             Piece::Lines(span) => stamps.lines.fill_with(out, &mut |_, _, out| {
                 push_markdown(out, &text[span.clone()], ctx, markdown);
@@ -517,6 +534,34 @@ fn body_into(
         let trimmed = start + out[start..].trim_end().len();
         out.truncate(trimmed);
     }
+}
+
+/// Where a backslash keeps `md`, the rest of a line after a marker, from opening a block of its
+/// own: before the `.` of a list number, or before a bullet, heading `#`, `>`, fence, thematic
+/// break or unclosed `<!`/`<?` that starts it.
+fn block_opener(md: &str) -> Option<usize> {
+    let line = md.split('\n').next().unwrap_or("");
+    let b = line.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if (1..=9).contains(&digits) && matches!(b.get(digits), Some(b'.' | b')')) {
+        return Some(digits);
+    }
+    let first = *b.first()?;
+    let run = b.iter().take_while(|&&c| c == first).count();
+    let spaced = |i: usize| b.get(i).is_none_or(|c| matches!(c, b' ' | b'\t'));
+    let thematic = b.iter().filter(|&&c| c == first).count() >= 3
+        && b.iter().all(|&c| matches!(c, b' ' | b'\t') || c == first);
+    let opens = match first {
+        b'-' | b'+' | b'*' => spaced(1) || (first != b'+' && thematic),
+        b'_' => thematic,
+        b'#' => run <= 6 && spaced(run),
+        b'>' => true,
+        b'`' => run >= 3 && !line[run..].contains('`'),
+        b'~' => run >= 3,
+        b'<' => matches!(b.get(1), Some(b'!' | b'?')) && !line.contains('>'),
+        _ => false,
+    };
+    opens.then_some(0)
 }
 
 /// Copies a piece of the record's markdown into `out` (links resolved), noting its range.
@@ -555,6 +600,54 @@ fn dims(r: &Rubric) -> Vec<DimData<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by `fuzz/` (regression `fuzz/regressions/record/info-paragraphs`): the information
+    /// card showed only the first paragraph of an item, and the rest of it was lost.
+    #[test]
+    fn info_items_keep_every_paragraph() {
+        let md = "# R\n\n## 面试信息\n- **面试时间**: 预计90分钟\n\n  备注：可`延长`\n\n### 1. Q\n\n**面试官**: ask\n";
+        let cfg = Config::default();
+        let record = crate::parse::parse(std::path::Path::new("r.md"), md, &cfg)
+            .record
+            .unwrap();
+        let out = Renderer::new()
+            .record(&record, md, &cfg, "", &Default::default())
+            .unwrap();
+        assert!(
+            out.contains("<dd>预计90分钟<br>备注：可<code>延长</code></dd>"),
+            "{out}"
+        );
+    }
+
+    /// Found by `fuzz/` (regressions `fuzz/regressions/record/after-marker-*`): text after a
+    /// marker on its line opened a block of its own in the card: `~~~ x` a code block whose
+    /// info string `x` was never shown, `<!x` an HTML block, `1. x` a list.
+    #[test]
+    fn text_after_a_marker_stays_in_its_paragraph() {
+        let cfg = Config::default();
+        for (after, shown) in [
+            ("~~~ 旧写法", "<p>~~~ 旧写法</p>"),
+            ("<!W 问题", "<p>&lt;!W 问题</p>"),
+            ("1. 第一问", "<p>1. 第一问</p>"),
+            ("# 不是标题", "<p># 不是标题</p>"),
+            ("- 不是列表", "<p>- 不是列表</p>"),
+            ("*重点* 问题", "<p><em>重点</em> 问题</p>"),
+            ("```go 代码```", "<p><code>go 代码</code></p>"),
+        ] {
+            let md = format!("# R\n\n### 1. Q\n\n**面试官**: {after}\n\n**Answer**: {after}\n");
+            let record = crate::parse::parse(std::path::Path::new("r.md"), &md, &cfg)
+                .record
+                .unwrap();
+            let out = Renderer::new()
+                .record(&record, &md, &cfg, "", &Default::default())
+                .unwrap();
+            let mut page = String::new();
+            let opts = mdbook_markdown::MarkdownOptions::default();
+            let parser = mdbook_markdown::new_cmark_parser(&out, &opts);
+            mdbook_markdown::pulldown_cmark::html::push_html(&mut page, parser);
+            assert_eq!(page.matches(shown).count(), 2, "{after}\n{page}");
+        }
+    }
 
     #[test]
     fn prose_is_one_line() {

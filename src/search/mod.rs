@@ -52,7 +52,7 @@ fn body_text(body: &Body, text: &str) -> String {
     for piece in &body.pieces {
         let part = match piece {
             Piece::Markdown(span) | Piece::Lines(span) => plain_text(&text[span.clone()]),
-            Piece::Heading { text, .. } => text.clone(),
+            Piece::Heading { text, .. } => collapse(text),
             Piece::Prose { text } => collapse(text),
         };
         if !part.is_empty() {
@@ -261,5 +261,21 @@ mod tests {
             .filter_map(|d| d.url.split_once('#').map(|(_, id)| id))
             .collect();
         assert_eq!(ours, stock);
+    }
+
+    use mdbook_preprocessor::book::Chapter;
+
+    /// Found by `fuzz/` (regression `fuzz/regressions/record/heading-spaces`): a heading inside
+    /// an answer kept its spaces and tabs in the search field, so positions after it were off
+    /// from the collapsed text the browser's phrase search counts in.
+    #[test]
+    fn headings_inside_answers_are_collapsed() {
+        let md = "# R\n\n### 1. Q\n\n**Interviewer**: ask\n\n**Answer**:\n\n#### Sub  heading\tend\n\ntext\n";
+        let mut book = Book::new();
+        book.push_item(Chapter::new("R", md.to_string(), "r.md", Vec::new()));
+        let cfg = Config::default();
+        let bank = crate::lint::check_book(&book, &cfg, Path::new("src"));
+        let docs = documents(&book, &bank, &cfg);
+        assert_eq!(docs[0].fields[2], "Sub heading end text");
     }
 }

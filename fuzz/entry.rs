@@ -1,0 +1,612 @@
+//! Fuzz entry points, shared by the cargo-fuzz targets (`fuzz/fuzz_targets/*.rs`) and the
+//! stable replay test (`tests/fuzz_corpus.rs`), which both include this file as a module.
+//!
+//! Each entry takes arbitrary bytes, drives one part of qbank through its public API as the
+//! build does, and panics when an invariant breaks. Besides "no panic" they check:
+//! - `record`: diagnostics point into the file; search fields are whitespace-collapsed; the
+//!   record's own markdown ranges (which `qbank build` splices around) are in order and on
+//!   character boundaries; and, for records without errors, no letter or digit of the
+//!   record's text is lost on the page (the property of `tests/no_text_lost.rs`).
+//! - `meta`: spans are inside the file and on character boundaries; difficulty is 1 to 5.
+//! - `search`: the tokenizer's terms are exactly the words and CJK pairs of the text, at their
+//!   positions; the index written from documents decodes back to exactly those terms, every
+//!   term sits in the shard the manifest sends the browser to, and the heads and answers are
+//!   the documents'.
+
+#![allow(dead_code)]
+
+use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd, html};
+use mdbook_preprocessor::book::{Book, Chapter};
+use qbank::config::Config;
+use qbank::diag::{Diagnostic, check_utf8};
+use qbank::lint::check_book;
+use qbank::render::Renderer;
+use qbank::search::index::{Doc, build};
+use qbank::search::tokenize::{Term, collapse, is_cjk, is_word, normalize, terms};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::Path;
+use std::sync::OnceLock;
+
+// ---- record ---------------------------------------------------------------------------------
+
+/// Where the fuzzed chapter sits: one folder down, so links to generated pages use `../`.
+const CHAPTER: &str = "fuzz/record.md";
+const TO_ROOT: &str = "../";
+
+/// Bytes as a chapter file: the build's UTF-8 check on the raw bytes, then the text (lossy
+/// UTF-8, as a file re-saved by an editor would be) through [`record_text`].
+pub(crate) fn record(data: &[u8]) {
+    let file = Path::new("src").join(CHAPTER);
+    if let Some(d) = check_utf8(&file, data) {
+        assert_eq!(d.code, "QB010");
+        assert!(!d.render(false).is_empty());
+    }
+    record_text(&String::from_utf8_lossy(data));
+}
+
+/// The renderer, built once: compiling its templates takes far longer than rendering a small
+/// chapter, and does not depend on the input.
+fn renderer() -> &'static Renderer {
+    static RENDERER: OnceLock<Renderer> = OnceLock::new();
+    RENDERER.get_or_init(Renderer::new)
+}
+
+/// One chapter through the preprocessor's steps: the book-wide check, then what
+/// [`qbank::site::preprocessor::render_book`] does with a chapter and the generated pages (with one
+/// renderer for every run, where `render_book` builds its own), plus the search documents
+/// `qbank build` takes from the checked book. Unlike the preprocessor, which stops at errors,
+/// this renders whatever was parsed, so that every input reaches the renderer. Returns the
+/// chapter's new markdown; `tests/fuzz_corpus.rs` checks that it is `render_book`'s.
+pub(crate) fn record_text(text: &str) -> String {
+    let cfg = Config::default();
+    let mut book = Book::new();
+    book.push_item(Chapter::new("Fuzz", text.to_string(), CHAPTER, Vec::new()));
+    let bank = check_book(&book, &cfg, Path::new("src"));
+    for d in &bank.diagnostics {
+        check_diagnostic(d, text);
+    }
+    for d in qbank::search::documents(&book, &bank, &cfg) {
+        for f in &d.fields {
+            assert_eq!(*f, collapse(f), "search fields are whitespace-collapsed");
+        }
+    }
+    let page = match bank.records.first() {
+        Some(r) => {
+            let parts = renderer()
+                .record_parts(
+                    &r.record,
+                    text,
+                    &cfg,
+                    TO_ROOT,
+                    &bank.targets,
+                    &qbank::render::Also::of(&bank, 0),
+                )
+                .expect("a parsed record renders");
+            // The ranges `qbank build` hands to mdBook as the record's own markdown.
+            check_ranges(&parts.text, &parts.markdown);
+            if !bank.has_errors() {
+                no_text_lost(text, &r.record, &parts.text, &cfg);
+            }
+            parts.text
+        }
+        None => {
+            let start = bank
+                .body_start
+                .get(Path::new(CHAPTER))
+                .copied()
+                .unwrap_or(0);
+            if start > 0 || text.contains("{{#question") {
+                qbank::lint::links::replace(&text[start..], &bank.targets, TO_ROOT).into_owned()
+            } else {
+                text.to_string()
+            }
+        }
+    };
+    renderer()
+        .pages(&bank, &cfg)
+        .expect("the generated pages render");
+    page
+}
+
+/// A diagnostic points at a line of the file and renders.
+fn check_diagnostic(d: &Diagnostic, text: &str) {
+    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    let loc = &d.location;
+    assert!(loc.line >= 1 && loc.line <= lines, "{d:?} in {lines} lines");
+    assert!(loc.column >= 1 && loc.width >= 1, "{d:?}");
+    assert!(d.code.as_str().starts_with("QB"), "{d:?}");
+    let shown = d.render(false);
+    assert!(shown.contains(d.code.as_str()), "{shown}");
+}
+
+/// Ranges of `text` in order, disjoint, and on character boundaries.
+fn check_ranges(text: &str, ranges: &[Range<usize>]) {
+    let mut last = 0;
+    for r in ranges {
+        assert!(
+            last <= r.start && r.start <= r.end && r.end <= text.len(),
+            "{ranges:?}"
+        );
+        assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+        last = r.end;
+    }
+}
+
+/// Every letter and digit of the record's text (markers and placeholders excepted) is on the
+/// page, rendered as mdBook renders markdown. Punctuation is left out: on arbitrary input some
+/// of it is structure (`1)` in a question heading is shown as `1.`), which the generated
+/// records of `tests/no_text_lost.rs` never have.
+fn no_text_lost(text: &str, record: &qbank::model::Record, chapter: &str, cfg: &Config) {
+    let mut source = text.to_string();
+    // Rubric lines become rows of one table, their levels its header: each level is shown once.
+    if let Some(rubric) = &record.rubric {
+        for d in rubric.dimensions.iter().rev() {
+            source.replace_range(d.span.clone(), &d.name);
+        }
+        source = source + "\n\n" + &rubric.levels.join(" ") + "\n";
+    }
+    // Front matter is read into the information card, not shown as text.
+    if let Some((block, _)) = qbank::parse::meta::find_front_matter(text) {
+        source.replace_range(block, "");
+    }
+    let opts = mdbook_markdown::MarkdownOptions::default();
+    let mut page = String::new();
+    html::push_html(&mut page, mdbook_markdown::new_cmark_parser(chapter, &opts));
+    let seen = char_counts(&visible_text(&page));
+    for (c, n) in char_counts(&source_text(&source, cfg)) {
+        let got = seen.get(&c).copied().unwrap_or(0);
+        assert!(
+            got >= n,
+            "{c:?}: {n} in the source, {got} on the page\n--- source\n{text}\n--- page\n{page}"
+        );
+    }
+}
+
+fn char_counts(s: &str) -> HashMap<char, usize> {
+    let mut m = HashMap::new();
+    for c in s.chars().filter(|c| c.is_alphanumeric()) {
+        *m.entry(c).or_insert(0) += 1;
+    }
+    m
+}
+
+/// The source's text, without markers and placeholders.
+fn source_text(md: &str, cfg: &Config) -> String {
+    // `{{#question ID}}` is replaced by a link whose text is the question's title.
+    let mut md = md.to_string();
+    let links: Vec<Range<usize>> = qbank::lint::links::tokens(&md)
+        .into_iter()
+        .filter(|t| !t.escaped)
+        .map(|t| t.span)
+        .collect();
+    for span in links.into_iter().rev() {
+        md.replace_range(span, "");
+    }
+    // A placeholder on a line of its own is split into several text events (`[` and `]` may
+    // open a link): take placeholders out of the markdown first.
+    for p in &cfg.placeholders {
+        md = md.replace(p.trim(), "");
+    }
+    let markers: Vec<&String> = cfg
+        .interviewer_markers
+        .iter()
+        .chain(&cfg.answer_markers)
+        .collect();
+    let md = strip_markers(&md, &markers);
+    let opts = mdbook_markdown::MarkdownOptions::default();
+    let mut out = String::new();
+    // An image's text is its `alt` attribute on the page, which `visible_text` leaves out.
+    let mut image = 0usize;
+    for ev in mdbook_markdown::new_cmark_parser(&md, &opts) {
+        match ev {
+            Event::Start(Tag::Image { .. }) => image += 1,
+            Event::End(TagEnd::Image) => image -= 1,
+            Event::Text(_) | Event::Code(_) if image > 0 => {}
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
+            _ => {}
+        }
+    }
+    out.replace("[ ]", "").replace("[x]", "")
+}
+
+/// `md` without the marker labels (`**面试官**:`, `__Answer:__`, `**Interviewer **:`) that
+/// start its lines, read as the parser reads labels (`bold_label` in `src/parse.rs`): more
+/// leniently than CommonMark reads emphasis, and across a line break (`**\n面试官**:`).
+fn strip_markers(md: &str, markers: &[&String]) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut pos = 0;
+    while pos < md.len() {
+        let rest = &md[pos..];
+        let t = rest.trim_start_matches([' ', '\t']);
+        let lead = rest.len() - t.len();
+        out.push_str(&rest[..lead]);
+        pos += lead;
+        if let Some(len) = marker_len(t, markers) {
+            // A `.` in its place: what follows must not start a block (`**面试官**:~~~`).
+            out.push('.');
+            pos += len;
+        }
+        let line = md[pos..].find('\n').map_or(md.len(), |i| pos + i + 1);
+        out.push_str(&md[pos..line]);
+        pos = line;
+    }
+    out
+}
+
+/// The length of a marker label at the start of `s`, with its colon.
+fn marker_len(s: &str, markers: &[&String]) -> Option<usize> {
+    let delim = ["**", "__"].into_iter().find(|d| s.starts_with(d))?;
+    let close = s[2..].find(delim)? + 2;
+    let label = s[2..close].trim();
+    if label.is_empty() || label.contains('\n') {
+        return None;
+    }
+    let mut end = close + 2;
+    let label = match label.strip_suffix([':', '：']) {
+        Some(l) => l.trim_end_matches([':', '：']).trim_end(),
+        None => {
+            let after = s[end..].trim_start_matches([' ', '\t']);
+            let colon = after.chars().next().filter(|c| matches!(c, ':' | '：'))?;
+            end = s.len() - after.len() + colon.len_utf8();
+            label
+        }
+    };
+    markers
+        .iter()
+        .any(|m| m.trim().eq_ignore_ascii_case(label))
+        .then_some(end)
+}
+
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&#10;", "\n")
+        .replace("&amp;", "&")
+}
+
+// ---- meta -----------------------------------------------------------------------------------
+
+/// Front matter and question metadata: the input as the top of a chapter, as the YAML of front
+/// matter, and as the YAML of a `<!-- qbank … -->` comment after a question heading.
+pub(crate) fn meta(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let file = Path::new("src/meta.md");
+    front(file, &text);
+    front(file, &format!("---\n{text}\n---\n# Title\n"));
+    // As an HTML block at the start of the input, and wrapped as a question's comment.
+    if let Some(yaml) = qbank::parse::meta::comment_yaml(&text, 0) {
+        question(file, &text, yaml);
+    }
+    let wrapped = format!("### 1. Q\n\n<!-- qbank\n{text}\n-->\n\n**面试官**: ?\n");
+    let start = wrapped.find("<!--").unwrap_or_default();
+    let yaml = qbank::parse::meta::comment_yaml(&wrapped[start..], start)
+        .expect("a qbank comment is recognized");
+    question(file, &wrapped, yaml);
+}
+
+fn front(file: &Path, text: &str) {
+    let Some((block, yaml)) = qbank::parse::meta::find_front_matter(text) else {
+        return;
+    };
+    check_span(text, &block);
+    check_span(text, &yaml);
+    assert!(block.start <= yaml.start && yaml.end <= block.end);
+    let (fm, diags) = qbank::parse::meta::front_matter(file, text, block.clone(), yaml.clone());
+    for d in &diags {
+        check_diagnostic(d, text);
+    }
+    if let Some(fm) = fm {
+        assert_eq!(fm.span, block);
+    } else {
+        assert!(diags.iter().any(Diagnostic::is_error));
+    }
+    for key in ["role", "round", "level", "tags", "duration"] {
+        check_key_span(
+            text,
+            &yaml,
+            key,
+            &qbank::parse::meta::key_span(text, &yaml, key),
+        );
+    }
+}
+
+fn question(file: &Path, text: &str, yaml: Range<usize>) {
+    check_span(text, &yaml);
+    let (meta, diags) = qbank::parse::meta::question(file, text, yaml.clone());
+    for d in &diags {
+        check_diagnostic(d, text);
+    }
+    let Some(meta) = meta else {
+        assert!(diags.iter().any(Diagnostic::is_error));
+        return;
+    };
+    assert_eq!(meta.span, yaml);
+    assert!(meta.difficulty.is_none_or(|d| (1..=5).contains(&d)));
+    for (level, _, span) in &meta.rubric {
+        check_key_span(text, &yaml, level, span);
+    }
+}
+
+/// A key's span is the key as written, or (for a key written otherwise, e.g. quoted) the first
+/// byte of the YAML block. That byte may start a longer character: only diagnostics use these
+/// spans, and `Location::from_span` rounds down to a character boundary.
+fn check_key_span(text: &str, yaml: &Range<usize>, key: &str, span: &Range<usize>) {
+    assert!(span.start <= span.end && span.end <= text.len(), "{span:?}");
+    assert!(text.is_char_boundary(span.start), "{span:?}");
+    if text.get(span.clone()) != Some(key) {
+        assert_eq!(span.start, yaml.start, "{key:?} at {span:?}");
+    }
+}
+
+fn check_span(text: &str, span: &Range<usize>) {
+    assert!(span.start <= span.end && span.end <= text.len(), "{span:?}");
+    assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+}
+
+// ---- search ---------------------------------------------------------------------------------
+
+/// The tokenizer on the input as one text, then the index of documents cut from the input:
+/// U+001E separates documents, U+001F the parts of one (title, prompt and answer fields, then
+/// crumb, title, url and answer url).
+pub(crate) fn search(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    check_collapse(&text);
+    check_terms(&text);
+    let docs: Vec<Doc> = text
+        .split('\u{1e}')
+        .map(|d| {
+            let mut parts = d.split('\u{1f}');
+            let mut next = || parts.next().unwrap_or_default().to_string();
+            let fields = [collapse(&next()), collapse(&next()), collapse(&next())];
+            let (crumb, title, url, answer) = (next(), next(), next(), next());
+            Doc {
+                crumb,
+                title,
+                url,
+                answer_url: (!answer.is_empty()).then_some(answer),
+                fields,
+                kind_section: d.len() % 2 == 1,
+            }
+        })
+        .collect();
+    check_index(&docs);
+}
+
+fn check_collapse(text: &str) {
+    let c = collapse(text);
+    assert_eq!(collapse(&c), c, "collapse is idempotent");
+    assert!(!c.starts_with(' ') && !c.ends_with(' ') && !c.contains("  "));
+    assert!(c.chars().all(|x| x == ' ' || !x.is_whitespace()));
+    let solid = |s: &str| s.chars().filter(|x| !x.is_whitespace()).collect::<String>();
+    assert_eq!(
+        solid(&c),
+        solid(text),
+        "collapse keeps every other character"
+    );
+}
+
+/// The terms of `text`, checked against the normalized characters they claim to stand for.
+fn check_terms(text: &str) {
+    let chars: Vec<char> = text.chars().map(normalize).collect();
+    assert_eq!(chars.len(), text.chars().count());
+    let (mut words, mut cjk_seen) = (Vec::new(), vec![false; chars.len()]);
+    terms(text, |t, p| {
+        let p = p as usize;
+        match t {
+            Term::Word(w) => {
+                let n = w.chars().count();
+                assert!(n > 0 && p + n <= chars.len(), "{w:?} at {p}");
+                assert!(
+                    w.chars().eq(chars[p..p + n].iter().copied()),
+                    "{w:?} at {p}"
+                );
+                words.push((p, n));
+            }
+            Term::Bi(a, b) => {
+                assert_eq!(chars.get(p..p + 2), Some(&[a, b][..]), "pair at {p}");
+                assert!(is_cjk(a) && is_cjk(b));
+                cjk_seen[p] = true;
+            }
+            Term::Uni(a) => {
+                assert_eq!(chars.get(p), Some(&a), "single at {p}");
+                assert!(is_cjk(a) && chars.get(p + 1).is_none_or(|c| !is_cjk(*c)));
+                cjk_seen[p] = true;
+            }
+        }
+    });
+    // Every CJK character starts a pair or ends its run: each one is findable.
+    for (i, c) in chars.iter().enumerate() {
+        assert_eq!(is_cjk(*c), cjk_seen[i], "{c:?} at {i}");
+    }
+    // The words are exactly the maximal runs of word characters.
+    words.sort_unstable();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if is_word(chars[i]) {
+            let start = i;
+            while i < chars.len() && is_word(chars[i]) {
+                i += 1;
+            }
+            runs.push((start, i - start));
+        } else {
+            i += 1;
+        }
+    }
+    assert_eq!(words, runs);
+}
+
+/// Posting occurrences by term: `w:` words, `c:` CJK terms (one or two characters).
+type Postings = BTreeMap<String, Vec<(u32, u32, u32)>>;
+
+fn check_index(docs: &[Doc]) {
+    let built = build(docs);
+    let mut files: HashMap<&str, Value> = HashMap::new();
+    for (name, content) in &built.files {
+        let json = content
+            .strip_prefix(&format!("qbankSearch.add(\"{name}\","))
+            .and_then(|c| c.strip_suffix(");\n"))
+            .unwrap_or_else(|| panic!("{name} is a qbankSearch.add script"));
+        let value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(files.insert(name, value).is_none(), "{name} written twice");
+    }
+    let m = &files["m"];
+    assert_eq!(m["v"], 2);
+    assert_eq!(m["n"], docs.len());
+    let sections: Vec<usize> = (0..docs.len()).filter(|&i| docs[i].kind_section).collect();
+    assert_eq!(m["x"], serde_json::json!(sections));
+
+    // Heads and answers: the documents' own, in order, in the shards the manifest says.
+    let rows = |kind: &str| -> Vec<Value> {
+        let starts = m[kind].as_array().expect("shard starts");
+        let mut all = Vec::new();
+        for (i, start) in starts.iter().enumerate() {
+            assert_eq!(start, &all.len(), "{kind}{i} starts at its first document");
+            let shard = &files[format!("{kind}{i}").as_str()];
+            all.extend(shard.as_array().expect("rows").iter().cloned());
+        }
+        all
+    };
+    let heads: Vec<Value> = docs
+        .iter()
+        .map(|d| {
+            serde_json::json!([
+                d.crumb,
+                d.title,
+                d.url,
+                d.answer_url,
+                d.fields[0],
+                d.fields[1]
+            ])
+        })
+        .collect();
+    assert_eq!(rows("h"), heads);
+    let answers: Vec<Value> = docs
+        .iter()
+        .map(|d| Value::from(d.fields[2].clone()))
+        .collect();
+    assert_eq!(rows("a"), answers);
+
+    // What the index should hold: every term of every field, at its positions.
+    let mut expected = Postings::new();
+    for (doc, d) in (0u32..).zip(docs) {
+        for (field, text) in (0u32..).zip(&d.fields) {
+            terms(text, |t, p| {
+                let key = match t {
+                    Term::Word(_) => format!("w:{}", t.text()),
+                    _ => format!("c:{}", t.text()),
+                };
+                expected.entry(key).or_default().push((doc, field, p));
+            });
+        }
+    }
+    for occurrences in expected.values_mut() {
+        occurrences.sort_unstable();
+    }
+    // What it holds, each term found where the browser looks for it.
+    let mut found = Postings::new();
+    let shard_id = |name: &str| name[1..].parse::<u64>().expect("numbered shard");
+    for (name, value) in &files {
+        let object = || {
+            value
+                .as_object()
+                .unwrap_or_else(|| panic!("{name}: an object"))
+        };
+        if name.starts_with('w') {
+            for (word, postings) in object() {
+                let prefix: String = word.chars().take(2).collect();
+                assert_eq!(m["w"][&prefix], shard_id(name), "shard of {word:?}");
+                decode_into(&mut found, format!("w:{word}"), postings);
+            }
+        } else if name.starts_with('c') {
+            for (first, seconds) in object() {
+                let mut cs = first.chars();
+                let a = cs.next().expect("a first character");
+                assert!(cs.next().is_none() && is_cjk(a), "{first:?}");
+                for (second, postings) in seconds.as_object().expect("terms by second") {
+                    assert!(second.chars().count() <= 1 && second.chars().all(is_cjk));
+                    assert_eq!(cjk_shard(m, a, second), shard_id(name), "{first}{second}");
+                    decode_into(&mut found, format!("c:{first}{second}"), postings);
+                }
+            }
+        }
+    }
+    assert_eq!(
+        found, expected,
+        "the index holds exactly the documents' terms"
+    );
+}
+
+/// The CJK shard the browser loads for `a` followed by `second` (`""`: `a` alone), as
+/// `shardsOf` in `theme/qbank-search.js` works it out.
+fn cjk_shard(m: &Value, a: char, second: &str) -> u64 {
+    let hot = m["s"].get(a.to_string());
+    let Some(hot) = hot else {
+        let c = m["c"].as_array().expect("bucket shards");
+        return c[a as usize % c.len()].as_u64().expect("a shard id");
+    };
+    let (cuts, ids) = (
+        hot[0].as_array().expect("cuts"),
+        hot[1].as_array().expect("ids"),
+    );
+    let code = |s: &str| s.chars().next().map_or(-1, |c| c as i64);
+    let want = code(second);
+    let mut k = 0;
+    while k + 1 < cuts.len() && code(cuts[k + 1].as_str().expect("a cut")) <= want {
+        k += 1;
+    }
+    ids[k].as_u64().expect("a shard id")
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Decodes a posting string as the browser does, adding its occurrences under `key`.
+fn decode_into(found: &mut Postings, key: String, postings: &Value) {
+    let s = postings.as_str().expect("a posting string");
+    let mut nums = Vec::new();
+    let (mut n, mut shift) = (0u64, 0);
+    for c in s.bytes() {
+        let v = ALPHABET
+            .iter()
+            .position(|&a| a == c)
+            .expect("posting alphabet") as u64;
+        n |= (v & 31) << shift;
+        if v < 32 {
+            nums.push(n);
+            (n, shift) = (0, 0);
+        } else {
+            shift += 5;
+        }
+    }
+    assert_eq!(shift, 0, "{s:?} ends inside a number");
+    let out = found.entry(key).or_default();
+    let mut nums = nums.into_iter();
+    let mut doc = 0u64;
+    while let Some(df) = nums.next() {
+        doc += df / 3;
+        let field = df % 3;
+        let count = nums.next().expect("a count");
+        let mut pos = 0;
+        for _ in 0..count {
+            pos += nums.next().expect("a position");
+            out.push((doc as u32, field as u32, pos as u32));
+        }
+    }
+    out.sort_unstable();
+}
