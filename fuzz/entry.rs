@@ -220,7 +220,8 @@ fn strip_markers(md: &str, markers: &[&String]) -> String {
     let mut pos = 0;
     while pos < md.len() {
         let rest = &md[pos..];
-        let t = rest.trim_start_matches([' ', '\t']);
+        // Any whitespace, as `str::trim_start` in `bold_label`: `\u{b}**面试官**:` is a marker.
+        let t = rest.trim_start_matches(|c: char| c.is_whitespace() && c != '\n');
         let lead = rest.len() - t.len();
         out.push_str(&rest[..lead]);
         pos += lead;
