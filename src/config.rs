@@ -30,6 +30,19 @@ impl Edition {
     }
 }
 
+/// What happens to raw HTML written inside records (`raw-html`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum RawHtml {
+    /// Through an allow-list, as GitHub does for markdown: harmless markup stays, scripts,
+    /// event handlers and `javascript:` URLs go (see `render::sanitize`).
+    #[default]
+    Sanitize,
+    /// Passed through as written, as mdBook does: for banks whose every author is trusted.
+    Trusted,
+}
+
 /// The qbank settings of one book.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", default)]
@@ -58,6 +71,8 @@ pub struct Config {
     pub edition: Edition,
     /// Label language. Defaults to `book.language`.
     pub language: Option<String>,
+    /// Raw HTML inside records: sanitized (the default) or trusted.
+    pub raw_html: RawHtml,
     /// Everything else in the table; used to warn about misspelt keys.
     #[serde(flatten)]
     pub unknown: BTreeMap<String, serde::de::IgnoredAny>,
@@ -81,6 +96,7 @@ impl Default for Config {
             search: true,
             edition: Edition::Handbook,
             language: None,
+            raw_html: RawHtml::Sanitize,
             unknown: BTreeMap::new(),
             book_title: None,
         }
@@ -124,6 +140,7 @@ impl Config {
             "search",
             "edition",
             "language",
+            "raw-html",
         ]
     }
 

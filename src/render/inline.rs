@@ -1,7 +1,18 @@
 //! Inline markdown (a title, a key point, a follow-up) to HTML without the `<p>` around it.
 
-/// Renders inline markdown (a title, a list item's first paragraph) to HTML without the `<p>`.
-pub(crate) fn inline_html(src: &str) -> String {
+use crate::config::RawHtml;
+
+/// Renders inline markdown (a title, a list item's first paragraph) to HTML without the `<p>`,
+/// its raw HTML cleaned unless `raw` trusts it (see `sanitize`).
+pub(crate) fn inline_html(src: &str, raw: RawHtml) -> String {
+    let html = markdown_html(src);
+    match super::sanitize::inline(&html, raw) {
+        std::borrow::Cow::Borrowed(_) => html,
+        std::borrow::Cow::Owned(clean) => clean,
+    }
+}
+
+fn markdown_html(src: &str) -> String {
     let first = src.split("\n\n").next().unwrap_or("").trim();
     // Most titles and key points are plain text: skip the markdown parser for them.
     let special = |b: u8| {
@@ -55,6 +66,10 @@ pub(crate) fn inline_html(src: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn inline_html(src: &str) -> String {
+        super::inline_html(src, RawHtml::Trusted)
+    }
 
     #[test]
     fn inline_html_strips_paragraph() {

@@ -12,6 +12,7 @@
 mod escape;
 mod inline;
 pub mod pages;
+mod sanitize;
 mod stamp;
 mod templates;
 
@@ -19,7 +20,7 @@ pub(crate) use inline::inline_html;
 pub(crate) use stamp::Stamps;
 pub use templates::TEMPLATES;
 
-use crate::config::Config;
+use crate::config::{Config, RawHtml};
 use crate::i18n::Labels;
 use crate::lint::links::{self, Targets};
 use crate::model::*;
@@ -127,7 +128,8 @@ impl Renderer {
             None => cfg.levels.clone(),
         };
         // The book's level descriptors, as a legend under the record's dimensions.
-        let legend = descriptors(&scale, |l| cfg.level_descriptors.get(l).cloned());
+        let raw = cfg.raw_html;
+        let legend = descriptors(&scale, raw, |l| cfg.level_descriptors.get(l).cloned());
         let mut rubric_html = match &record.rubric {
             Some(r) => self.render(
                 "rubric",
@@ -157,6 +159,7 @@ impl Renderer {
             frequent_href: cfg
                 .page("frequent")
                 .then(|| format!("{to_root}{}", crate::render::pages::FREQUENT_HTML)),
+            raw,
         };
 
         let mut ids: HashSet<String> = record.questions.iter().map(|q| q.id.clone()).collect();
@@ -183,12 +186,12 @@ impl Renderer {
                     out.push_str("\n\n");
                     None
                 }
-                Part::Info => Some(self.info(record, text, labels)?),
+                Part::Info => Some(self.info(record, text, labels, raw)?),
                 Part::Overview => {
                     let mut html = String::new();
                     // Front matter joins the info card; without one it gets its own, here.
                     if record.info.is_none() && record.front.is_some() {
-                        html = self.info(record, text, labels)? + "\n\n";
+                        html = self.info(record, text, labels, raw)? + "\n\n";
                     }
                     Some(html + &self.overview(record, labels, &stamps, ctx.interviewer)?)
                 }
@@ -217,6 +220,15 @@ impl Renderer {
                 out.push_str(block.trim_end());
                 out.push_str("\n\n");
             }
+        }
+        // The record's own markdown is not trusted text: answers hold what candidates wrote.
+        if raw == RawHtml::Sanitize {
+            sanitize::chapter(&mut out, &mut markdown).map_err(|_| {
+                anyhow::anyhow!(
+                    "its raw HTML could not be sanitized; to pass it through as written, set \
+                     `raw-html = \"trusted\"` under [preprocessor.qbank]"
+                )
+            })?;
         }
         Ok(Rendered {
             text: out,
@@ -265,7 +277,13 @@ impl Renderer {
     }
 
     /// The information card: the info section's items, then the front matter's.
-    fn info(&self, record: &Record, text: &str, labels: &Labels) -> anyhow::Result<String> {
+    fn info(
+        &self,
+        record: &Record,
+        text: &str,
+        labels: &Labels,
+        raw: RawHtml,
+    ) -> anyhow::Result<String> {
         let mut items: Vec<Value> = Vec::new();
         if let Some(info) = &record.info {
             for it in &info.items {
@@ -273,7 +291,7 @@ impl Renderer {
                 let value_html = text[it.value.clone()]
                     .split("\n\n")
                     .filter(|p| !p.trim().is_empty())
-                    .map(inline_html)
+                    .map(|p| inline_html(p, raw))
                     .collect::<Vec<_>>()
                     .join("<br>");
                 items.push(json!({"key": it.key, "value_html": value_html}));
@@ -315,7 +333,7 @@ impl Renderer {
         } else {
             let mut items = String::new();
             for item in &q.key_points {
-                let mut html = inline_html(&text[item.clone()]);
+                let mut html = inline_html(&text[item.clone()], ctx.raw);
                 if html.contains('\n') {
                     html = html.replace('\n', " ");
                 }
@@ -353,7 +371,7 @@ impl Renderer {
                     .follow_ups
                     .iter()
                     .enumerate()
-                    .map(|(i, f)| json!({"number": i + 1, "html": inline_html(f)}))
+                    .map(|(i, f)| json!({"number": i + 1, "html": inline_html(f, ctx.raw)}))
                     .collect();
                 followups_html =
                     self.render("follow-ups", &json!({"items": items, "labels": ctx.labels}))?;
@@ -363,7 +381,7 @@ impl Renderer {
                 own_rubric = Some(self.render(
                     "rubric-levels",
                     &json!({
-                        "levels": descriptors(ctx.scale, own),
+                        "levels": descriptors(ctx.scale, ctx.raw, own),
                         "dimensions": meta.dimensions,
                         "labels": ctx.labels,
                     }),
@@ -393,7 +411,7 @@ impl Renderer {
             1 => put(out, e, &q.number),
             2 => put(out, e, status(q)),
             3 => put(out, e, level),
-            4 => put(out, e, &q.title_html),
+            4 => put(out, e, &sanitize::title(&q.title_html, ctx.raw)),
             5 => body_into(out, &q.prompt, &q.id, ctx, ids, markdown),
             // The practice edition has no answer, no rubric and no follow-ups.
             6 if !ctx.interviewer => {}
@@ -442,6 +460,8 @@ struct CardCtx<'a> {
     interviewer: bool,
     /// The frequently-asked page, relative to this chapter, when it is generated.
     frequent_href: Option<String>,
+    /// What happens to raw HTML in the record.
+    raw: RawHtml,
 }
 
 /// What a card says about the same question in other records.
@@ -471,10 +491,10 @@ impl Also {
 }
 
 /// Level descriptors in scale order, for the levels that have one.
-fn descriptors(scale: &[String], get: impl Fn(&str) -> Option<String>) -> Vec<Value> {
+fn descriptors(scale: &[String], raw: RawHtml, get: impl Fn(&str) -> Option<String>) -> Vec<Value> {
     scale
         .iter()
-        .filter_map(|l| get(l).map(|d| json!({"level": l, "html": inline_html(&d)})))
+        .filter_map(|l| get(l).map(|d| json!({"level": l, "html": inline_html(&d, raw)})))
         .collect()
 }
 
@@ -527,7 +547,9 @@ fn body_into(
                 });
                 let id = unique(&base, ids);
                 let level = LEVELS[(*level + 1).min(6) as usize];
-                stamps.heading.fill(out, &[level, &id, html]);
+                stamps
+                    .heading
+                    .fill(out, &[level, &id, &sanitize::inline(html, ctx.raw)]);
             }
             Piece::Prose { text } => stamps.prose.fill(out, &[text]),
         }

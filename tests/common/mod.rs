@@ -4,6 +4,8 @@ use std::path::Path;
 
 #[allow(dead_code)]
 pub(crate) mod html;
+#[allow(dead_code)]
+pub(crate) mod tree;
 
 /// Copies the folder `from` to `to`.
 pub(crate) fn copy_dir(from: &Path, to: &Path) {
