@@ -198,3 +198,50 @@ test('screenshots: card marks and the progress page, light and navy, 1400 and 39
         }
     }
 });
+
+// Renumbering: a question inserted before Q1, the book rebuilt, and the marks stay on the same
+// questions (they are keyed by page and id, not by number).
+for (const via of ['http', 'file']) {
+    test(`${via}: marks stay on the same questions when the record is renumbered`, async () => {
+        const { cpSync, readFileSync: read, writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
+        const os = await import('node:os');
+        const { execFileSync } = await import('node:child_process');
+        const { REPO, serve } = await import('./harness.mjs');
+        const tmp = mkdtempSync(path.join(os.tmpdir(), 'qbank-study-renumber-'));
+        const book = path.join(tmp, 'book');
+        cpSync(path.join(REPO, 'book'), book, { recursive: true, filter: (p) => !p.startsWith(path.join(REPO, 'book', 'book')) });
+        const build = (dir) =>
+            execFileSync('cargo', ['run', '-q', '--release', '--', 'build', book, '-d', dir, '--force'], { cwd: REPO, stdio: 'pipe' });
+        const site1 = path.join(tmp, 'site');
+        build(site1);
+        const server = await serve(site1);
+        const at = (p) => (via === 'http' ? `${server.origin}/${p}` : pathToFileURL(path.join(site1, p)).href);
+        const { page, context, errors } = await site.open();
+        try {
+            await page.goto(at(RECORD));
+            await ready(page);
+            await page.locator(`${card(Q1)} [data-qb-mark="known"]`).click();
+            await page.locator(`${card(Q2)} [data-qb-mark="unsure"]`).click();
+            assert.equal(await page.locator(`${card(Q1)} .qb-num`).textContent(), '1.');
+            // Insert a question before Q1 and renumber the others.
+            const md = path.join(book, 'src', RECORD.replace(/\.html$/, '.md'));
+            const text = read(md, 'utf8')
+                .replace(/^### (\d+)\. /gm, (_, n) => `### ${Number(n) + 1}. `)
+                .replace('### 2. Go语言调度器原理', '### 1. 新插入的问题\n\n**面试官**: 这是新插入的问题？\n\n---\n\n### 2. Go语言调度器原理');
+            writeFileSync(md, text);
+            build(site1);
+            await page.reload();
+            await ready(page);
+            assert.equal(await page.locator(`${card(Q1)} .qb-num`).textContent(), '2.', 'Q1 is now number 2');
+            assert.equal(await markOf(page, Q1), 'known');
+            assert.equal(await markOf(page, Q2), 'unsure');
+            const first = page.locator('section.qb-card').first();
+            assert.equal(await first.getAttribute('data-qb-marked'), 'new', 'the new question is not marked');
+            assert.deepEqual(errors, []);
+        } finally {
+            await context.close();
+            await server.close();
+            rmSync(tmp, { recursive: true, force: true });
+        }
+    });
+}
