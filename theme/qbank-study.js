@@ -502,6 +502,50 @@
         }
     }
 
+    // The sidebar's entries for this page's questions (mdBook adds them on DOMContentLoaded,
+    // before or after this script runs): a dot each.
+    var sidebarItems = [];
+    var sidebarQueued = false;
+    function scanSidebar() {
+        sidebarQueued = false;
+        var sb = document.getElementById('mdbook-sidebar');
+        if (!sb || !cards.length) {
+            return;
+        }
+        var here = {};
+        cards.forEach(function (c) {
+            here[c.key] = true;
+        });
+        Array.prototype.forEach.call(sb.querySelectorAll('a[href*="#"]:not([data-qb-dotted])'), function (a) {
+            var key = keyOfHref(a.getAttribute('href'));
+            // mdBook's entries for headings link to the title: `#ID-title`.
+            if (key && !here[key] && /-title$/.test(key)) {
+                key = key.slice(0, -'-title'.length);
+            }
+            if (!key || !here[key]) {
+                return;
+            }
+            a.setAttribute('data-qb-dotted', '');
+            var dot = document.createElement('span');
+            dot.className = 'qb-dot';
+            a.insertBefore(dot, a.firstChild);
+            sidebarItems.push({ dot: dot, key: key });
+            paintDot(dot, key);
+        });
+    }
+    function watchSidebar() {
+        var sb = document.getElementById('mdbook-sidebar');
+        scanSidebar();
+        if (sb && cards.length && typeof MutationObserver === 'function') {
+            new MutationObserver(function () {
+                if (!sidebarQueued) {
+                    sidebarQueued = true;
+                    requestAnimationFrame(scanSidebar);
+                }
+            }).observe(sb, { childList: true, subtree: true });
+        }
+    }
+
     function paintDot(dot, key) {
         var e = entry(key);
         var m = e ? e.mark : 'new';
@@ -525,6 +569,7 @@
         });
         overviewItems.forEach(function (o) { paintDot(o.dot, o.key); });
         indexItems.forEach(function (o) { paintDot(o.dot, o.key); });
+        sidebarItems.forEach(function (o) { paintDot(o.dot, o.key); });
         renderProgress();
         applyFilter();
         renderProgressPage();
@@ -647,23 +692,18 @@
     function breakdown(title, groups) {
         var sec = el('section', 'qb-progress-group');
         sec.appendChild(el('h2', '', title));
-        var table = el('table', 'qb-progress-table');
-        var tbody = el('tbody');
+        var ul = el('ul', 'qb-progress-rows');
         Object.keys(groups).sort().forEach(function (name) {
             var t = tally(state.marks, groups[name]);
-            var tr = el('tr');
-            var th = el('th', '', name);
-            th.scope = 'row';
-            var td = el('td');
-            td.appendChild(bar(t, t.total));
-            var num = el('td', 'qb-progress-num', summary(t));
-            tr.appendChild(th);
-            tr.appendChild(td);
-            tr.appendChild(num);
-            tbody.appendChild(tr);
+            var li = el('li');
+            li.appendChild(el('span', 'qb-progress-name', name));
+            var row = el('span', 'qb-progress');
+            row.appendChild(bar(t, t.total));
+            row.appendChild(el('span', 'qb-progress-text', summary(t)));
+            li.appendChild(row);
+            ul.appendChild(li);
         });
-        table.appendChild(tbody);
-        sec.appendChild(table);
+        sec.appendChild(ul);
         return sec;
     }
 
@@ -729,7 +769,35 @@
 
     // ---- Start --------------------------------------------------------------------------------
 
-    qb.ready(function () {
+    // Marks add no work before the first paint: they start after DOMContentLoaded (deferred
+    // scripts run before it), once the next frame is painted.
+    function afterPaint(fn) {
+        function later() {
+            if (typeof requestAnimationFrame === 'function') {
+                requestAnimationFrame(function () {
+                    setTimeout(fn, 0);
+                });
+            } else {
+                setTimeout(fn, 0);
+            }
+        }
+        var started = false;
+        function once() {
+            if (!started) {
+                started = true;
+                later();
+            }
+        }
+        if (document.readyState === 'complete') {
+            once();
+        } else {
+            // A script that comes after DOMContentLoaded still gets `load`.
+            document.addEventListener('DOMContentLoaded', once);
+            window.addEventListener('load', once);
+        }
+    }
+
+    afterPaint(function () {
         PAGE = pagePath(location.href);
         Array.prototype.forEach.call(document.querySelectorAll('section.qb-card'), setupCard);
         setupOverview();
@@ -737,6 +805,7 @@
         setupProgressPage();
         notice();
         refresh();
+        watchSidebar();
         if (cards.length) {
             document.addEventListener('keydown', onKey);
         }

@@ -53,6 +53,10 @@ for (const [via, url] of Object.entries(VIAS)) {
         // The overview's dots and progress bar.
         const dots = await page.$$eval('[data-qb-overview] .qb-dot', (ds) => ds.map((d) => d.getAttribute('data-qb-dot')));
         assert.deepEqual(dots.slice(0, 3), ['known', 'unsure', 'new']);
+        const side = (id) => page.locator(`#mdbook-sidebar a[href="#${id}-title"] .qb-dot`).first();
+        await until(async () => (await side(Q2).count()) > 0);
+        assert.equal(await side(Q1).getAttribute('data-qb-dot'), 'known', 'a dot in the sidebar');
+        assert.equal(await side(Q2).getAttribute('data-qb-dot'), 'unsure');
         const progress = await page.locator('[data-qb-overview] [data-qb-progress]').textContent();
         assert.match(progress, /^1\/\d+ 会了，1 不熟$/);
         // Hide known.
