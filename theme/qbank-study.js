@@ -797,7 +797,14 @@
         }
     }
 
+    function mark(name) {
+        if (window.performance && performance.mark) {
+            performance.mark(name);
+        }
+    }
+
     afterPaint(function () {
+        mark('qbank-study-start');
         PAGE = pagePath(location.href);
         Array.prototype.forEach.call(document.querySelectorAll('section.qb-card'), setupCard);
         setupOverview();
@@ -806,6 +813,7 @@
         notice();
         refresh();
         watchSidebar();
+        mark('qbank-study-end');
         if (cards.length) {
             document.addEventListener('keydown', onKey);
         }
