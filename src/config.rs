@@ -63,7 +63,8 @@ pub struct Config {
     /// What each level of the default scale looks like, for questions without their own
     /// `rubric:` descriptors.
     pub level_descriptors: BTreeMap<String, String>,
-    /// Generated pages to add to the book: any of `frequent`, `tags`, `dimensions`, `coverage`.
+    /// Generated pages to add to the book: any of `frequent`, `tags`, `dimensions`, `coverage`,
+    /// `progress` (the reader's marks, study mode).
     pub pages: Vec<String>,
     /// Build qbank's search index (`qbank build` only).
     pub search: bool,
@@ -92,7 +93,7 @@ impl Default for Config {
             placeholders: v(&["[请在此处回答]", "[Please answer here]", "[Answer here]"]),
             levels: v(&["精通", "熟练", "了解", "欠缺"]),
             level_descriptors: BTreeMap::new(),
-            pages: v(&["frequent", "tags", "dimensions", "coverage"]),
+            pages: v(&["frequent", "tags", "dimensions", "coverage", "progress"]),
             search: true,
             edition: Edition::Handbook,
             language: None,

@@ -26,6 +26,11 @@ pub const FREQUENT_MD: &str = "qbank-frequent.md";
 /// The generated frequently-asked page, as written.
 pub const FREQUENT_HTML: &str = "qbank-frequent.html";
 
+/// The generated "my progress" page, as a chapter (study mode).
+pub const PROGRESS_MD: &str = "qbank-progress.md";
+/// The generated "my progress" page, as written.
+pub const PROGRESS_HTML: &str = "qbank-progress.html";
+
 /// The anchor of a group on the frequently-asked page. Prefixed, so that no question id can
 /// collide with the ids of mdBook's own page (`content`, `sidebar`…).
 pub fn group_anchor(id: &str) -> String {
@@ -302,5 +307,45 @@ pub(crate) fn generate(
         )?;
         pages.push((labels.coverage_page.to_string(), COVERAGE_MD, md));
     }
+    if cfg.page("progress") {
+        pages.push((
+            labels.progress_page.to_string(),
+            PROGRESS_MD,
+            progress(hbs, bank, cfg)?,
+        ));
+    }
     Ok(pages)
+}
+
+/// The "my progress" page (study mode): a skeleton that `qbank-study.js` fills from the
+/// reader's marks, with every question as compact JSON (page, id, number, title, record,
+/// tags) in `data-qb-questions`.
+fn progress(
+    hbs: &handlebars::Handlebars<'static>,
+    bank: &Bank,
+    cfg: &Config,
+) -> anyhow::Result<String> {
+    let labels = cfg.labels();
+    let mut questions = Vec::new();
+    for r in &bank.records {
+        let record = record_title(r);
+        let page = url_path(&r.html_path);
+        for q in &r.record.questions {
+            let tags: Vec<&str> = q
+                .meta
+                .iter()
+                .flat_map(|m| m.tags.iter().map(String::as_str))
+                .collect();
+            questions.push(json!({
+                "page": page, "id": q.id, "number": q.number, "title": q.title,
+                "record": record, "tags": tags,
+            }));
+        }
+    }
+    hbs.render(
+        "page-progress",
+        &json!({"title": labels.progress_page, "labels": labels,
+                "questions": serde_json::Value::from(questions).to_string()}),
+    )
+    .map_err(|e| anyhow::anyhow!("rendering template page-progress: {e}"))
 }

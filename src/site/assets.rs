@@ -57,6 +57,15 @@ pub const JS: Asset = Asset {
     generated: false,
 };
 
+/// Study mode: marks, bookmarks, the progress page, export and import of progress.
+pub const STUDY_JS: Asset = Asset {
+    file: "qbank-study.js",
+    key: "output.html.additional-js",
+    text: include_str!("../../theme/qbank-study.js"),
+    search: false,
+    generated: false,
+};
+
 /// The search: tokenizer, shard loader and UI.
 pub const SEARCH_JS: Asset = Asset {
     file: "qbank-search.js",
@@ -68,7 +77,7 @@ pub const SEARCH_JS: Asset = Asset {
 
 /// Every asset, in the order pages load them: stylesheets, then labels and the core, then
 /// the scripts that use them.
-pub const ASSETS: &[Asset] = &[CSS, LABELS, CORE, JS, SEARCH_JS];
+pub const ASSETS: &[Asset] = &[CSS, LABELS, CORE, JS, STUDY_JS, SEARCH_JS];
 
 impl Asset {
     /// Its content for the book configured by `cfg`.

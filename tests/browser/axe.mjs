@@ -146,6 +146,7 @@ export const PAGES = [
     { name: 'dimensions', site: 'book', path: 'qbank-dimensions.html' },
     { name: 'coverage', site: 'book', path: 'qbank-coverage.html' },
     { name: 'guide', site: 'book', path: 'guide/format.html' },
+    { name: 'my progress', site: 'book', path: 'qbank-progress.html' },
     { name: 'search results', site: 'book', path: 'index.html?search=' + encodeURIComponent('令牌桶'), search: true },
     { name: 'practice record', site: 'practice', path: RECORD_PAGE },
     // A bank where records share questions: the frequently-asked page, and cards that say so.

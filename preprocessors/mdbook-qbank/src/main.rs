@@ -228,7 +228,7 @@ mod qbank_install {
                 "{out}"
             );
             assert!(
-                out.contains(r#"additional-js = ["qbank-labels.js", "qbank-core.js", "qbank.js"]"#),
+                out.contains(r#"additional-js = ["qbank-labels.js", "qbank-core.js", "qbank.js", "qbank-study.js"]"#),
                 "{out}"
             );
             assert_eq!(
@@ -268,6 +268,7 @@ mod qbank_install {
                     "qbank-labels.js",
                     "qbank-core.js",
                     "qbank.js",
+                    "qbank-study.js",
                     "qbank-search.js"
                 ]
             );
@@ -287,7 +288,7 @@ mod qbank_install {
             );
             assert!(
                 out.contains(
-                    r#"additional-js = ["x.js", "qbank-labels.js", "qbank-core.js", "qbank.js", "qbank-search.js"]"#
+                    r#"additional-js = ["x.js", "qbank-labels.js", "qbank-core.js", "qbank.js", "qbank-study.js", "qbank-search.js"]"#
                 ),
                 "{out}"
             );

@@ -1,0 +1,832 @@
+// qbank study mode: marks (known / unsure / new) and a bookmark on every card, their dots and
+// progress bar in the record overview, filters, the "my progress" page, and export / import of
+// progress as a JSON file. Classic script (pages work from file://), built on qbank-core.js.
+//
+// Marks live in one qbank.store key, `study:marks`: { "PAGE#ID": entry }, where PAGE is the
+// record page's path under the site root ("go-backend-round2.html") and ID the card's id, so a
+// mark survives renumbering. An entry is { mark: "known"|"unsure"|"new", bookmark: bool,
+// changed: ms since the epoch, box: Leitner box (optional) }.
+//
+// The pure logic (validation, merge, counts) is exported on `qbank.study` and, for node's unit
+// tests, on `module.exports`.
+(function (root) {
+    'use strict';
+
+    var FORMAT = 'qbank-progress';
+    var VERSION = 1;
+    var MARKS = ['known', 'unsure', 'new'];
+    var KEY = 'study:marks';
+
+    function isObject(v) {
+        return v !== null && typeof v === 'object' && !Array.isArray(v);
+    }
+
+    // One entry, checked. Returns the normalized entry or null when it is malformed.
+    function cleanEntry(e) {
+        if (!isObject(e) || MARKS.indexOf(e.mark) < 0) {
+            return null;
+        }
+        if (typeof e.changed !== 'number' || !isFinite(e.changed) || e.changed < 0) {
+            return null;
+        }
+        if (e.bookmark !== undefined && typeof e.bookmark !== 'boolean') {
+            return null;
+        }
+        if (e.box !== undefined && !(typeof e.box === 'number' && e.box >= 1 && e.box <= 5 && Math.floor(e.box) === e.box)) {
+            return null;
+        }
+        var out = { mark: e.mark, bookmark: !!e.bookmark, changed: e.changed };
+        if (e.box !== undefined) {
+            out.box = e.box;
+        }
+        return out;
+    }
+
+    // The export file for `marks` of the book titled `book`.
+    function exportData(marks, book, now) {
+        return {
+            format: FORMAT,
+            version: VERSION,
+            book: book || '',
+            exported: new Date(now).toISOString(),
+            marks: marks,
+        };
+    }
+
+    // The file name of an export: qbank-progress-<book-title>-<YYYY-MM-DD>.json.
+    function exportName(book, now) {
+        var slug = String(book || 'book')
+            .trim()
+            .replace(/[\\/:*?"<>|\s]+/g, '-')
+            .replace(/^-+|-+$/g, '') || 'book';
+        return 'qbank-progress-' + slug + '-' + new Date(now).toISOString().slice(0, 10) + '.json';
+    }
+
+    // Parses and checks an import file. Returns { ok: true, marks } or { ok: false, reason },
+    // reason one of "json" (not JSON), "foreign" (not a qbank progress file), "future" (a
+    // newer version of the format), "malformed" (an entry that does not fit the format).
+    function parseImport(text) {
+        var data;
+        try {
+            data = JSON.parse(text);
+        } catch (e) {
+            return { ok: false, reason: 'json' };
+        }
+        if (!isObject(data) || data.format !== FORMAT) {
+            return { ok: false, reason: 'foreign' };
+        }
+        if (typeof data.version !== 'number' || Math.floor(data.version) !== data.version || data.version < 1) {
+            return { ok: false, reason: 'malformed' };
+        }
+        if (data.version > VERSION) {
+            return { ok: false, reason: 'future' };
+        }
+        if (!isObject(data.marks)) {
+            return { ok: false, reason: 'malformed' };
+        }
+        var marks = {};
+        var keys = Object.keys(data.marks);
+        for (var i = 0; i < keys.length; i++) {
+            var k = keys[i];
+            var e = cleanEntry(data.marks[k]);
+            if (!e || k.indexOf('#') < 1) {
+                return { ok: false, reason: 'malformed' };
+            }
+            marks[k] = e;
+        }
+        return { ok: true, marks: marks };
+    }
+
+    // Merges `incoming` into a copy of `local`: per question the newer `changed` wins.
+    // Returns { marks, added, updated }.
+    function merge(local, incoming) {
+        var out = {};
+        var added = 0;
+        var updated = 0;
+        Object.keys(local || {}).forEach(function (k) {
+            out[k] = local[k];
+        });
+        Object.keys(incoming || {}).forEach(function (k) {
+            var mine = out[k];
+            if (!mine) {
+                out[k] = incoming[k];
+                added++;
+            } else if (incoming[k].changed > mine.changed) {
+                out[k] = incoming[k];
+                updated++;
+            }
+        });
+        return { marks: out, added: added, updated: updated };
+    }
+
+    // Counts of `questions` (objects with a `key`) by mark; `gone` counts marks whose key is
+    // not among the questions.
+    function tally(marks, questions) {
+        var t = { known: 0, unsure: 0, new: 0, bookmarked: 0, total: questions.length, gone: 0 };
+        var present = {};
+        questions.forEach(function (q) {
+            present[q.key] = true;
+            var e = marks[q.key];
+            t[e ? e.mark : 'new']++;
+            if (e && e.bookmark) {
+                t.bookmarked++;
+            }
+        });
+        Object.keys(marks).forEach(function (k) {
+            if (!present[k]) {
+                t.gone++;
+            }
+        });
+        return t;
+    }
+
+    function fill(template, values) {
+        return String(template || '').replace(/\{(\w+)\}/g, function (m, k) {
+            return Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : m;
+        });
+    }
+
+    var logic = {
+        FORMAT: FORMAT,
+        VERSION: VERSION,
+        MARKS: MARKS,
+        cleanEntry: cleanEntry,
+        exportData: exportData,
+        exportName: exportName,
+        parseImport: parseImport,
+        merge: merge,
+        tally: tally,
+        fill: fill,
+    };
+    if (typeof module !== 'undefined' && module.exports) {
+        module.exports = logic;
+    }
+    if (typeof window === 'undefined' || typeof document === 'undefined' || !window.qbank) {
+        return;
+    }
+
+    // ---- In the browser -------------------------------------------------------------------
+
+    var qb = window.qbank;
+    var study = (qb.study = logic);
+    var L = qb.labels;
+    var state = { marks: qb.store.get(KEY) };
+    if (!isObject(state.marks)) {
+        state.marks = {};
+    }
+    var saved = qb.store.available();
+
+    study.marks = function () {
+        return state.marks;
+    };
+
+    function save() {
+        if (!qb.store.set(KEY, state.marks)) {
+            saved = false;
+            notice();
+        }
+    }
+
+    function siteRoot() {
+        var up = typeof window.path_to_root === 'string' ? window.path_to_root : '';
+        try {
+            return new URL(up || './', location.href).pathname;
+        } catch (e) {
+            return '/';
+        }
+    }
+    var ROOT = siteRoot();
+
+    // The path of `url` under the site root, decoded: "go-backend-round2.html".
+    function pagePath(url) {
+        var p;
+        try {
+            p = new URL(url, location.href).pathname;
+        } catch (e) {
+            return '';
+        }
+        if (p.indexOf(ROOT) === 0) {
+            p = p.slice(ROOT.length);
+        }
+        try {
+            return decodeURIComponent(p);
+        } catch (e) {
+            return p;
+        }
+    }
+    study.pagePath = pagePath;
+
+    // The key of a link to a question ("page.html#id"), or null.
+    function keyOfHref(href) {
+        var i = href.indexOf('#');
+        if (i < 0) {
+            return null;
+        }
+        var id = href.slice(i + 1);
+        try {
+            id = decodeURIComponent(id);
+        } catch (e) {
+            // Keep it as written.
+        }
+        return pagePath(href.slice(0, i) || location.href) + '#' + id;
+    }
+
+    function entry(key) {
+        return state.marks[key] || null;
+    }
+    function markOf(key) {
+        var e = entry(key);
+        return e ? e.mark : 'new';
+    }
+
+    // Sets the mark (or toggles the bookmark) of `key`; `what` is a mark or "bookmark".
+    function change(key, what) {
+        var e = entry(key) || { mark: 'new', bookmark: false, changed: 0 };
+        var next = { mark: e.mark, bookmark: !!e.bookmark, changed: Date.now() };
+        if (e.box !== undefined) {
+            next.box = e.box;
+        }
+        if (what === 'bookmark') {
+            next.bookmark = !next.bookmark;
+        } else {
+            next.mark = what;
+        }
+        state.marks[key] = next;
+        save();
+        refresh();
+    }
+    study.change = change;
+
+    // A visible notice when marks cannot be saved.
+    function notice() {
+        if (saved || document.querySelector('[data-qb-study-notice]')) {
+            return;
+        }
+        var main = document.querySelector('main');
+        if (!main) {
+            return;
+        }
+        var p = document.createElement('p');
+        p.className = 'qb-study-notice';
+        p.setAttribute('data-qb-study-notice', '');
+        p.setAttribute('role', 'status');
+        p.textContent = L.study_no_storage || 'Progress cannot be saved in this browser: marks last for this session only.';
+        main.insertBefore(p, main.firstChild);
+    }
+
+    // ---- Cards ------------------------------------------------------------------------------
+
+    var cards = [];
+    var PAGE = '';
+
+    function button(attr, value, text, extra) {
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'qb-mark' + (extra ? ' ' + extra : '');
+        b.setAttribute(attr, value);
+        b.setAttribute('aria-pressed', 'false');
+        b.textContent = text;
+        return b;
+    }
+
+    function labelOf(mark) {
+        return L['mark_' + mark] || mark;
+    }
+
+    function setupCard(card) {
+        var id = card.getAttribute('data-qb-question') || card.id;
+        var key = PAGE + '#' + id;
+        var head = card.querySelector('.qb-card-head');
+        var group = document.createElement('div');
+        group.className = 'qb-marks';
+        group.setAttribute('role', 'group');
+        group.setAttribute('aria-label', (L.marks || 'Marks') + ': ' + (card.querySelector('.qb-title') || card).textContent.trim());
+        MARKS.forEach(function (m) {
+            var b = button('data-qb-mark', m, labelOf(m), 'qb-mark-' + m);
+            b.addEventListener('click', function () {
+                change(key, m);
+            });
+            group.appendChild(b);
+        });
+        var bm = button('data-qb-bookmark', '', L.bookmark || 'Bookmark', 'qb-mark-bookmark');
+        bm.addEventListener('click', function () {
+            change(key, 'bookmark');
+        });
+        group.appendChild(bm);
+        if (head && head.nextSibling) {
+            head.parentNode.insertBefore(group, head.nextSibling);
+        } else {
+            (head || card).appendChild(group);
+        }
+        cards.push({ card: card, key: key, group: group });
+    }
+
+    // The card the keys act on: the one holding focus, else the first one in view.
+    function currentCard() {
+        var active = document.activeElement;
+        var c = active && active.closest ? active.closest('section.qb-card') : null;
+        if (c) {
+            return c;
+        }
+        var top = 0;
+        var bar = document.querySelector('#mdbook-menu-bar, #menu-bar');
+        if (bar) {
+            top = bar.getBoundingClientRect().bottom;
+        }
+        for (var i = 0; i < cards.length; i++) {
+            var r = cards[i].card.getBoundingClientRect();
+            if (r.bottom > top + 40 && r.top < window.innerHeight) {
+                return cards[i].card;
+            }
+        }
+        return null;
+    }
+
+    var KEYS = { k: 'known', u: 'unsure', n: 'new', b: 'bookmark' };
+
+    function onKey(e) {
+        if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) {
+            return;
+        }
+        var t = e.target;
+        if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) {
+            return;
+        }
+        var what = KEYS[e.key];
+        if (!what) {
+            return;
+        }
+        var card = currentCard();
+        if (!card) {
+            return;
+        }
+        for (var i = 0; i < cards.length; i++) {
+            if (cards[i].card === card) {
+                e.preventDefault();
+                change(cards[i].key, what);
+                return;
+            }
+        }
+    }
+
+    // ---- The record overview: dots, progress bar, filters ------------------------------------
+
+    var overviewItems = [];
+    var progressEl = null;
+    var filterEl = null;
+
+    function setupOverview() {
+        var overview = document.querySelector('[data-qb-overview]');
+        if (!overview) {
+            return;
+        }
+        Array.prototype.forEach.call(overview.querySelectorAll('.qb-qlist > li > a[href^="#"]'), function (a) {
+            var dot = document.createElement('span');
+            dot.className = 'qb-dot';
+            a.insertBefore(dot, a.firstChild);
+            overviewItems.push({ li: a.parentNode, dot: dot, key: keyOfHref(a.getAttribute('href')) });
+        });
+        var head = overview.querySelector('.qb-overview-head') || overview;
+        progressEl = document.createElement('div');
+        progressEl.className = 'qb-progress';
+        progressEl.setAttribute('data-qb-progress', '');
+        head.appendChild(progressEl);
+        filterEl = filters(applyFilter);
+        head.appendChild(filterEl);
+    }
+
+    // Three checkboxes: hide known, only unsure, only bookmarked.
+    var filter = { hideKnown: false, onlyUnsure: false, onlyBookmarked: false };
+    function filters(onChange) {
+        var box = document.createElement('div');
+        box.className = 'qb-study-filter';
+        box.setAttribute('data-qb-study-filter', '');
+        [
+            ['hideKnown', 'hide-known', L.hide_known || 'Hide known'],
+            ['onlyUnsure', 'only-unsure', L.only_unsure || 'Only unsure'],
+            ['onlyBookmarked', 'only-bookmarked', L.only_bookmarked || 'Only bookmarked'],
+        ].forEach(function (f) {
+            var label = document.createElement('label');
+            var input = document.createElement('input');
+            input.type = 'checkbox';
+            input.setAttribute('data-qb-filter-' + f[1], '');
+            input.addEventListener('change', function () {
+                filter[f[0]] = input.checked;
+                onChange();
+            });
+            label.appendChild(input);
+            label.appendChild(document.createTextNode(' ' + f[2]));
+            box.appendChild(label);
+        });
+        return box;
+    }
+
+    function shown(key) {
+        var e = entry(key);
+        var m = e ? e.mark : 'new';
+        if (filter.hideKnown && m === 'known') {
+            return false;
+        }
+        if (filter.onlyUnsure && m !== 'unsure') {
+            return false;
+        }
+        if (filter.onlyBookmarked && !(e && e.bookmark)) {
+            return false;
+        }
+        return true;
+    }
+
+    function applyFilter() {
+        cards.forEach(function (c) {
+            c.card.classList.toggle('qb-study-hidden', !shown(c.key));
+        });
+        overviewItems.forEach(function (o) {
+            o.li.classList.toggle('qb-study-hidden', !shown(o.key));
+        });
+        indexItems.forEach(function (o) {
+            o.li.classList.toggle('qb-study-hidden', !shown(o.key));
+        });
+    }
+
+    function bar(counts, total) {
+        var wrap = document.createElement('div');
+        wrap.className = 'qb-bar';
+        wrap.setAttribute('aria-hidden', 'true');
+        ['known', 'unsure'].forEach(function (m) {
+            var s = document.createElement('span');
+            s.className = 'qb-bar-' + m;
+            s.style.width = (total ? (100 * counts[m]) / total : 0) + '%';
+            wrap.appendChild(s);
+        });
+        return wrap;
+    }
+
+    function summary(t) {
+        return fill(L.progress_summary || '{known}/{total} known, {unsure} unsure', t);
+    }
+
+    function renderProgress() {
+        if (!progressEl) {
+            return;
+        }
+        var t = tally(state.marks, overviewItems.map(function (o) { return { key: o.key }; }));
+        progressEl.textContent = '';
+        progressEl.appendChild(bar(t, t.total));
+        var text = document.createElement('span');
+        text.className = 'qb-progress-text';
+        text.textContent = summary(t);
+        progressEl.appendChild(text);
+    }
+
+    // ---- Generated pages: dots on every item --------------------------------------------------
+
+    var indexItems = [];
+    function setupIndex() {
+        var lists = document.querySelectorAll('[data-qb-index] li, .qb-frequent li');
+        Array.prototype.forEach.call(lists, function (li) {
+            var a = li.querySelector('a[href*="#"]');
+            if (!a) {
+                return;
+            }
+            var dot = document.createElement('span');
+            dot.className = 'qb-dot';
+            a.insertBefore(dot, a.firstChild);
+            indexItems.push({ li: li, dot: dot, key: keyOfHref(a.getAttribute('href')) });
+        });
+        if (indexItems.length) {
+            var box = document.querySelector('[data-qb-filter]');
+            var f = filters(applyFilter);
+            if (box && box.parentNode) {
+                box.parentNode.insertBefore(f, box.nextSibling);
+            }
+        }
+    }
+
+    // The sidebar's entries for this page's questions (mdBook adds them on DOMContentLoaded,
+    // before or after this script runs): a dot each.
+    var sidebarItems = [];
+    var sidebarQueued = false;
+    function scanSidebar() {
+        sidebarQueued = false;
+        var sb = document.getElementById('mdbook-sidebar');
+        if (!sb || !cards.length) {
+            return;
+        }
+        var here = {};
+        cards.forEach(function (c) {
+            here[c.key] = true;
+        });
+        Array.prototype.forEach.call(sb.querySelectorAll('a[href*="#"]:not([data-qb-dotted])'), function (a) {
+            var key = keyOfHref(a.getAttribute('href'));
+            // mdBook's entries for headings link to the title: `#ID-title`.
+            if (key && !here[key] && /-title$/.test(key)) {
+                key = key.slice(0, -'-title'.length);
+            }
+            if (!key || !here[key]) {
+                return;
+            }
+            a.setAttribute('data-qb-dotted', '');
+            var dot = document.createElement('span');
+            dot.className = 'qb-dot';
+            a.insertBefore(dot, a.firstChild);
+            sidebarItems.push({ dot: dot, key: key });
+            paintDot(dot, key);
+        });
+    }
+    function watchSidebar() {
+        var sb = document.getElementById('mdbook-sidebar');
+        scanSidebar();
+        if (sb && cards.length && typeof MutationObserver === 'function') {
+            new MutationObserver(function () {
+                if (!sidebarQueued) {
+                    sidebarQueued = true;
+                    requestAnimationFrame(scanSidebar);
+                }
+            }).observe(sb, { childList: true, subtree: true });
+        }
+    }
+
+    function paintDot(dot, key) {
+        var e = entry(key);
+        var m = e ? e.mark : 'new';
+        dot.setAttribute('data-qb-dot', m);
+        dot.classList.toggle('qb-dot-bookmark', !!(e && e.bookmark));
+        dot.title = labelOf(m) + (e && e.bookmark ? ' · ' + (L.bookmark || 'Bookmark') : '');
+    }
+
+    // Writes the marks into the page: batched reads above, writes only here.
+    function refresh() {
+        cards.forEach(function (c) {
+            var m = markOf(c.key);
+            var e = entry(c.key);
+            if (c.card.getAttribute('data-qb-marked') !== m) {
+                c.card.setAttribute('data-qb-marked', m);
+            }
+            Array.prototype.forEach.call(c.group.querySelectorAll('[data-qb-mark]'), function (b) {
+                b.setAttribute('aria-pressed', String(b.getAttribute('data-qb-mark') === m));
+            });
+            c.group.querySelector('[data-qb-bookmark]').setAttribute('aria-pressed', String(!!(e && e.bookmark)));
+        });
+        overviewItems.forEach(function (o) { paintDot(o.dot, o.key); });
+        indexItems.forEach(function (o) { paintDot(o.dot, o.key); });
+        sidebarItems.forEach(function (o) { paintDot(o.dot, o.key); });
+        renderProgress();
+        applyFilter();
+        renderProgressPage();
+    }
+
+    // ---- The "my progress" page ---------------------------------------------------------------
+
+    var progressPage = null;
+    var questions = [];
+
+    function setupProgressPage() {
+        progressPage = document.querySelector('[data-qb-progress-page]');
+        if (!progressPage) {
+            return;
+        }
+        try {
+            questions = JSON.parse(progressPage.getAttribute('data-qb-questions') || '[]');
+        } catch (e) {
+            questions = [];
+        }
+        questions.forEach(function (q) {
+            q.key = q.page + '#' + q.id;
+        });
+        var tools = document.createElement('div');
+        tools.className = 'qb-progress-tools';
+        var exp = document.createElement('button');
+        exp.type = 'button';
+        exp.setAttribute('data-qb-progress-export', '');
+        exp.textContent = L.export_progress || 'Export progress';
+        exp.addEventListener('click', exportNow);
+        var imp = document.createElement('button');
+        imp.type = 'button';
+        imp.textContent = L.import_progress || 'Import progress';
+        var input = document.createElement('input');
+        input.type = 'file';
+        input.accept = '.json,application/json';
+        input.hidden = true;
+        input.setAttribute('data-qb-progress-import', '');
+        input.setAttribute('aria-label', L.import_progress || 'Import progress');
+        imp.addEventListener('click', function () {
+            input.click();
+        });
+        input.addEventListener('change', function () {
+            var file = input.files && input.files[0];
+            if (!file) {
+                return;
+            }
+            var reader = new FileReader();
+            reader.onload = function () {
+                importText(String(reader.result));
+                input.value = '';
+            };
+            reader.readAsText(file);
+        });
+        var status = document.createElement('p');
+        status.className = 'qb-import-status';
+        status.setAttribute('data-qb-import-status', '');
+        status.setAttribute('role', 'status');
+        tools.appendChild(exp);
+        tools.appendChild(document.createTextNode(' '));
+        tools.appendChild(imp);
+        tools.appendChild(input);
+        tools.appendChild(status);
+        progressPage.appendChild(tools);
+        var body = document.createElement('div');
+        body.setAttribute('data-qb-progress-body', '');
+        progressPage.appendChild(body);
+    }
+
+    function exportNow() {
+        var now = Date.now();
+        var data = exportData(state.marks, window.qbankLabels && window.qbankLabels.book, now);
+        var blob = new Blob([JSON.stringify(data, null, 1)], { type: 'application/json' });
+        var a = document.createElement('a');
+        a.href = URL.createObjectURL(blob);
+        a.download = exportName(data.book || document.title, now);
+        document.body.appendChild(a);
+        a.click();
+        setTimeout(function () {
+            URL.revokeObjectURL(a.href);
+            a.remove();
+        }, 1000);
+    }
+
+    function importText(text) {
+        var status = progressPage && progressPage.querySelector('[data-qb-import-status]');
+        var r = parseImport(text);
+        if (!r.ok) {
+            if (status) {
+                status.className = 'qb-import-status qb-import-error';
+                status.textContent = fill(L.import_failed || 'Could not import: {why} Nothing was changed.', {
+                    why: L['import_' + r.reason] || r.reason,
+                });
+            }
+            return r;
+        }
+        var m = merge(state.marks, r.marks);
+        state.marks = m.marks;
+        save();
+        refresh();
+        if (status) {
+            status.className = 'qb-import-status';
+            status.textContent = fill(L.import_done || 'Imported: {added} added, {updated} updated.', m);
+        }
+        return { ok: true, added: m.added, updated: m.updated };
+    }
+    study.importText = importText;
+
+    function el(tag, cls, text) {
+        var e = document.createElement(tag);
+        if (cls) {
+            e.className = cls;
+        }
+        if (text !== undefined) {
+            e.textContent = text;
+        }
+        return e;
+    }
+
+    function breakdown(title, groups) {
+        var sec = el('section', 'qb-progress-group');
+        sec.appendChild(el('h2', '', title));
+        var ul = el('ul', 'qb-progress-rows');
+        Object.keys(groups).sort().forEach(function (name) {
+            var t = tally(state.marks, groups[name]);
+            var li = el('li');
+            li.appendChild(el('span', 'qb-progress-name', name));
+            var row = el('span', 'qb-progress');
+            row.appendChild(bar(t, t.total));
+            row.appendChild(el('span', 'qb-progress-text', summary(t)));
+            li.appendChild(row);
+            ul.appendChild(li);
+        });
+        sec.appendChild(ul);
+        return sec;
+    }
+
+    function list(title, qs, attr) {
+        var sec = el('section', 'qb-progress-group');
+        sec.setAttribute(attr, '');
+        sec.appendChild(el('h2', '', title + ' (' + qs.length + ')'));
+        if (!qs.length) {
+            sec.appendChild(el('p', '', L.no_questions || ''));
+            return sec;
+        }
+        var ul = el('ul', 'qb-progress-list');
+        qs.forEach(function (q) {
+            var li = el('li');
+            var a = el('a', '', q.record + ' › ' + q.number + '. ' + q.title);
+            a.href = (window.path_to_root || '') + encodeURI(q.page) + '#' + encodeURIComponent(q.id);
+            li.appendChild(a);
+            var e = entry(q.key);
+            if (e && e.changed) {
+                var time = el('time', 'qb-progress-date', new Date(e.changed).toLocaleString(qb.lang));
+                time.dateTime = new Date(e.changed).toISOString();
+                li.appendChild(document.createTextNode(' '));
+                li.appendChild(time);
+            }
+            ul.appendChild(li);
+        });
+        sec.appendChild(ul);
+        return sec;
+    }
+
+    function renderProgressPage() {
+        var body = progressPage && progressPage.querySelector('[data-qb-progress-body]');
+        if (!body) {
+            return;
+        }
+        var t = tally(state.marks, questions);
+        body.textContent = '';
+        var totals = el('div', 'qb-progress qb-progress-total');
+        totals.setAttribute('data-qb-progress', '');
+        totals.appendChild(bar(t, t.total));
+        totals.appendChild(el('span', 'qb-progress-text', summary(t) + fill(L.progress_bookmarked || ', {bookmarked} bookmarked', t)));
+        body.appendChild(totals);
+        if (t.gone) {
+            var gone = el('p', 'qb-progress-gone', fill(L.progress_gone || '{gone} marks for questions that are gone', t));
+            gone.setAttribute('data-qb-progress-gone', String(t.gone));
+            body.appendChild(gone);
+        }
+        var byRecord = {};
+        var byTag = {};
+        questions.forEach(function (q) {
+            (byRecord[q.record] = byRecord[q.record] || []).push(q);
+            (q.tags || []).forEach(function (tag) {
+                (byTag[tag] = byTag[tag] || []).push(q);
+            });
+        });
+        body.appendChild(breakdown(L.record || 'Record', byRecord));
+        if (Object.keys(byTag).length) {
+            body.appendChild(breakdown(L.tags || 'Tags', byTag));
+        }
+        body.appendChild(list(L.progress_unsure || 'Unsure', questions.filter(function (q) { return markOf(q.key) === 'unsure'; }), 'data-qb-progress-unsure'));
+        body.appendChild(list(L.progress_bookmarks || 'Bookmarked', questions.filter(function (q) { var e = entry(q.key); return !!(e && e.bookmark); }), 'data-qb-progress-bookmarks'));
+    }
+
+    // ---- Start --------------------------------------------------------------------------------
+
+    // Marks add no work before the first paint: they start after DOMContentLoaded (deferred
+    // scripts run before it), once the next frame is painted.
+    function afterPaint(fn) {
+        function later() {
+            if (typeof requestAnimationFrame === 'function') {
+                requestAnimationFrame(function () {
+                    setTimeout(fn, 0);
+                });
+            } else {
+                setTimeout(fn, 0);
+            }
+        }
+        var started = false;
+        function once() {
+            if (!started) {
+                started = true;
+                later();
+            }
+        }
+        if (document.readyState === 'complete') {
+            once();
+        } else {
+            // A script that comes after DOMContentLoaded still gets `load`.
+            document.addEventListener('DOMContentLoaded', once);
+            window.addEventListener('load', once);
+        }
+    }
+
+    function mark(name) {
+        if (window.performance && performance.mark) {
+            performance.mark(name);
+        }
+    }
+
+    afterPaint(function () {
+        mark('qbank-study-start');
+        PAGE = pagePath(location.href);
+        Array.prototype.forEach.call(document.querySelectorAll('section.qb-card'), setupCard);
+        setupOverview();
+        setupIndex();
+        setupProgressPage();
+        notice();
+        refresh();
+        watchSidebar();
+        mark('qbank-study-end');
+        if (cards.length) {
+            document.addEventListener('keydown', onKey);
+        }
+    });
+
+    // Another tab changed the marks.
+    window.addEventListener('storage', function (e) {
+        if (e.key === qb.store.namespace + KEY) {
+            var m = qb.store.get(KEY);
+            if (isObject(m)) {
+                state.marks = m;
+                refresh();
+            }
+        }
+    });
+})(this);
