@@ -60,6 +60,24 @@ pub(crate) struct Labels {
     /// `asked in {n} records`: see [`Labels::asked_in`].
     #[serde(skip)]
     asked_in: &'static str,
+    // interview mode (handbook edition only: the practice edition's scripts never get them)
+    pub iv_mode: &'static str,
+    pub iv_new: &'static str,
+    pub iv_confirm_new: &'static str,
+    pub iv_none: &'static str,
+    pub iv_notes: &'static str,
+    pub iv_no_rubric: &'static str,
+    pub iv_scorecard: &'static str,
+    pub iv_suggested: &'static str,
+    pub iv_accept: &'static str,
+    pub iv_summary: &'static str,
+    pub iv_radar: &'static str,
+    pub iv_not_saved: &'static str,
+    pub iv_export: &'static str,
+    pub iv_copy: &'static str,
+    pub iv_copied: &'static str,
+    pub iv_no_source: &'static str,
+    pub iv_orphans: &'static str,
 }
 
 static ZH: Labels = Labels {
@@ -110,6 +128,24 @@ static ZH: Labels = Labels {
     best_answer: "最佳答案",
     also_asked: ["另有 {n} 份面试记录问过此题", "另有 {n} 份面试记录问过此题"],
     asked_in: "{n} 份记录",
+    // interview mode
+    iv_mode: "面试模式",
+    iv_new: "新面试",
+    iv_confirm_new: "清除本记录的全部评分、勾选和记录，开始新面试？",
+    iv_none: "不评",
+    iv_notes: "面试官记录",
+    iv_no_rubric: "本记录没有评价模板，无可评分的维度；仍可勾选要点、写记录。",
+    iv_scorecard: "评分卡",
+    iv_suggested: "建议",
+    iv_accept: "采用建议等级",
+    iv_summary: "面试总结",
+    iv_radar: "各维度等级雷达图",
+    iv_not_saved: "无法保存到浏览器存储（隐私窗口或空间已满）：关闭页面后评分会丢失。",
+    iv_export: "导出评价",
+    iv_copy: "复制为 Markdown",
+    iv_copied: "已复制到剪贴板",
+    iv_no_source: "无法导出：本站点没有记录的源文件（请用 qbank build 构建）。",
+    iv_orphans: "已不在本记录中的题目的面试官记录",
 };
 
 static EN: Labels = Labels {
@@ -163,6 +199,24 @@ static EN: Labels = Labels {
         "Also asked in {n} other records",
     ],
     asked_in: "{n} records",
+    // interview mode
+    iv_mode: "Interview mode",
+    iv_new: "New interview",
+    iv_confirm_new: "Clear every level, tick and note of this record and start a new interview?",
+    iv_none: "none",
+    iv_notes: "Interviewer notes",
+    iv_no_rubric: "This record has no evaluation template, so there is no rubric to score; key points and notes still work.",
+    iv_scorecard: "Scorecard",
+    iv_suggested: "suggested",
+    iv_accept: "Accept suggested levels",
+    iv_summary: "Summary",
+    iv_radar: "Radar chart of the levels per dimension",
+    iv_not_saved: "Could not save to browser storage (private window or full): the scores are lost when the page closes.",
+    iv_export: "Export evaluation",
+    iv_copy: "Copy as markdown",
+    iv_copied: "Copied to the clipboard",
+    iv_no_source: "Cannot export: this site has no source of the record (build it with qbank build).",
+    iv_orphans: "Interviewer notes of questions no longer in this record",
 };
 
 impl Labels {

@@ -540,7 +540,10 @@ fn scripts_get_the_cards_language() {
     let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
     let toml = toml
         .replace("language = \"zh\"", "language = \"en\"")
-        .replace("[preprocessor.qbank]\n", "[preprocessor.qbank]\nlanguage = \"zh\"\n");
+        .replace(
+            "[preprocessor.qbank]\n",
+            "[preprocessor.qbank]\nlanguage = \"zh\"\n",
+        );
     std::fs::write(book.join("book.toml"), &toml).unwrap();
     let site = tmp.path().join("site");
     qbank::site::build(&book, Some(&site)).unwrap();
@@ -551,6 +554,9 @@ fn scripts_get_the_cards_language() {
         .unwrap();
     let js = std::fs::read_to_string(labels).unwrap();
     assert!(js.starts_with("window.qbankLabels = "), "{js}");
-    assert!(js.contains("\"search_placeholder\":\"搜索本题库……\""), "{js}");
+    assert!(
+        js.contains("\"search_placeholder\":\"搜索本题库……\""),
+        "{js}"
+    );
     assert!(js.contains("\"lang\":\"zh\""), "{js}");
 }

@@ -38,6 +38,7 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "page-frequent",
     "frequent-group",
     "also-asked",
+    "notes",
 ];
 
 handlebars_helper!(prose: |text: str| {
