@@ -615,6 +615,7 @@ mod tests {
             "",
             "<p class=\"qb-also\">y</p>",
             " data-qb-aliases=\"old\"",
+            "<div class=\"qb-notes\">n</div>",
         ];
         let mut data = shared.clone();
         for (k, v) in CARD_SLOTS.iter().zip(values) {

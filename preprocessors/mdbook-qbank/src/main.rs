@@ -224,11 +224,15 @@ mod qbank_install {
             assert!(out.contains("[preprocessor.qbank]"), "{out}");
             assert!(out.contains(r#"after = ["links"]"#), "{out}");
             assert!(
-                out.contains(r#"additional-css = ["custom.css", "qbank.css"]"#),
+                out.contains(
+                    r#"additional-css = ["custom.css", "qbank.css", "qbank-interview.css"]"#
+                ),
                 "{out}"
             );
             assert!(
-                out.contains(r#"additional-js = ["qbank-labels.js", "qbank-core.js", "qbank.js"]"#),
+                out.contains(
+                    r#"additional-js = ["qbank-labels.js", "qbank-core.js", "qbank.js", "qbank-interview.js"]"#
+                ),
                 "{out}"
             );
             assert_eq!(
@@ -268,6 +272,7 @@ mod qbank_install {
                     "qbank-labels.js",
                     "qbank-core.js",
                     "qbank.js",
+                    "qbank-interview.js",
                     "qbank-search.js"
                 ]
             );
@@ -287,7 +292,7 @@ mod qbank_install {
             );
             assert!(
                 out.contains(
-                    r#"additional-js = ["x.js", "qbank-labels.js", "qbank-core.js", "qbank.js", "qbank-search.js"]"#
+                    r#"additional-js = ["x.js", "qbank-labels.js", "qbank-core.js", "qbank.js", "qbank-interview.js", "qbank-search.js"]"#
                 ),
                 "{out}"
             );
