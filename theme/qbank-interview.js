@@ -533,6 +533,7 @@
             q.notes = el('textarea', { id: nid, class: 'qb-iv-notes', rows: '3', 'data-qb-notes': '', 'aria-description': name });
             q.notes.addEventListener('input', function () {
                 saveQuestion(q);
+                fillPrintList();
             });
             panel.appendChild(q.notes);
             if (q.aside) {
@@ -578,6 +579,40 @@
         var marks = {};
         var summary = null;
         var radarBox = null;
+        var printList = null;
+
+        function fillPrintList() {
+            if (!printList) {
+                return;
+            }
+            var ol = el('ol', { class: 'qb-iv-print-list' });
+            questions.forEach(function (q) {
+                var st = stateOf(q);
+                var levels = st.levels || {};
+                var parts = Object.keys(levels)
+                    .filter(function (d) {
+                        return levels[d];
+                    })
+                    .map(function (d) {
+                        return d + ': ' + levels[d];
+                    });
+                var notes = typeof st.notes === 'string' ? st.notes.trim() : '';
+                if (!parts.length && !notes) {
+                    return;
+                }
+                var title = q.card.querySelector('.qb-title');
+                var li = el('li', { value: q.card.getAttribute('data-qb-number') || null });
+                li.appendChild(el('strong', {}, title ? title.textContent.replace(/^\s*\d+\.\s*/, '').trim() : q.id));
+                if (parts.length) {
+                    li.appendChild(el('span', {}, ' — ' + parts.join(' · ')));
+                }
+                if (notes) {
+                    li.appendChild(el('div', { class: 'qb-iv-print-notes' }, notes));
+                }
+                ol.appendChild(li);
+            });
+            printList.replaceChildren(ol);
+        }
 
         function chosenLevels() {
             var stored = cardState();
@@ -641,6 +676,9 @@
             } else {
                 card.appendChild(el('p', { class: 'qb-iv-norubric' }, L.iv_no_rubric || 'No rubric to score.'));
             }
+            // For print: each question's levels and notes, as text.
+            printList = el('div', { class: 'qb-iv-print', 'data-qb-print-scorecard': '' });
+            card.appendChild(printList);
             var sumId = 'qbiv-summary-' + ++uid;
             card.appendChild(el('label', { for: sumId, class: 'qb-iv-notes-label' }, L.iv_summary || 'Summary'));
             summary = el('textarea', { id: sumId, class: 'qb-iv-summary', rows: '4', 'data-qb-summary': '' });
@@ -760,6 +798,7 @@
                 summary.value = typeof stored.summary === 'string' ? stored.summary : '';
             }
             drawRadar(chosen);
+            fillPrintList();
         }
 
         // ---- Export ----

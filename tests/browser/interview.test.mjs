@@ -130,9 +130,15 @@ test('ticks, levels and notes survive a reload; the scorecard suggests, and can 
     }
     await page.setViewportSize({ width: 1400, height: 1000 });
     await setTheme(page, 'light');
+    // Print in interview mode: the scorecard (info card, levels, radar, per-question levels
+    // and notes, summary), not the cards.
     await page.emulateMedia({ media: 'print' });
-    await card.scrollIntoViewIfNeeded();
-    await screenshot(page, 'interview-print.png');
+    assert.equal(await page.locator('section.qb-card:visible').count(), 0);
+    assert.ok(await page.locator('[data-qb-info]').isVisible());
+    assert.ok(await card.locator('svg[data-qb-radar]').isVisible());
+    const printed = await card.locator('[data-qb-print-scorecard]').innerText();
+    assert.ok(printed.includes('### 9. not a question') && printed.includes('系统组件原理: 了解'), printed);
+    await screenshot(page, 'interview-print.png', { fullPage: true });
     await page.emulateMedia({ media: 'screen' });
 
     // Export: the record's markdown, filled in.
