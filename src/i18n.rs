@@ -78,6 +78,8 @@ pub(crate) struct Labels {
     pub iv_copied: &'static str,
     pub iv_no_source: &'static str,
     pub iv_orphans: &'static str,
+    pub iv_time: &'static str,
+    pub iv_total_time: &'static str,
 }
 
 static ZH: Labels = Labels {
@@ -146,6 +148,8 @@ static ZH: Labels = Labels {
     iv_copied: "已复制到剪贴板",
     iv_no_source: "无法导出：本站点没有记录的源文件（请用 qbank build 构建）。",
     iv_orphans: "已不在本记录中的题目的面试官记录",
+    iv_time: "用时",
+    iv_total_time: "总用时",
 };
 
 static EN: Labels = Labels {
@@ -217,6 +221,8 @@ static EN: Labels = Labels {
     iv_copied: "Copied to the clipboard",
     iv_no_source: "Cannot export: this site has no source of the record (build it with qbank build).",
     iv_orphans: "Interviewer notes of questions no longer in this record",
+    iv_time: "Time",
+    iv_total_time: "Total time",
 };
 
 impl Labels {

@@ -479,7 +479,7 @@
         }
 
         function saveQuestion(q) {
-            var s = { ticks: [], levels: {}, notes: q.notes ? q.notes.value : '' };
+            var s = { ticks: [], levels: {}, notes: q.notes ? q.notes.value : '', time: q.time || 0 };
             q.boxes.forEach(function (b, i) {
                 if (b.checked) {
                     s.ticks.push(i);
@@ -528,6 +528,8 @@
             } else {
                 panel.appendChild(el('p', { class: 'qb-iv-norubric' }, L.iv_no_rubric || 'No rubric to score.'));
             }
+            q.clock = el('p', { class: 'qb-iv-time', 'data-qb-time': '' });
+            panel.appendChild(q.clock);
             var nid = 'qbiv-notes-' + ++uid;
             panel.appendChild(el('label', { class: 'qb-iv-notes-label', for: nid }, L.iv_notes || 'Notes'));
             q.notes = el('textarea', { id: nid, class: 'qb-iv-notes', rows: '3', 'data-qb-notes': '', 'aria-description': name });
@@ -558,6 +560,8 @@
                     r.checked = r.value === want;
                 });
             });
+            q.time = typeof s.time === 'number' ? s.time : q.time || 0;
+            showTime(q);
             if (q.notes && q.notes.value !== (s.notes || '')) {
                 q.notes.value = typeof s.notes === 'string' ? s.notes : '';
             }
@@ -799,6 +803,7 @@
             }
             drawRadar(chosen);
             fillPrintList();
+            showTotal();
         }
 
         // ---- Export ----
@@ -884,6 +889,81 @@
                 },
             );
         }
+
+        // ---- Elapsed time: runs for the question last opened or in view ----
+        function mmss(t) {
+            var m = Math.floor(t / 60);
+            var sec = t % 60;
+            return m + ':' + (sec < 10 ? '0' : '') + sec;
+        }
+        function showTime(q) {
+            if (q.clock) {
+                q.clock.textContent = (L.iv_time || 'Time') + ' ' + mmss(q.time || 0);
+            }
+        }
+        var planned = 0;
+        var info = main.querySelector('[data-qb-info]');
+        var pm = info && /(\d+)\s*(?:分钟|min)/i.exec(info.textContent);
+        if (pm) {
+            planned = parseInt(pm[1], 10);
+        }
+        var totalEl = null;
+        function showTotal() {
+            if (!card) {
+                return;
+            }
+            if (!totalEl) {
+                totalEl = el('p', { class: 'qb-iv-total', 'data-qb-total-time': '' });
+                card.insertBefore(totalEl, card.children[1] || null);
+            }
+            var total = 0;
+            questions.forEach(function (q) {
+                total += q.time || 0;
+            });
+            totalEl.textContent = (L.iv_total_time || 'Total time') + ' ' + mmss(total) + (planned ? ' / ' + planned + ':00' : '');
+        }
+        var active = null;
+        questions.forEach(function (q) {
+            q.card.addEventListener('focusin', function () {
+                active = q;
+            });
+            q.card.addEventListener('pointerdown', function () {
+                active = q;
+            });
+        });
+        if (typeof IntersectionObserver === 'function') {
+            var seen = new IntersectionObserver(
+                function (entries) {
+                    entries.forEach(function (e) {
+                        if (e.isIntersecting) {
+                            questions.forEach(function (q) {
+                                if (q.card === e.target) {
+                                    active = q;
+                                }
+                            });
+                        }
+                    });
+                },
+                { rootMargin: '-40% 0px -40% 0px' },
+            );
+            questions.forEach(function (q) {
+                seen.observe(q.card);
+            });
+        }
+        var ticks = 0;
+        setInterval(function () {
+            if (!on || !active || document.hidden) {
+                return;
+            }
+            active.time = (active.time || 0) + 1;
+            showTime(active);
+            showTotal();
+            if (++ticks % 5 === 0) {
+                var st = stateOf(active);
+                st.time = active.time;
+                save('q:' + active.id, st);
+            }
+        }, 1000);
 
         // ---- On and off ----
         var on = false;

@@ -94,6 +94,11 @@ test('ticks, levels and notes survive a reload; the scorecard suggests, and can 
     assert.equal(await select('性能调优能力').inputValue(), '');
     assert.equal(await card.locator('[data-qb-suggested]:not([hidden])').count(), 2);
 
+    // Elapsed time: the question in view runs; the total is against the planned 90 minutes.
+    await page.locator(byId(Q2)).click({ position: { x: 5, y: 5 } });
+    assert.ok(await until(async () => /^用时 0:0[1-9]$/.test(await page.locator(`${byId(Q2)} [data-qb-time]`).textContent()), 4000));
+    assert.match(await card.locator('[data-qb-total-time]').textContent(), /^总用时 \d+:\d\d \/ 90:00$/);
+
     // Accept, then override one; a summary.
     await card.locator('[data-qb-accept]').click();
     assert.equal(await card.locator('[data-qb-suggested]:not([hidden])').count(), 0);
