@@ -74,6 +74,13 @@ pub struct Config {
     pub language: Option<String>,
     /// Raw HTML inside records: sanitized (the default) or trusted.
     pub raw_html: RawHtml,
+    /// Bold words that open a question's interviewer notes (written by interview mode's
+    /// export): `**面试官记录**:`.
+    pub notes_markers: Vec<String>,
+    /// The label of the notes list item that holds the ticked key points: `**考察要点**: 1, 3`.
+    pub notes_key_points: Vec<String>,
+    /// Heading texts of the evaluation template's summary block, which export fills in.
+    pub summary_headings: Vec<String>,
     /// Everything else in the table; used to warn about misspelt keys.
     #[serde(flatten)]
     pub unknown: BTreeMap<String, serde::de::IgnoredAny>,
@@ -98,6 +105,9 @@ impl Default for Config {
             edition: Edition::Handbook,
             language: None,
             raw_html: RawHtml::Sanitize,
+            notes_markers: v(&["面试官记录", "Interviewer notes"]),
+            notes_key_points: v(&["考察要点", "Key points"]),
+            summary_headings: v(&["面试总结", "Summary"]),
             unknown: BTreeMap::new(),
             book_title: None,
         }
@@ -142,6 +152,9 @@ impl Config {
             "edition",
             "language",
             "raw-html",
+            "notes-markers",
+            "notes-key-points",
+            "summary-headings",
         ]
     }
 

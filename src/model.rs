@@ -99,6 +99,25 @@ pub struct Question {
     pub key_points: Vec<Span>,
     /// The answer area.
     pub answer: Answer,
+    /// The interviewer's notes (`**面试官记录**:`), as interview mode exports them.
+    pub notes: Option<Notes>,
+}
+
+/// A question's interviewer notes: a marker paragraph, then a list of `**label**: value`
+/// items (a level per dimension, the ticked key points) and a fenced block of free text.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Notes {
+    /// (dimension, level) pairs, in order.
+    pub levels: Vec<(String, String)>,
+    /// The ticked key points, 1-based.
+    pub ticks: Vec<usize>,
+    /// The free text, verbatim: shown as text, never as markup.
+    pub text: String,
+    /// Items of the list that are neither: shown as written, as text.
+    pub other: Vec<(String, String)>,
+    /// The whole block, marker to the end of the question.
+    pub span: Span,
 }
 
 /// Markdown content split into what is copied and what qbank renders itself.

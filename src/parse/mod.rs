@@ -518,6 +518,12 @@ impl<'a> Parser<'a> {
         let prompt_start = self
             .marker_end(marker, &self.cfg.interviewer_markers)
             .unwrap_or(self.blocks[marker].span.end);
+        // Interviewer notes close the question: the prompt and answer end where they start.
+        let whole_end = end;
+        let notes_at =
+            (marker + 1..end).find(|&j| self.marker_end(j, &self.cfg.notes_markers).is_some());
+        let end = notes_at.unwrap_or(end);
+        let notes = notes_at.map(|j| self.notes(j, start, whole_end));
         let answer_at =
             (marker + 1..end).find(|&j| self.marker_end(j, &self.cfg.answer_markers).is_some());
         let content_end = self.content_end(start, end);
@@ -572,7 +578,65 @@ impl<'a> Parser<'a> {
             prompt,
             key_points,
             answer,
+            notes,
         }
+    }
+
+    /// The notes block opened by the marker paragraph `at`, to the end of the question.
+    fn notes(&self, at: usize, start: usize, end: usize) -> Notes {
+        let span_end = self.content_end(start, end).max(self.blocks[at].span.end);
+        let mut notes = Notes {
+            span: self.blocks[at].span.start..span_end,
+            ..Notes::default()
+        };
+        let rest = self
+            .marker_end(at, &self.cfg.notes_markers)
+            .map_or("", |e| self.text[e..self.blocks[at].span.end].trim());
+        if !rest.is_empty() {
+            notes.text.push_str(rest);
+        }
+        for b in &self.blocks[at + 1..end] {
+            if b.span.start >= span_end {
+                break;
+            }
+            match &b.kind {
+                Kind::List { items, .. } => {
+                    for item in items {
+                        let (_, src) = item_content(self.text, item);
+                        let (key, value) = match bold_label(src) {
+                            Some((k, len)) => (k.trim().to_string(), src[len..].trim().to_string()),
+                            None => (String::new(), src.trim().to_string()),
+                        };
+                        if matches_word(&key, &self.cfg.notes_key_points) {
+                            notes.ticks.extend(
+                                value
+                                    .split([',', '，', ' '])
+                                    .filter_map(|n| n.trim().parse::<usize>().ok()),
+                            );
+                        } else if !key.is_empty() && !value.is_empty() && !value.contains('\n') {
+                            notes.levels.push((key, value));
+                        } else {
+                            notes.other.push((key, value));
+                        }
+                    }
+                }
+                Kind::Code { text, .. } => {
+                    if !notes.text.is_empty() {
+                        notes.text.push('\n');
+                    }
+                    notes
+                        .text
+                        .push_str(text.get(self.text).trim_end_matches('\n'));
+                }
+                _ => {
+                    if !notes.text.is_empty() {
+                        notes.text.push('\n');
+                    }
+                    notes.text.push_str(self.text[b.span.clone()].trim());
+                }
+            }
+        }
+        notes
     }
 
     fn answer(&self, marker: usize, start: usize, end: usize, content_end: usize) -> Answer {

@@ -406,6 +406,33 @@ impl Renderer {
             Some(m) => format!(" data-qb-aliases=\"{}\"", escape(&m.aliases.join(" "))),
             None => String::new(),
         };
+        // The interviewer's notes: text, never markup (the `prose` helper escapes them).
+        let notes_html = match q.notes.as_ref().filter(|_| ctx.interviewer) {
+            Some(n) => {
+                let levels: Vec<Value> = n
+                    .levels
+                    .iter()
+                    .map(|(d, l)| json!({"dimension": d, "level": l}))
+                    .collect();
+                let other: Vec<Value> = n
+                    .other
+                    .iter()
+                    .map(|(k, v)| json!({"key": k, "value": v}))
+                    .collect();
+                let ticks: Vec<String> = n.ticks.iter().map(ToString::to_string).collect();
+                self.render(
+                    "notes",
+                    &json!({
+                        "levels": levels,
+                        "ticks": ticks.join(", "),
+                        "other": other,
+                        "text": n.text,
+                        "labels": ctx.labels,
+                    }),
+                )?
+            }
+            None => String::new(),
+        };
         stamps.card.fill_with(out, &mut |i, e, out| match i {
             0 => put(out, e, &q.id),
             1 => put(out, e, &q.number),
@@ -428,7 +455,8 @@ impl Renderer {
             9 if !ctx.interviewer => {}
             9 => put(out, e, &followups_html),
             10 => put(out, e, &also_html),
-            _ => out.push_str(&aliases_attr),
+            11 => out.push_str(&aliases_attr),
+            _ => put(out, e, &notes_html),
         });
         Ok(())
     }
@@ -702,6 +730,7 @@ mod tests {
             "",
             "<p class=\"qb-also\">y</p>",
             " data-qb-aliases=\"old\"",
+            "<div class=\"qb-notes\">n</div>",
         ];
         let mut data = shared.clone();
         for (k, v) in CARD_SLOTS.iter().zip(values) {

@@ -116,6 +116,7 @@ pub(super) const CARD_SLOTS: &[&str] = &[
     "followups_html",
     "also_html",
     "aliases_attr",
+    "notes_html",
 ];
 
 /// The per-question slots of `index-item.hbs` (lists on the generated pages).

@@ -19,6 +19,8 @@ pub struct Asset {
     pub search: bool,
     /// Written by the build for the book at hand ([`labels_js`]) rather than embedded.
     pub generated: bool,
+    /// Interviewers' material: left out of the practice edition ([`Asset::for_edition`]).
+    pub handbook: bool,
 }
 
 /// The stylesheet.
@@ -28,6 +30,7 @@ pub const CSS: Asset = Asset {
     text: include_str!("../../theme/qbank.css"),
     search: false,
     generated: false,
+    handbook: false,
 };
 
 /// The book's labels in its language, for the scripts: from the same table as the pages'.
@@ -37,6 +40,7 @@ pub const LABELS: Asset = Asset {
     text: "",
     search: false,
     generated: true,
+    handbook: false,
 };
 
 /// What every script shares: storage, labels, DOM-ready. Loaded before the others.
@@ -46,6 +50,7 @@ pub const CORE: Asset = Asset {
     text: include_str!("../../theme/qbank-core.js"),
     search: false,
     generated: false,
+    handbook: false,
 };
 
 /// The cards' script.
@@ -55,6 +60,27 @@ pub const JS: Asset = Asset {
     text: include_str!("../../theme/qbank.js"),
     search: false,
     generated: false,
+    handbook: false,
+};
+
+/// Interview mode's styles: the switch, level pickers, notes, scorecard and radar chart.
+pub const INTERVIEW_CSS: Asset = Asset {
+    file: "qbank-interview.css",
+    key: "output.html.additional-css",
+    text: include_str!("../../theme/qbank-interview.css"),
+    search: false,
+    generated: false,
+    handbook: true,
+};
+
+/// Interview mode: score a record in the page (handbook edition only).
+pub const INTERVIEW_JS: Asset = Asset {
+    file: "qbank-interview.js",
+    key: "output.html.additional-js",
+    text: include_str!("../../theme/qbank-interview.js"),
+    search: false,
+    generated: false,
+    handbook: true,
 };
 
 /// Study mode: marks, bookmarks, the progress page, export and import of progress.
@@ -64,6 +90,7 @@ pub const STUDY_JS: Asset = Asset {
     text: include_str!("../../theme/qbank-study.js"),
     search: false,
     generated: false,
+    handbook: false,
 };
 
 /// The search: tokenizer, shard loader and UI.
@@ -73,11 +100,21 @@ pub const SEARCH_JS: Asset = Asset {
     text: include_str!("../../theme/qbank-search.js"),
     search: true,
     generated: false,
+    handbook: false,
 };
 
 /// Every asset, in the order pages load them: stylesheets, then labels and the core, then
 /// the scripts that use them.
-pub const ASSETS: &[Asset] = &[CSS, LABELS, CORE, JS, STUDY_JS, SEARCH_JS];
+pub const ASSETS: &[Asset] = &[
+    CSS,
+    LABELS,
+    CORE,
+    JS,
+    STUDY_JS,
+    INTERVIEW_CSS,
+    INTERVIEW_JS,
+    SEARCH_JS,
+];
 
 impl Asset {
     /// Its content for the book configured by `cfg`.
@@ -101,6 +138,12 @@ impl Asset {
         format!("/* {} */\n{}", version_stamp(), self.content(cfg))
     }
 
+    /// Whether the edition `cfg` builds loads it: the practice edition carries no
+    /// interviewers' material.
+    pub fn for_edition(&self, cfg: &Config) -> bool {
+        cfg.interviewer_material() || !self.handbook
+    }
+
     /// Whether it is a stylesheet.
     pub fn is_css(&self) -> bool {
         self.file.ends_with(".css")
@@ -109,10 +152,18 @@ impl Asset {
 
 /// `qbank-labels.js`: the labels of the book's language, its language and title.
 pub fn labels_js(cfg: &Config) -> String {
+    let mut labels = serde_json::to_value(cfg.labels()).unwrap_or_default();
+    // Interview mode's labels (`iv_*`) are interviewers' material.
+    if let Some(map) = labels
+        .as_object_mut()
+        .filter(|_| !cfg.interviewer_material())
+    {
+        map.retain(|k, _| !k.starts_with("iv_"));
+    }
     let data = serde_json::json!({
         "lang": cfg.language.as_deref().unwrap_or("en"),
         "book": cfg.book_title.as_deref().unwrap_or(""),
-        "labels": cfg.labels(),
+        "labels": labels,
     });
     format!("window.qbankLabels = {data};\n")
 }
@@ -182,7 +233,7 @@ pub fn installed_diagnostics(
 /// [`Asset::hashed_name`] (`path_to_root` is mdBook's).
 pub fn head_links(cfg: &Config) -> String {
     let mut out = String::from("\n");
-    for a in ASSETS {
+    for a in ASSETS.iter().filter(|a| a.for_edition(cfg)) {
         let name = a.hashed_name(cfg);
         if a.is_css() {
             out.push_str(&format!(

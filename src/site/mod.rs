@@ -339,6 +339,9 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
                 .with_context(|| format!("moving the search index into {}", into.display()))?;
         }
         write_assets(&tmp, &cfg)?;
+        if cfg.interviewer_material() {
+            write_sources(&tmp, &root.join(&md.config.book.src), &bank, &cfg)?;
+        }
         let ids = tmp.join(manifest::PATH);
         std::fs::write(&ids, Manifest::of(&bank).to_json())
             .with_context(|| format!("writing {}", ids.display()))
@@ -381,11 +384,42 @@ fn prepare_theme(book_theme: &Path, theme: &Path, cfg: &Config) -> Result<()> {
     Ok(())
 }
 
+/// Where interview mode's export finds each record's markdown source: `SITE/qbank/sources/`.
+pub const SOURCES_DIR: &str = "qbank/sources";
+
+/// Writes each record's markdown source as `qbank/sources/<page>.js`, a script that sets
+/// `window.qbankSource`: interview mode loads it only when export is pressed, so it is in
+/// no page, no search index and not in print.html. Handbook edition only.
+fn write_sources(site: &Path, src: &Path, bank: &Bank, cfg: &Config) -> Result<()> {
+    for rc in &bank.records {
+        let Ok(text) = std::fs::read_to_string(src.join(&rc.source_path)) else {
+            continue;
+        };
+        let to = site
+            .join(SOURCES_DIR)
+            .join(rc.html_path.with_extension("js"));
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let data = serde_json::json!({
+            "file": rc.source_path.to_string_lossy().replace('\\', "/"),
+            "source": text,
+            "notes": cfg.notes_markers,
+            "key_points": cfg.notes_key_points,
+            "evaluation": cfg.evaluation_headings,
+            "summary": cfg.summary_headings,
+        });
+        std::fs::write(&to, format!("window.qbankSource = {data};\n"))
+            .with_context(|| format!("writing {}", to.display()))?;
+    }
+    Ok(())
+}
+
 /// Writes the embedded assets into the site, under the names [`assets::head_links`] uses.
 fn write_assets(site: &Path, cfg: &Config) -> Result<()> {
     let dir = site.join("qbank");
     std::fs::create_dir_all(&dir)?;
-    for a in assets::ASSETS {
+    for a in assets::ASSETS.iter().filter(|a| a.for_edition(cfg)) {
         std::fs::write(dir.join(a.hashed_name(cfg)), a.content(cfg).as_bytes())?;
     }
     Ok(())

@@ -148,6 +148,8 @@ export const PAGES = [
     { name: 'guide', site: 'book', path: 'guide/format.html' },
     { name: 'my progress', site: 'book', path: 'qbank-progress.html' },
     { name: 'search results', site: 'book', path: 'index.html?search=' + encodeURIComponent('令牌桶'), search: true },
+    // Interview mode on (remembered for this record by the later pages of the same context).
+    { name: 'record, interview mode', site: 'book', path: RECORD_PAGE + '?mode=interview' },
     { name: 'practice record', site: 'practice', path: RECORD_PAGE },
     // A bank where records share questions: the frequently-asked page, and cards that say so.
     { name: 'frequent', site: 'banks', path: 'qbank-frequent.html' },

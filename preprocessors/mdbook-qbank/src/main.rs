@@ -224,11 +224,15 @@ mod qbank_install {
             assert!(out.contains("[preprocessor.qbank]"), "{out}");
             assert!(out.contains(r#"after = ["links"]"#), "{out}");
             assert!(
-                out.contains(r#"additional-css = ["custom.css", "qbank.css"]"#),
+                out.contains(
+                    r#"additional-css = ["custom.css", "qbank.css", "qbank-interview.css"]"#
+                ),
                 "{out}"
             );
             assert!(
-                out.contains(r#"additional-js = ["qbank-labels.js", "qbank-core.js", "qbank.js", "qbank-study.js"]"#),
+                out.contains(
+                    r#"additional-js = ["qbank-labels.js", "qbank-core.js", "qbank.js", "qbank-study.js", "qbank-interview.js"]"#
+                ),
                 "{out}"
             );
             assert_eq!(
@@ -269,6 +273,7 @@ mod qbank_install {
                     "qbank-core.js",
                     "qbank.js",
                     "qbank-study.js",
+                    "qbank-interview.js",
                     "qbank-search.js"
                 ]
             );
@@ -288,7 +293,7 @@ mod qbank_install {
             );
             assert!(
                 out.contains(
-                    r#"additional-js = ["x.js", "qbank-labels.js", "qbank-core.js", "qbank.js", "qbank-study.js", "qbank-search.js"]"#
+                    r#"additional-js = ["x.js", "qbank-labels.js", "qbank-core.js", "qbank.js", "qbank-study.js", "qbank-interview.js", "qbank-search.js"]"#
                 ),
                 "{out}"
             );
