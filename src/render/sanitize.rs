@@ -559,7 +559,10 @@ fn policy(text: &str, ri: usize, end: usize, items: &[Item], edits: &mut Vec<Edi
         }
         _ => None,
     };
-    let cleaned = BLOCK.clean(&skeleton).to_string();
+    let cleaned = match flattened(&skeleton) {
+        Some(flat) => BLOCK.clean(&flat).to_string(),
+        None => BLOCK.clean(&skeleton).to_string(),
+    };
     let mut segments = split(&cleaned, marker);
     // What ammonia closes after the markdown that ends the range is left to the balance pass,
     // which knows whether a markdown container closed it already (as mdBook will).
@@ -605,6 +608,58 @@ fn policy(text: &str, ri: usize, end: usize, items: &[Item], edits: &mut Vec<Edi
         });
     }
     true
+}
+
+/// How deep raw elements may nest. html5ever's tree builder (in ammonia) looks down the stack of
+/// open elements for most start tags, so deeper nesting costs it quadratic time; browsers stop
+/// nesting well before (Chromium at 512).
+const MAX_DEPTH: usize = 512;
+
+/// `html` without the elements that would open deeper than [`MAX_DEPTH`] (their text stays), or
+/// `None` when none would.
+fn flattened(html: &str) -> Option<String> {
+    if memchr::memchr_iter(b'<', html.as_bytes()).count() <= MAX_DEPTH {
+        return None;
+    }
+    let mut open: Vec<String> = Vec::new();
+    let mut counts: std::collections::HashMap<String, usize> = Default::default();
+    let mut dropped: std::collections::HashMap<String, usize> = Default::default();
+    let mut kept = Vec::new();
+    let mut any = false;
+    for tok in tokenize(html) {
+        match &tok {
+            Tok::Start {
+                name, self_closing, ..
+            } if !is_void(name) && !self_closing => {
+                if open.len() >= MAX_DEPTH {
+                    *dropped.entry(name.clone()).or_default() += 1;
+                    any = true;
+                    continue;
+                }
+                open.push(name.clone());
+                *counts.entry(name.clone()).or_default() += 1;
+            }
+            Tok::End(name) => {
+                if let Some(n) = dropped.get_mut(name).filter(|n| **n > 0) {
+                    *n -= 1;
+                    continue;
+                }
+                if counts.get(name).is_some_and(|n| *n > 0) {
+                    while let Some(top) = open.pop() {
+                        if let Some(n) = counts.get_mut(&top) {
+                            *n -= 1;
+                        }
+                        if top == *name {
+                            break;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        kept.push(tok);
+    }
+    any.then(|| serialize(&kept))
 }
 
 /// Whether `html` is only end tags (and white space).
@@ -1086,6 +1141,16 @@ mod tests {
         let got: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
         assert_eq!(got, ["<b>one</b>", "two", "three"]);
         assert_eq!(text.matches("<div class=\"qb\">").count(), 3);
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_where_browsers_cut_it() {
+        let md = format!("{}deep", "<div>".repeat(2000));
+        let once = clean(&md);
+        assert_eq!(once.matches("<div>").count(), MAX_DEPTH);
+        assert_eq!(once.matches("</div>").count(), MAX_DEPTH);
+        assert!(once.contains("deep"));
+        assert_eq!(clean(&once), once);
     }
 
     #[test]
