@@ -125,12 +125,7 @@ pub(crate) fn chapter(text: &mut String, ranges: &mut [Range<usize>]) -> Result<
     let mut fenced_ranges = BTreeSet::new();
     let mut rounds = 0;
     loop {
-        let (mut edits, mut unsettled) = find_edits(text, ranges, Pass::Policy);
-        if edits.is_empty() {
-            let (balance, more) = find_edits(text, ranges, Pass::Balance);
-            edits = balance;
-            unsettled.extend(more);
-        }
+        let (edits, unsettled) = find_edits(text, ranges);
         if edits.is_empty() && unsettled.is_empty() {
             return Ok(());
         }
@@ -158,18 +153,41 @@ pub(crate) fn chapter(text: &mut String, ranges: &mut [Range<usize>]) -> Result<
     }
 }
 
-/// Whether markdown may hold raw HTML (every tag, comment and autolink starts with `<`), a link
-/// (an inline one has `](`, a reference one needs a definition `[label]:`) or a heading with
-/// attributes (a line that ends with `{…}`).
+/// Whether markdown may hold raw HTML (every tag, comment and autolink starts with `<` and a
+/// letter, `/`, `!` or `?`; `<-ch` and `i<10` do not), a link (an inline one has `](`, a
+/// reference one needs a definition `[label]:`) or a heading with attributes (a line that ends
+/// with `{…}`).
 fn suspicious(md: &str) -> bool {
     let b = md.as_bytes();
-    memchr::memchr(b'<', b).is_some()
-        || memchr::memmem::find(b, b"](").is_some()
+    memchr::memchr_iter(b'<', b).any(|i| {
+        b.get(i + 1)
+            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, b'/' | b'!' | b'?'))
+    }) || memchr::memmem::find(b, b"](").is_some()
         || memchr::memmem::find(b, b"]:").is_some()
-        || memchr::memchr(b'{', b).is_some()
-            && md
-                .lines()
-                .any(|l| l.trim_end().ends_with('}') && l.contains('{'))
+        || memchr::memchr(b'{', b).is_some() && has_heading_attributes(md)
+}
+
+/// Whether a heading line of `md` may end with `{…}` attributes: an ATX heading line, or the
+/// line above a setext underline.
+fn has_heading_attributes(md: &str) -> bool {
+    let mut lines = md.lines().peekable();
+    while let Some(line) = lines.next() {
+        let l = line.trim_end();
+        if !l.ends_with('}') || !l.contains('{') {
+            continue;
+        }
+        let atx = l
+            .trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+            .starts_with('#');
+        let underline = lines.peek().is_some_and(|next| {
+            let n = next.trim();
+            !n.is_empty() && (n.bytes().all(|c| c == b'=') || n.bytes().all(|c| c == b'-'))
+        });
+        if atx || underline {
+            return true;
+        }
+    }
+    false
 }
 
 /// `md` as a fenced code block: a fence longer than any run of backticks in it.
@@ -262,6 +280,46 @@ enum Rewrite {
 /// the whole chapter, and whether a markdown element of the range runs on past its end (a
 /// fence left open swallows qbank's HTML that follows).
 fn items(text: &str, ranges: &[Range<usize>]) -> (Vec<Vec<Item>>, Vec<Option<Overrun>>) {
+    // Each stretch of qbank's HTML between two ranges is HTML blocks between blank lines: a
+    // short block in its place parses the same, and keeps the parse as long as the record.
+    const STUB: &str = "\n\n<div>\n\n";
+    let mut shadow = String::with_capacity(
+        ranges.iter().map(|r| r.len() + STUB.len()).sum::<usize>() + STUB.len(),
+    );
+    let mut at = Vec::with_capacity(ranges.len());
+    let mut pos = 0;
+    for r in ranges {
+        let gap = &text[pos..r.start];
+        shadow.push_str(if gap.trim().is_empty() { gap } else { STUB });
+        let start = shadow.len();
+        shadow.push_str(&text[r.clone()]);
+        at.push(start..shadow.len());
+        pos = r.end;
+    }
+    let tail = &text[pos..];
+    shadow.push_str(if tail.trim().is_empty() { tail } else { STUB });
+    let (mut out, overruns) = items_in(&shadow, &at);
+    for (ri, items) in out.iter_mut().enumerate() {
+        let (from, to) = (at[ri].start, ranges[ri].start);
+        let moved = |r: &Range<usize>| r.start - from + to..r.end - from + to;
+        for item in items {
+            match item {
+                Item::Html(p) => p.span = moved(&p.span),
+                Item::Rewrite { whole, content, .. } => {
+                    *whole = moved(whole);
+                    if let Some(c) = content {
+                        *c = moved(c);
+                    }
+                }
+                Item::Open | Item::Close => {}
+            }
+        }
+    }
+    (out, overruns)
+}
+
+/// [`items`] of `text` itself.
+fn items_in(text: &str, ranges: &[Range<usize>]) -> (Vec<Vec<Item>>, Vec<Option<Overrun>>) {
     let mut out: Vec<Vec<Item>> = ranges.iter().map(|_| Vec::new()).collect();
     let mut overruns: Vec<Option<Overrun>> = ranges.iter().map(|_| None).collect();
     let which = |pos: usize| {
@@ -441,38 +499,44 @@ fn allowed_url(dest: &str) -> bool {
     }
 }
 
-/// The edits one pass makes, and the ranges it cannot settle.
-fn find_edits(text: &str, ranges: &[Range<usize>], pass: Pass) -> (Vec<Edit>, Vec<usize>) {
-    let mut edits = Vec::new();
-    let mut unsettled = Vec::new();
+/// The edits of one round, and the ranges it cannot settle: the policy pass's, or when it has
+/// none, the balance pass's (both read the same parse).
+fn find_edits(text: &str, ranges: &[Range<usize>]) -> (Vec<Edit>, Vec<usize>) {
     let (items, overruns) = items(text, ranges);
-    for (ri, items) in items.into_iter().enumerate() {
-        let overrun = &overruns[ri];
-        let unsettling = match overrun {
-            Some(Overrun::Other) => true,
-            Some(Overrun::Html) => pass == Pass::Balance,
-            _ => false,
-        };
-        if unsettling {
-            unsettled.push(ri);
-            continue;
+    let mut result = (Vec::new(), Vec::new());
+    for pass in [Pass::Policy, Pass::Balance] {
+        let (edits, unsettled) = &mut result;
+        for (ri, items) in items.iter().enumerate() {
+            let overrun = &overruns[ri];
+            let unsettling = match overrun {
+                Some(Overrun::Other) => true,
+                Some(Overrun::Html) => pass == Pass::Balance,
+                _ => false,
+            };
+            if unsettling {
+                unsettled.push(ri);
+                continue;
+            }
+            let open_fence = match overrun {
+                Some(Overrun::Fence(f)) => Some(f.as_str()),
+                _ => None,
+            };
+            if open_fence.is_none() && items.iter().all(|i| matches!(i, Item::Open | Item::Close)) {
+                continue;
+            }
+            let ok = match pass {
+                Pass::Policy => policy(text, ri, ranges[ri].end, items, edits),
+                Pass::Balance => balance(ri, ranges[ri].end, items, open_fence, edits),
+            };
+            if !ok {
+                unsettled.push(ri);
+            }
         }
-        let open_fence = match overrun {
-            Some(Overrun::Fence(f)) => Some(f.as_str()),
-            _ => None,
-        };
-        if open_fence.is_none() && items.iter().all(|i| matches!(i, Item::Open | Item::Close)) {
-            continue;
-        }
-        let ok = match pass {
-            Pass::Policy => policy(text, ri, ranges[ri].end, &items, &mut edits),
-            Pass::Balance => balance(ri, ranges[ri].end, &items, open_fence, &mut edits),
-        };
-        if !ok {
-            unsettled.push(ri);
+        if !edits.is_empty() {
+            break;
         }
     }
-    (edits, unsettled)
+    result
 }
 
 /// The policy pass over one range ending at `end`. False when the range cannot be cleaned this
@@ -1226,13 +1290,18 @@ mod tests {
         for c in 0..chapters {
             let (mut text, mut ranges) = (String::new(), Vec::new());
             for f in 0..frames {
-                let md: String = (0..next(16)).map(|_| PARTS[next(PARTS.len())]).collect();
                 text.push_str(&format!(
                     "<section class=\"frame\" id=\"f{f}\"><details><summary>s</summary><div class=\"body\">\n\n"
                 ));
-                ranges.push(text.len()..text.len() + md.len());
-                text.push_str(&md);
-                text.push_str("\n\n</div></details></section>\n\n");
+                // One range, or two with only a blank line between them.
+                for _ in 0..1 + next(2) {
+                    let md: String = (0..next(16)).map(|_| PARTS[next(PARTS.len())]).collect();
+                    let md = md.trim_end();
+                    ranges.push(text.len()..text.len() + md.len());
+                    text.push_str(md);
+                    text.push_str("\n\n");
+                }
+                text.push_str("</div></details></section>\n\n");
             }
             chapter(&mut text, &mut ranges).unwrap();
             std::fs::write(src.join(format!("c{c}.md")), &text).unwrap();
