@@ -1149,6 +1149,14 @@ mod tests {
     }
 
     #[test]
+    fn foreign_and_unknown_elements() {
+        assert_eq!(
+            clean("<svg><text>t</text></svg> <math><mi>x</mi></math> <x-foo>k</x-foo>"),
+            "  k"
+        );
+    }
+
+    #[test]
     fn nothing_closes_or_stays_inside_the_card() {
         let cases = [
             ("</details></div></section>", ""),
