@@ -9,13 +9,16 @@
 //! `vbscript:`, `data:` …) are dropped; text is kept.
 //!
 //! A record chapter is qbank's HTML blocks around the record's markdown ranges
-//! ([`super::Rendered`]). [`chapter`] parses it as mdBook will, then repeats two passes until
+//! ([`super::Rendered`]). [`chapter`] parses it as mdBook will (with a short HTML block standing
+//! in for each stretch of qbank's HTML, which parses the same), then repeats two passes until
 //! the text no longer changes (cleaning can change how the rest of a range parses):
 //!
 //! - **policy**: the raw HTML of a range (its HTML blocks and inline tags) goes through ammonia
 //!   as one fragment, the markdown between the pieces held by placeholders, so that a
-//!   `<details>` around markdown survives. A link or image whose destination's scheme is not
-//!   allowed becomes its text (an image, its alt text).
+//!   `<details>` around markdown survives (elements nested deeper than [`MAX_DEPTH`] lose their
+//!   tags first). A link or image whose destination's scheme is not allowed becomes its text
+//!   (an image, its alt text); a heading keeps its `{#id}` and loses its other attributes,
+//!   which mdBook would write onto the element (`{onclick=…}`, `{data-qb-question=…}`).
 //! - **balance**: mdBook 0.5 builds a tree from the chapter, closing raw tags when the markdown
 //!   container they were opened in ends, and an end tag closes whatever element is open if the
 //!   name matches, qbank's card included. So an end tag that does not close an element the
@@ -660,7 +663,7 @@ fn policy(text: &str, ri: usize, end: usize, items: &[Item], edits: &mut Vec<Edi
                 if let Some(gap) = gaps.get(*g) {
                     with.push_str(&text[gap.clone()]);
                 }
-                next_html = g + 1;
+                next_html = g.saturating_add(1);
             }
         }
     }
