@@ -9,13 +9,16 @@
 //! `vbscript:`, `data:` …) are dropped; text is kept.
 //!
 //! A record chapter is qbank's HTML blocks around the record's markdown ranges
-//! ([`super::Rendered`]). [`chapter`] parses it as mdBook will, then repeats two passes until
+//! ([`super::Rendered`]). [`chapter`] parses it as mdBook will (with a short HTML block standing
+//! in for each stretch of qbank's HTML, which parses the same), then repeats two passes until
 //! the text no longer changes (cleaning can change how the rest of a range parses):
 //!
 //! - **policy**: the raw HTML of a range (its HTML blocks and inline tags) goes through ammonia
 //!   as one fragment, the markdown between the pieces held by placeholders, so that a
-//!   `<details>` around markdown survives. A link or image whose destination's scheme is not
-//!   allowed becomes its text (an image, its alt text).
+//!   `<details>` around markdown survives (elements nested deeper than [`MAX_DEPTH`] lose their
+//!   tags first). A link or image whose destination's scheme is not allowed becomes its text
+//!   (an image, its alt text); a heading keeps its `{#id}` and loses its other attributes,
+//!   which mdBook would write onto the element (`{onclick=…}`, `{data-qb-question=…}`).
 //! - **balance**: mdBook 0.5 builds a tree from the chapter, closing raw tags when the markdown
 //!   container they were opened in ends, and an end tag closes whatever element is open if the
 //!   name matches, qbank's card included. So an end tag that does not close an element the
@@ -125,12 +128,7 @@ pub(crate) fn chapter(text: &mut String, ranges: &mut [Range<usize>]) -> Result<
     let mut fenced_ranges = BTreeSet::new();
     let mut rounds = 0;
     loop {
-        let (mut edits, mut unsettled) = find_edits(text, ranges, Pass::Policy);
-        if edits.is_empty() {
-            let (balance, more) = find_edits(text, ranges, Pass::Balance);
-            edits = balance;
-            unsettled.extend(more);
-        }
+        let (edits, unsettled) = find_edits(text, ranges);
         if edits.is_empty() && unsettled.is_empty() {
             return Ok(());
         }
@@ -158,18 +156,41 @@ pub(crate) fn chapter(text: &mut String, ranges: &mut [Range<usize>]) -> Result<
     }
 }
 
-/// Whether markdown may hold raw HTML (every tag, comment and autolink starts with `<`), a link
-/// (an inline one has `](`, a reference one needs a definition `[label]:`) or a heading with
-/// attributes (a line that ends with `{…}`).
+/// Whether markdown may hold raw HTML (every tag, comment and autolink starts with `<` and a
+/// letter, `/`, `!` or `?`; `<-ch` and `i<10` do not), a link (an inline one has `](`, a
+/// reference one needs a definition `[label]:`) or a heading with attributes (a line that ends
+/// with `{…}`).
 fn suspicious(md: &str) -> bool {
     let b = md.as_bytes();
-    memchr::memchr(b'<', b).is_some()
-        || memchr::memmem::find(b, b"](").is_some()
+    memchr::memchr_iter(b'<', b).any(|i| {
+        b.get(i + 1)
+            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, b'/' | b'!' | b'?'))
+    }) || memchr::memmem::find(b, b"](").is_some()
         || memchr::memmem::find(b, b"]:").is_some()
-        || memchr::memchr(b'{', b).is_some()
-            && md
-                .lines()
-                .any(|l| l.trim_end().ends_with('}') && l.contains('{'))
+        || memchr::memchr(b'{', b).is_some() && has_heading_attributes(md)
+}
+
+/// Whether a heading line of `md` may end with `{…}` attributes: an ATX heading line, or the
+/// line above a setext underline.
+fn has_heading_attributes(md: &str) -> bool {
+    let mut lines = md.lines().peekable();
+    while let Some(line) = lines.next() {
+        let l = line.trim_end();
+        if !l.ends_with('}') || !l.contains('{') {
+            continue;
+        }
+        let atx = l
+            .trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+            .starts_with('#');
+        let underline = lines.peek().is_some_and(|next| {
+            let n = next.trim();
+            !n.is_empty() && (n.bytes().all(|c| c == b'=') || n.bytes().all(|c| c == b'-'))
+        });
+        if atx || underline {
+            return true;
+        }
+    }
+    false
 }
 
 /// `md` as a fenced code block: a fence longer than any run of backticks in it.
@@ -262,6 +283,46 @@ enum Rewrite {
 /// the whole chapter, and whether a markdown element of the range runs on past its end (a
 /// fence left open swallows qbank's HTML that follows).
 fn items(text: &str, ranges: &[Range<usize>]) -> (Vec<Vec<Item>>, Vec<Option<Overrun>>) {
+    // Each stretch of qbank's HTML between two ranges is HTML blocks between blank lines: a
+    // short block in its place parses the same, and keeps the parse as long as the record.
+    const STUB: &str = "\n\n<div>\n\n";
+    let mut shadow = String::with_capacity(
+        ranges.iter().map(|r| r.len() + STUB.len()).sum::<usize>() + STUB.len(),
+    );
+    let mut at = Vec::with_capacity(ranges.len());
+    let mut pos = 0;
+    for r in ranges {
+        let gap = &text[pos..r.start];
+        shadow.push_str(if gap.trim().is_empty() { gap } else { STUB });
+        let start = shadow.len();
+        shadow.push_str(&text[r.clone()]);
+        at.push(start..shadow.len());
+        pos = r.end;
+    }
+    let tail = &text[pos..];
+    shadow.push_str(if tail.trim().is_empty() { tail } else { STUB });
+    let (mut out, overruns) = items_in(&shadow, &at);
+    for (ri, items) in out.iter_mut().enumerate() {
+        let (from, to) = (at[ri].start, ranges[ri].start);
+        let moved = |r: &Range<usize>| r.start - from + to..r.end - from + to;
+        for item in items {
+            match item {
+                Item::Html(p) => p.span = moved(&p.span),
+                Item::Rewrite { whole, content, .. } => {
+                    *whole = moved(whole);
+                    if let Some(c) = content {
+                        *c = moved(c);
+                    }
+                }
+                Item::Open | Item::Close => {}
+            }
+        }
+    }
+    (out, overruns)
+}
+
+/// [`items`] of `text` itself.
+fn items_in(text: &str, ranges: &[Range<usize>]) -> (Vec<Vec<Item>>, Vec<Option<Overrun>>) {
     let mut out: Vec<Vec<Item>> = ranges.iter().map(|_| Vec::new()).collect();
     let mut overruns: Vec<Option<Overrun>> = ranges.iter().map(|_| None).collect();
     let which = |pos: usize| {
@@ -441,38 +502,44 @@ fn allowed_url(dest: &str) -> bool {
     }
 }
 
-/// The edits one pass makes, and the ranges it cannot settle.
-fn find_edits(text: &str, ranges: &[Range<usize>], pass: Pass) -> (Vec<Edit>, Vec<usize>) {
-    let mut edits = Vec::new();
-    let mut unsettled = Vec::new();
+/// The edits of one round, and the ranges it cannot settle: the policy pass's, or when it has
+/// none, the balance pass's (both read the same parse).
+fn find_edits(text: &str, ranges: &[Range<usize>]) -> (Vec<Edit>, Vec<usize>) {
     let (items, overruns) = items(text, ranges);
-    for (ri, items) in items.into_iter().enumerate() {
-        let overrun = &overruns[ri];
-        let unsettling = match overrun {
-            Some(Overrun::Other) => true,
-            Some(Overrun::Html) => pass == Pass::Balance,
-            _ => false,
-        };
-        if unsettling {
-            unsettled.push(ri);
-            continue;
+    let mut result = (Vec::new(), Vec::new());
+    for pass in [Pass::Policy, Pass::Balance] {
+        let (edits, unsettled) = &mut result;
+        for (ri, items) in items.iter().enumerate() {
+            let overrun = &overruns[ri];
+            let unsettling = match overrun {
+                Some(Overrun::Other) => true,
+                Some(Overrun::Html) => pass == Pass::Balance,
+                _ => false,
+            };
+            if unsettling {
+                unsettled.push(ri);
+                continue;
+            }
+            let open_fence = match overrun {
+                Some(Overrun::Fence(f)) => Some(f.as_str()),
+                _ => None,
+            };
+            if open_fence.is_none() && items.iter().all(|i| matches!(i, Item::Open | Item::Close)) {
+                continue;
+            }
+            let ok = match pass {
+                Pass::Policy => policy(text, ri, ranges[ri].end, items, edits),
+                Pass::Balance => balance(ri, ranges[ri].end, items, open_fence, edits),
+            };
+            if !ok {
+                unsettled.push(ri);
+            }
         }
-        let open_fence = match overrun {
-            Some(Overrun::Fence(f)) => Some(f.as_str()),
-            _ => None,
-        };
-        if open_fence.is_none() && items.iter().all(|i| matches!(i, Item::Open | Item::Close)) {
-            continue;
-        }
-        let ok = match pass {
-            Pass::Policy => policy(text, ri, ranges[ri].end, &items, &mut edits),
-            Pass::Balance => balance(ri, ranges[ri].end, &items, open_fence, &mut edits),
-        };
-        if !ok {
-            unsettled.push(ri);
+        if !edits.is_empty() {
+            break;
         }
     }
-    (edits, unsettled)
+    result
 }
 
 /// The policy pass over one range ending at `end`. False when the range cannot be cleaned this
@@ -559,7 +626,10 @@ fn policy(text: &str, ri: usize, end: usize, items: &[Item], edits: &mut Vec<Edi
         }
         _ => None,
     };
-    let cleaned = BLOCK.clean(&skeleton).to_string();
+    let cleaned = match flattened(&skeleton) {
+        Some(flat) => BLOCK.clean(&flat).to_string(),
+        None => BLOCK.clean(&skeleton).to_string(),
+    };
     let mut segments = split(&cleaned, marker);
     // What ammonia closes after the markdown that ends the range is left to the balance pass,
     // which knows whether a markdown container closed it already (as mdBook will).
@@ -593,7 +663,7 @@ fn policy(text: &str, ri: usize, end: usize, items: &[Item], edits: &mut Vec<Edi
                 if let Some(gap) = gaps.get(*g) {
                     with.push_str(&text[gap.clone()]);
                 }
-                next_html = g + 1;
+                next_html = g.saturating_add(1);
             }
         }
     }
@@ -605,6 +675,58 @@ fn policy(text: &str, ri: usize, end: usize, items: &[Item], edits: &mut Vec<Edi
         });
     }
     true
+}
+
+/// How deep raw elements may nest. html5ever's tree builder (in ammonia) looks down the stack of
+/// open elements for most start tags, so deeper nesting costs it quadratic time; browsers stop
+/// nesting well before (Chromium at 512).
+const MAX_DEPTH: usize = 512;
+
+/// `html` without the elements that would open deeper than [`MAX_DEPTH`] (their text stays), or
+/// `None` when none would.
+fn flattened(html: &str) -> Option<String> {
+    if memchr::memchr_iter(b'<', html.as_bytes()).count() <= MAX_DEPTH {
+        return None;
+    }
+    let mut open: Vec<String> = Vec::new();
+    let mut counts: std::collections::HashMap<String, usize> = Default::default();
+    let mut dropped: std::collections::HashMap<String, usize> = Default::default();
+    let mut kept = Vec::new();
+    let mut any = false;
+    for tok in tokenize(html) {
+        match &tok {
+            Tok::Start {
+                name, self_closing, ..
+            } if !is_void(name) && !self_closing => {
+                if open.len() >= MAX_DEPTH {
+                    *dropped.entry(name.clone()).or_default() += 1;
+                    any = true;
+                    continue;
+                }
+                open.push(name.clone());
+                *counts.entry(name.clone()).or_default() += 1;
+            }
+            Tok::End(name) => {
+                if let Some(n) = dropped.get_mut(name).filter(|n| **n > 0) {
+                    *n -= 1;
+                    continue;
+                }
+                if counts.get(name).is_some_and(|n| *n > 0) {
+                    while let Some(top) = open.pop() {
+                        if let Some(n) = counts.get_mut(&top) {
+                            *n -= 1;
+                        }
+                        if top == *name {
+                            break;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        kept.push(tok);
+    }
+    any.then(|| serialize(&kept))
 }
 
 /// Whether `html` is only end tags (and white space).
@@ -1030,6 +1152,14 @@ mod tests {
     }
 
     #[test]
+    fn foreign_and_unknown_elements() {
+        assert_eq!(
+            clean("<svg><text>t</text></svg> <math><mi>x</mi></math> <x-foo>k</x-foo>"),
+            "  k"
+        );
+    }
+
+    #[test]
     fn nothing_closes_or_stays_inside_the_card() {
         let cases = [
             ("</details></div></section>", ""),
@@ -1086,6 +1216,16 @@ mod tests {
         let got: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
         assert_eq!(got, ["<b>one</b>", "two", "three"]);
         assert_eq!(text.matches("<div class=\"qb\">").count(), 3);
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_where_browsers_cut_it() {
+        let md = format!("{}deep", "<div>".repeat(2000));
+        let once = clean(&md);
+        assert_eq!(once.matches("<div>").count(), MAX_DEPTH);
+        assert_eq!(once.matches("</div>").count(), MAX_DEPTH);
+        assert!(once.contains("deep"));
+        assert_eq!(clean(&once), once);
     }
 
     #[test]
@@ -1161,13 +1301,18 @@ mod tests {
         for c in 0..chapters {
             let (mut text, mut ranges) = (String::new(), Vec::new());
             for f in 0..frames {
-                let md: String = (0..next(16)).map(|_| PARTS[next(PARTS.len())]).collect();
                 text.push_str(&format!(
                     "<section class=\"frame\" id=\"f{f}\"><details><summary>s</summary><div class=\"body\">\n\n"
                 ));
-                ranges.push(text.len()..text.len() + md.len());
-                text.push_str(&md);
-                text.push_str("\n\n</div></details></section>\n\n");
+                // One range, or two with only a blank line between them.
+                for _ in 0..1 + next(2) {
+                    let md: String = (0..next(16)).map(|_| PARTS[next(PARTS.len())]).collect();
+                    let md = md.trim_end();
+                    ranges.push(text.len()..text.len() + md.len());
+                    text.push_str(md);
+                    text.push_str("\n\n");
+                }
+                text.push_str("</div></details></section>\n\n");
             }
             chapter(&mut text, &mut ranges).unwrap();
             std::fs::write(src.join(format!("c{c}.md")), &text).unwrap();

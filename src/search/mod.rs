@@ -75,7 +75,8 @@ fn cards(docs: &mut Vec<Doc>, record: &Record, text: &str, name: &str, page: &st
         if let Some(meta) = q.meta.as_ref().filter(|_| answers) {
             for f in &meta.follow_ups {
                 answer.push(' ');
-                answer.push_str(&collapse(f));
+                // As the page shows it: inline markdown, its raw HTML left out.
+                answer.push_str(&plain_text(f));
             }
         }
         docs.push(Doc {

@@ -108,7 +108,7 @@ async function buildInto(dir, edition) {
 }
 
 /** Fixture books that `siteDir`/`startSite` can build by name, like an edition. */
-const FIXTURES = ['banks'];
+const FIXTURES = ['banks', 'hostile'];
 
 const sitePromises = new Map();
 

@@ -49,6 +49,33 @@ impl Tree {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The elements inside node `i`, in document order.
+    pub(crate) fn descendants(&self, i: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = self.nodes[i].children.iter().rev().copied().collect();
+        while let Some(n) = stack.pop() {
+            if !self.nodes[n].name.is_empty() {
+                out.push(n);
+            }
+            stack.extend(self.nodes[n].children.iter().rev());
+        }
+        out
+    }
+
+    /// For every node, whether it lies inside an element named `name`.
+    pub(crate) fn inside(&self, name: &str) -> Vec<bool> {
+        let mut inside = vec![false; self.nodes.len()];
+        let mut stack = vec![0];
+        while let Some(n) = stack.pop() {
+            let flag = inside[n] || self.nodes[n].name == name;
+            for &c in &self.nodes[n].children {
+                inside[c] = flag;
+                stack.push(c);
+            }
+        }
+        inside
+    }
+
     /// Whether `i` lies inside `ancestor`.
     pub(crate) fn within(&self, mut i: usize, ancestor: usize) -> bool {
         while let Some(p) = self.nodes[i].parent {
