@@ -36,9 +36,14 @@ const NO_PRINT_DIALOG = () => {
 async function open() {
     const opened = await site.open({ initScripts: [NO_PRINT_DIALOG] });
     const dialogs = [];
-    opened.page.on('dialog', (d) => {
-        dialogs.push(`${d.type()}: ${d.message()}`);
-        d.dismiss().catch(() => {});
+    opened.page.on('dialog', async (d) => {
+        const seen = `${d.type()}: ${d.message()}`;
+        await d.dismiss().catch(() => {});
+        // qbank's own confirmation ("New interview" of interview mode) is not the record's.
+        const own = await opened.page.evaluate(() => window.qbank?.labels?.iv_confirm_new).catch(() => null);
+        if (!(d.type() === 'confirm' && own && d.message() === own)) {
+            dialogs.push(seen);
+        }
     });
     // Links out of the site may be clicked; nothing leaves the machine.
     await opened.context.route(
