@@ -221,7 +221,7 @@ fn strip_markers(md: &str, markers: &[&String]) -> String {
     while pos < md.len() {
         let rest = &md[pos..];
         // Any whitespace, as `str::trim_start` in `bold_label`: `\u{b}**面试官**:` is a marker.
-        let t = rest.trim_start_matches(|c: char| c.is_whitespace() && c != '\n');
+        let t = rest.trim_start_matches(|c: char| c.is_whitespace() && !matches!(c, '\n' | '\r'));
         let lead = rest.len() - t.len();
         out.push_str(&rest[..lead]);
         pos += lead;
@@ -230,7 +230,10 @@ fn strip_markers(md: &str, markers: &[&String]) -> String {
             out.push('.');
             pos += len;
         }
-        let line = md[pos..].find('\n').map_or(md.len(), |i| pos + i + 1);
+        // A bare `\r` ends a line too (CommonMark).
+        let line = md[pos..]
+            .find(['\n', '\r'])
+            .map_or(md.len(), |i| pos + i + 1);
         out.push_str(&md[pos..line]);
         pos = line;
     }

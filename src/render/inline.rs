@@ -46,7 +46,9 @@ fn markdown_html(src: &str) -> String {
     let first = if digits > 0 && matches!(first.as_bytes().get(digits), Some(b'.' | b')')) {
         escaped = format!("{}\\{}", &first[..digits], &first[digits..]);
         escaped.as_str()
-    } else if first.starts_with(['-', '+', '*', '>', '#', '=', '|']) {
+    } else if first.starts_with(['-', '+', '*', '>', '#', '=', '|'])
+        || super::block_opener(first).is_some()
+    {
         escaped = format!("\\{first}");
         escaped.as_str()
     } else {
@@ -81,5 +83,15 @@ mod tests {
         );
         assert_eq!(inline_html("2) x"), "2) x");
         assert_eq!(inline_html("- not a list"), "- not a list");
+    }
+
+    /// Found by `fuzz/` (regression `fuzz/regressions/record/info-fence`): an information item
+    /// `**n**: ```tt` rendered as an empty code block, and its text was lost.
+    #[test]
+    fn inline_html_keeps_fences_as_text() {
+        assert_eq!(inline_html("```tt"), "```tt");
+        assert_eq!(inline_html("~~~ 旧写法"), "~~~ 旧写法");
+        assert_eq!(inline_html("<!x"), "&lt;!x");
+        assert_eq!(inline_html("```a``` b"), "<code>a</code> b");
     }
 }

@@ -547,7 +547,7 @@ fn body_into(
             // of a block in the card, where `1. x`, `# x` or `~~~ x` would open another block.
             Piece::Markdown(span) if span.start > 0 && !text[..span.start].ends_with('\n') => {
                 let md = &text[span.clone()];
-                match block_opener(md) {
+                match block_opener(md).or_else(|| continuation_opener(md)) {
                     Some(at) => {
                         let kept = format!("{}\\{}", &md[..at], &md[at..]);
                         push_markdown(out, &kept, ctx, markdown);
@@ -608,10 +608,55 @@ fn block_opener(md: &str) -> Option<usize> {
         b'>' => true,
         b'`' => run >= 3 && !line[run..].contains('`'),
         b'~' => run >= 3,
-        b'<' => matches!(b.get(1), Some(b'!' | b'?')) && !line.contains('>'),
+        b'<' => unclosed_markup(md),
         _ => false,
     };
     opens.then_some(0)
+}
+
+/// Like [`block_opener`], for the line after a marker that ends its line: in the record that
+/// line continues the marker's paragraph unless it can interrupt one, which an ordered list not
+/// starting at 1 and an empty list item cannot (`**面试官**:` then `2. x`).
+fn continuation_opener(md: &str) -> Option<usize> {
+    let rest = md.strip_prefix('\n').or_else(|| md.strip_prefix("\r\n"))?;
+    let line = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
+    let l = line.trim_start_matches(' ');
+    let at = md.len() - rest.len() + (line.len() - l.len());
+    if at - (md.len() - rest.len()) > 3 {
+        return None;
+    }
+    let b = l.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let width = match b.first() {
+        Some(b'-' | b'+' | b'*') => 1,
+        _ if (1..=9).contains(&digits) && matches!(b.get(digits), Some(b'.' | b')')) => digits + 1,
+        _ => return None,
+    };
+    let after = &l[width..];
+    if !after.is_empty() && !after.starts_with([' ', '\t']) {
+        return None;
+    }
+    let from_one = digits == 0 || l[..digits].parse::<u64>() == Ok(1);
+    (after.trim().is_empty() || !from_one).then_some(at + digits)
+}
+
+/// Whether `md` starts with a comment, processing instruction, declaration or CDATA section
+/// that its paragraph does not close: text inside a paragraph, but an HTML block (which runs
+/// past the paragraph to its terminator) at the start of a block.
+fn unclosed_markup(md: &str) -> bool {
+    let para = md.split("\n\n").next().unwrap_or(md);
+    let end = if para.starts_with("<!--") {
+        "-->"
+    } else if para.starts_with("<?") {
+        "?>"
+    } else if para.starts_with("<![CDATA[") {
+        "]]>"
+    } else if para.starts_with("<!") {
+        ">"
+    } else {
+        return false;
+    };
+    !para[2..].contains(end)
 }
 
 /// Copies a piece of the record's markdown into `out` (links resolved), noting its range.
@@ -678,11 +723,17 @@ mod tests {
         for (after, shown) in [
             ("~~~ 旧写法", "<p>~~~ 旧写法</p>"),
             ("<!W 问题", "<p>&lt;!W 问题</p>"),
+            ("<!--W> 问题", "<p>&lt;!–W&gt; 问题</p>"),
+            // A closed comment is markup, which the sanitizer drops; the text stays.
+            ("<!-- 注 --> 问题", "<p>问题</p>"),
             ("1. 第一问", "<p>1. 第一问</p>"),
             ("# 不是标题", "<p># 不是标题</p>"),
             ("- 不是列表", "<p>- 不是列表</p>"),
             ("*重点* 问题", "<p><em>重点</em> 问题</p>"),
             ("```go 代码```", "<p><code>go 代码</code></p>"),
+            ("\n2. 第二问", "<p>2. 第二问</p>"),
+            ("\n00)", "<p>00)</p>"),
+            ("\n1. 第一问", "<ol>\n<li>第一问</li>\n</ol>"),
         ] {
             let md = format!("# R\n\n### 1. Q\n\n**面试官**: {after}\n\n**Answer**: {after}\n");
             let record = crate::parse::parse(std::path::Path::new("r.md"), &md, &cfg)
