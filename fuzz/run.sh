@@ -9,6 +9,7 @@
 # fuzz/artifacts/TARGET/ by libFuzzer: minimize it, add it to fuzz/regressions/TARGET/ and fix it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+top=$PWD
 work=${WORK:-/tmp/qbank-fuzz}
 record_runs=${RECORD_RUNS:-10000000}
 other_runs=${OTHER_RUNS:-2000000}
@@ -22,13 +23,13 @@ for target in record meta search; do
     corpus="$work/corpus/$target"
     mkdir -p "$corpus" "fuzz/artifacts/$target"
     extra=()
-    [ -d "fuzz/corpus/$target" ] && extra+=("$PWD/fuzz/corpus/$target")
-    artifacts="$PWD/fuzz/artifacts/$target"
+    [ -d "fuzz/corpus/$target" ] && extra+=("$top/fuzz/corpus/$target")
+    artifacts="$top/fuzz/artifacts/$target"
     before=$(ls "$artifacts" | wc -l)
     log="$work/$target.log"
     start=$(date +%s)
     (cd fuzz && cargo +nightly fuzz run "$target" "$corpus" "$work/seeds/$target" "${extra[@]}" -- \
-        -runs="$runs" -dict="$PWD/fuzz/$target.dict" -print_final_stats=1 \
+        -runs="$runs" -dict="$top/fuzz/$target.dict" -print_final_stats=1 \
         -artifact_prefix="$artifacts/") >"$log" 2>&1
     status=$?
     secs=$(( $(date +%s) - start ))
