@@ -7,9 +7,11 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use qbank::config::Edition;
 use qbank::diag::{Code, render_all, stderr_color};
 use qbank::site::dest::DestinationRefused;
+use qbank::site::session::{Gates, Rebuilt, Session};
 use qbank::site::{BankHasErrors, BuildOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Exit codes, documented in `--help` and the README.
 mod exit {
@@ -342,9 +344,46 @@ fn run(command: Command) -> Result<(), Failure> {
                 },
             };
             let build = BuildOptions::edition(edition.map(Edition::from)).force(force);
-            qbank::serve::serve(&opts, || {
-                qbank::site::build_with(&book, Some(&site_dir), &build).map(|_| ())
-            })?;
+            // One full build, then only what each edit changed (see qbank::site::session).
+            let gates = Gates::default();
+            let print = site_dir.join("print.html");
+            let search = site_dir.join(qbank::search::DIR);
+            let mut session: Option<Session> = None;
+            let rebuild = {
+                let gates = gates.clone();
+                move |changed: &[PathBuf]| -> anyhow::Result<()> {
+                    match session.as_mut() {
+                        Some(s) if !changed.is_empty() => {
+                            if let Rebuilt::Pages(files) = s.rebuild(changed)? {
+                                tracing::debug!("rewrote {} file(s)", files.len());
+                            }
+                        }
+                        _ => {
+                            let s = Session::start(&book, Some(&site_dir), &build, gates.clone())?;
+                            session = Some(s);
+                        }
+                    }
+                    Ok(())
+                }
+            };
+            // After a rebuild of some pages, print.html and the search index are brought up to
+            // date in the background: a request for them waits rather than get a stale one.
+            let fresh = qbank::serve::FreshHook(Arc::new(move |file: &std::path::Path| {
+                let gate = if file == print {
+                    &gates.print
+                } else if file.starts_with(&search) {
+                    &gates.search
+                } else {
+                    return;
+                };
+                if !gate.wait_fresh(std::time::Duration::from_secs(120)) {
+                    eprintln!(
+                        "{} is still being updated; serving it as it is",
+                        file.display()
+                    );
+                }
+            }));
+            qbank::serve::serve(&opts, rebuild, Some(fresh))?;
         }
     }
     Ok(())

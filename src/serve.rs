@@ -56,15 +56,29 @@ pub struct ServeOptions {
 /// [`crate::watch`]) and tells open browser tabs to reload after each successful rebuild.
 /// Runs until the process is killed.
 ///
-/// `rebuild` returns `Err` on a failed build; the error is printed (with `{:#}`) and the last good
-/// site keeps being served. The only error this function returns is failing to bind
-/// `host:port`, which happens before the first build.
+/// `rebuild` gets the files that changed (none for the first build) and returns `Err` on a
+/// failed build; the error is printed (with `{:#}`) and the last good site keeps being served.
+/// `fresh`, when given, is called with the file of each request before it is read (see
+/// [`FreshHook`]). The only error this function returns is failing to bind `host:port`, which
+/// happens before the first build.
 pub fn serve(
     opts: &ServeOptions,
-    rebuild: impl FnMut() -> anyhow::Result<()>,
+    rebuild: impl FnMut(&[PathBuf]) -> anyhow::Result<()>,
+    fresh: Option<FreshHook>,
 ) -> anyhow::Result<()> {
     let listener = bind(&opts.host, opts.port)?;
-    serve_on(listener, opts, rebuild)
+    serve_on(listener, opts, rebuild, fresh)
+}
+
+/// Called with the file a request asks for before it is read, so that a file the last
+/// rebuild left stale (`print.html` after a page-only rebuild) is brought up to date first.
+#[derive(Clone)]
+pub struct FreshHook(pub Arc<dyn Fn(&Path) + Send + Sync>);
+
+impl std::fmt::Debug for FreshHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FreshHook")
+    }
 }
 
 /// [`serve`] on a listener the caller already bound (`opts.port` is then only informative).
@@ -75,7 +89,8 @@ pub fn serve(
 pub fn serve_on(
     listener: TcpListener,
     opts: &ServeOptions,
-    mut rebuild: impl FnMut() -> anyhow::Result<()>,
+    mut rebuild: impl FnMut(&[PathBuf]) -> anyhow::Result<()>,
+    fresh: Option<FreshHook>,
 ) -> anyhow::Result<()> {
     let local = listener.local_addr().ok();
     let port = local.map_or(opts.port, |a| a.port());
@@ -103,10 +118,11 @@ pub fn serve_on(
 
     // Watch before the first build: edits made while it runs trigger a rebuild.
     let mut watcher = Watcher::new(&opts.root, &opts.site_dir, opts.watch);
-    run_rebuild(&mut rebuild, &version, "built");
+    run_rebuild(&mut rebuild, &[], &version, "built");
 
     let state = Arc::new(HttpState {
         version: Arc::clone(&version),
+        fresh,
         ..HttpState::new(&opts.site_dir).with_hosts(hosts)
     });
     spawn_http(listener, state);
@@ -120,7 +136,7 @@ pub fn serve_on(
     loop {
         if let Some(changed) = watcher.wait(Duration::from_secs(3600)) {
             print_changes(&opts.root, &changed);
-            run_rebuild(&mut rebuild, &version, "rebuilt");
+            run_rebuild(&mut rebuild, &changed, &version, "rebuilt");
         }
     }
 }
@@ -128,12 +144,13 @@ pub fn serve_on(
 /// Runs one build; on success bumps `version` and prints `<verb> in N ms`, on failure prints the
 /// error. Returns whether the build succeeded.
 fn run_rebuild(
-    rebuild: &mut impl FnMut() -> anyhow::Result<()>,
+    rebuild: &mut impl FnMut(&[PathBuf]) -> anyhow::Result<()>,
+    changed: &[PathBuf],
     version: &AtomicU64,
     verb: &str,
 ) -> bool {
     let started = Instant::now();
-    match rebuild() {
+    match rebuild(changed) {
         Ok(()) => {
             version.fetch_add(1, Ordering::SeqCst);
             println!("{verb} in {} ms", started.elapsed().as_millis());
@@ -332,6 +349,8 @@ pub struct HttpState {
     pub hosts: HostPolicy,
     /// Connection cap and deadlines.
     pub limits: Limits,
+    /// Brings a stale file up to date before it is served.
+    pub fresh: Option<FreshHook>,
     /// Connections being answered now.
     active: AtomicUsize,
 }
@@ -345,6 +364,7 @@ impl HttpState {
             version: Arc::new(AtomicU64::new(0)),
             hosts: HostPolicy::local("localhost"),
             limits: Limits::default(),
+            fresh: None,
             active: AtomicUsize::new(0),
         }
     }
@@ -709,6 +729,9 @@ fn respond(head: &[u8], state: &HttpState) -> Response {
     if file.is_dir() {
         // `/sub` → `/sub/`, so relative links inside sub/index.html resolve correctly.
         return Response::text(301, "moved\n").header("Location", format!("{path}/{query}"));
+    }
+    if let Some(hook) = &state.fresh {
+        (hook.0)(&file);
     }
     match fs::read(&file) {
         Ok(bytes) => file_response(200, &file, bytes, version),

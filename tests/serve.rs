@@ -968,10 +968,14 @@ fn serve_reports_a_port_it_cannot_bind() {
         watch: WatchMode::Notify,
     };
     let mut built = false;
-    let err = serve(&opts, || {
-        built = true;
-        Ok(())
-    })
+    let err = serve(
+        &opts,
+        |_: &[std::path::PathBuf]| {
+            built = true;
+            Ok(())
+        },
+        None,
+    )
     .unwrap_err();
     assert!(
         format!("{err:#}").contains(&format!("127.0.0.1:{port}")),
@@ -1014,7 +1018,7 @@ fn serve_builds_serves_rebuilds_and_survives_failed_builds(watch: WatchMode) {
     let page_md = root.join("src/page.md");
     // A toy build: wraps src/page.md into index.html, fails on "BROKEN".
     thread::spawn(move || {
-        serve_on(listener, &opts, move || {
+        let build = move |_: &[std::path::PathBuf]| {
             *counter.lock().unwrap() += 1;
             let text = fs::read_to_string(&page_md)?;
             anyhow::ensure!(!text.contains("BROKEN"), "page.md is broken");
@@ -1023,7 +1027,8 @@ fn serve_builds_serves_rebuilds_and_survives_failed_builds(watch: WatchMode) {
                 format!("<html><body>{text}</body></html>"),
             );
             Ok(())
-        })
+        };
+        serve_on(listener, &opts, build, None)
     });
 
     // The listener accepts at once; wait for the startup build before the first request.

@@ -109,9 +109,38 @@ impl Bank {
     }
 }
 
+/// Parse results kept between checks of one book (`serve`'s rebuilds): a chapter whose file
+/// and text did not change is not parsed or checked again.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    /// File → (hash of its text, what parsing it gave, the record rules' diagnostics).
+    entries: HashMap<PathBuf, (u64, crate::parse::Parsed, Vec<Diagnostic>)>,
+}
+
 /// Parses every chapter of `book` and runs the book-wide checks. `src_dir` is the `src`
 /// directory as the user names it (e.g. `src`), used to print paths they can open.
 pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
+    check_with(book, cfg, src_dir, &mut ParseCache::default(), false)
+}
+
+/// [`check_book`], parsing only the chapters `cache` does not hold as they are now, and
+/// keeping what it parsed there for the next check.
+pub fn check_book_cached(
+    book: &Book,
+    cfg: &Config,
+    src_dir: &Path,
+    cache: &mut ParseCache,
+) -> Bank {
+    check_with(book, cfg, src_dir, cache, true)
+}
+
+fn check_with(
+    book: &Book,
+    cfg: &Config,
+    src_dir: &Path,
+    cache: &mut ParseCache,
+    keep: bool,
+) -> Bank {
     let mut bank = Bank {
         content_hashes: content_hashes(book),
         ..Bank::default()
@@ -126,23 +155,47 @@ pub fn check_book(book: &Book, cfg: &Config, src_dir: &Path) -> Bank {
         .iter()
         .map(|ch| src_dir.join(ch.source_path.as_deref().unwrap_or(Path::new(""))))
         .collect();
-    let inputs: Vec<(&Path, &str)> = files
-        .iter()
-        .zip(&chapters)
-        .map(|(f, ch)| (f.as_path(), ch.content.as_str()))
+    let hashes: Vec<u64> = chapters.iter().map(|ch| text_hash(&ch.content)).collect();
+    let missing: Vec<usize> = (0..chapters.len())
+        .filter(|&i| {
+            cache
+                .entries
+                .get(&files[i])
+                .is_none_or(|e| e.0 != hashes[i])
+        })
         .collect();
-    let all = parse_all(&inputs, cfg);
-    for (ci, (ch, parsed)) in chapters.iter().copied().zip(all).enumerate() {
+    let inputs: Vec<(&Path, &str)> = missing
+        .iter()
+        .map(|&i| (files[i].as_path(), chapters[i].content.as_str()))
+        .collect();
+    for (&i, parsed) in missing.iter().zip(parse_all(&inputs, cfg)) {
+        let mut found = match &parsed.record {
+            Some(record) => record::check(&files[i], &chapters[i].content, record, cfg),
+            None => Vec::new(),
+        };
+        crate::diag::sort(&mut found);
+        cache
+            .entries
+            .insert(files[i].clone(), (hashes[i], parsed, found));
+    }
+    for (ci, ch) in chapters.iter().copied().enumerate() {
         let (Some(path), Some(source)) = (&ch.path, &ch.source_path) else {
             continue;
         };
         let file = &files[ci];
+        let (parsed, found) = if keep {
+            let Some((_, parsed, found)) = cache.entries.get(file) else {
+                continue;
+            };
+            (parsed.clone(), found.clone())
+        } else {
+            let Some((_, parsed, found)) = cache.entries.remove(file) else {
+                continue;
+            };
+            (parsed, found)
+        };
         bank.diagnostics.extend(parsed.diagnostics);
-        if let Some(record) = &parsed.record {
-            let mut found = record::check(file, &ch.content, record, cfg);
-            crate::diag::sort(&mut found);
-            bank.diagnostics.extend(found);
-        }
+        bank.diagnostics.extend(found);
         let Some(record) = parsed.record else {
             if parsed.body_start > 0 {
                 bank.body_start.insert(source.clone(), parsed.body_start);

@@ -20,7 +20,7 @@ use crate::text::slugify;
 use std::path::Path;
 
 /// The result of parsing one chapter.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Parsed {
     /// `None` when the chapter is not an interview record: it passes through unchanged.
     pub record: Option<Record>,

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod dest;
 mod log;
 pub mod preprocessor;
+pub mod session;
 mod splice;
 mod tree;
 
@@ -127,7 +128,7 @@ fn destination_in(
 
 /// Parses and checks every chapter of the book at `root`. Writes nothing.
 pub fn check(root: &Path) -> Result<Checked> {
-    Ok(check_and_load(root, load_config(root)?)?.0)
+    Ok(check_and_load(root, load_config(root)?, None)?.0)
 }
 
 /// [`check`], and compares the question ids with those of the site built into `against`
@@ -142,7 +143,7 @@ pub fn check_against(root: &Path, against: &Path) -> Result<Checked> {
     };
     let config = load_config(root)?;
     let src = config.book.src.clone();
-    let (mut checked, md) = check_and_load(root, config)?;
+    let (mut checked, md) = check_and_load(root, config, None)?;
     if let Some(md) = &md {
         let gone = manifest::gone(&previous, &checked.bank, &md.book, &display(root, &src));
         checked.diagnostics.extend(gone);
@@ -155,6 +156,7 @@ pub fn check_against(root: &Path, against: &Path) -> Result<Checked> {
 fn check_and_load(
     root: &Path,
     config: mdbook_driver::config::Config,
+    cache: Option<&mut crate::lint::ParseCache>,
 ) -> Result<(Checked, Option<MDBook>)> {
     let src_name = config.book.src.clone();
     let src_dir = root.join(&src_name);
@@ -183,6 +185,21 @@ fn check_and_load(
             return Ok((checked, None));
         }
     };
+    let (checked, usable) = diagnose(root, &md, generated, cache);
+    Ok((checked, usable.then_some(md)))
+}
+
+/// Every diagnostic of the loaded book at `root`: configuration, records, links, files left
+/// out of SUMMARY.md. The flag says whether the book can be built: false when
+/// `[preprocessor.qbank]` cannot be read.
+fn diagnose(
+    root: &Path,
+    md: &MDBook,
+    generated: bool,
+    cache: Option<&mut crate::lint::ParseCache>,
+) -> (Checked, bool) {
+    let src_name = &md.config.book.src;
+    let src_dir = root.join(src_name);
     let book_toml = display(root, Path::new("book.toml"));
     let cfg = match Config::from_book(&md.config) {
         Ok(cfg) => cfg,
@@ -191,12 +208,15 @@ fn check_and_load(
                 diagnostics: vec![crate::lint::config_error(&book_toml, &e)],
                 bank: Bank::default(),
             };
-            return Ok((checked, None));
+            return (checked, false);
         }
     };
     let mut diagnostics = config_diagnostics(&book_toml, &cfg);
-    let shown_src = display(root, &src_name);
-    let bank = check_book(&md.book, &cfg, &shown_src);
+    let shown_src = display(root, src_name);
+    let bank = match cache {
+        Some(cache) => crate::lint::check_book_cached(&md.book, &cfg, &shown_src, cache),
+        None => check_book(&md.book, &cfg, &shown_src),
+    };
     diagnostics.extend(bank.diagnostics.iter().cloned());
     if generated {
         if bank.records.is_empty() {
@@ -211,7 +231,7 @@ fn check_and_load(
         let texts: Vec<&str> = chapters.iter().map(|ch| ch.content.as_str()).collect();
         diagnostics.extend(tree::unlisted(&src_dir, &shown_src, &listed, &texts, &cfg));
     }
-    Ok((Checked { diagnostics, bank }, Some(md)))
+    (Checked { diagnostics, bank }, true)
 }
 
 /// A path as the user should see it: relative to the current directory when possible.
@@ -255,26 +275,48 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
 
 /// [`build`] with options.
 pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Result<PathBuf> {
+    Ok(build_full(root, dest, opts, None)?.dest)
+}
+
+/// What a full build knew when it finished: enough for `serve` to rebuild pages one at a
+/// time afterwards (see [`session`]).
+struct Built {
+    dest: PathBuf,
+    /// The book as loaded from disk, before any preprocessor ran; its config is the one the
+    /// build used, with the build directory and theme of a workspace that is gone.
+    md: MDBook,
+    /// The book's own theme folder (what `md.theme_dir()` was before the build changed it).
+    book_theme: PathBuf,
+    cfg: Config,
+    bank: std::sync::Arc<Bank>,
+    /// The search documents, in book order (empty when search is off).
+    docs: Vec<crate::search::index::Doc>,
+    /// Whether the navigation came from the folder tree (no SUMMARY.md).
+    generated_summary: bool,
+}
+
+/// [`build_with`], keeping what it knew. With `cache`, the parsed chapters stay there.
+fn build_full(
+    root: &Path,
+    dest: Option<&Path>,
+    opts: &BuildOptions,
+    cache: Option<&mut crate::lint::ParseCache>,
+) -> Result<Built> {
     let config = load_config(root)?;
     // Before anything else: a destination that must not be replaced is refused untouched.
     let dest = destination_in(root, &config, dest, opts.force)?;
     let src = config.book.src.clone();
-    let (mut checked, md) = check_and_load(root, config)?;
+    let generated_summary = !root.join(&src).join("SUMMARY.md").exists();
+    let (mut checked, md) = check_and_load(root, config, cache)?;
     // Ids the previous site had and this build drops break links: say so.
     if let (Some(md), Ok(Some(previous))) = (&md, Manifest::read(&dest)) {
         let gone = manifest::gone(&previous, &checked.bank, &md.book, &display(root, &src));
         checked.diagnostics.extend(gone);
     }
-    let color = stderr_color();
-    if !checked.diagnostics.is_empty() {
-        eprint!("{}", render_all(&checked.diagnostics, color));
-    }
-    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
-    if errors > 0 {
-        return Err(BankHasErrors(errors).into());
-    }
+    report(&checked.diagnostics)?;
 
     let mut md = md.context("the book could not be loaded")?;
+    let book_theme = md.theme_dir();
     if let Some(edition) = opts.edition {
         md.config
             .set("preprocessor.qbank.edition", edition.name())?;
@@ -291,14 +333,12 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
             md.config.set(asset.key, kept)?;
         }
     }
-    md.config.build.build_dir = tmp.clone();
     // mdBook links qbank's assets from every page itself, through a theme folder of ours:
     // the book's own theme files plus a head.hbs that adds them.
     let theme = work.scratch("theme");
     let qcfg = Config::from_book(&md.config)?;
-    prepare_theme(&md.theme_dir(), &theme, &qcfg)?;
-    md.config
-        .set("output.html.theme", theme.to_string_lossy().as_ref())?;
+    prepare_theme(&book_theme, &theme, &qcfg)?;
+    point_at(&mut md, &tmp, &theme)?;
     let cfg = Config::from_book(&md.config)?;
     let search = cfg.search;
     let search_dir = work.scratch("search");
@@ -312,10 +352,12 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
     // The search index needs only the checked bank: build it while mdBook renders.
     let (built, index) = std::thread::scope(|s| {
         let index = s.spawn(|| {
-            search.then(|| {
-                let docs = crate::search::documents(&md.book, &bank, &cfg);
-                crate::search::write_to(&docs, &search_dir)
-            })
+            if !search {
+                return (Vec::new(), None);
+            }
+            let docs = crate::search::documents(&md.book, &bank, &cfg);
+            let written = crate::search::write_to(&docs, &search_dir);
+            (docs, Some(written))
         });
         // qbank's HTML goes back into the pages while the index thread still works.
         let (built, logged) = log::ErrorCounter::count(|| md.build());
@@ -328,7 +370,8 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
         if logged > 0 {
             bail!("mdBook reported {logged} error(s) above; fix them (usually book.toml)")
         }
-        let index = index.map_err(|_| anyhow::anyhow!("building the search index failed"))?;
+        let (docs, index) =
+            index.map_err(|_| anyhow::anyhow!("building the search index failed"))?;
         if let Some(written) = index {
             written.with_context(|| {
                 format!("writing the search index into {}", search_dir.display())
@@ -344,14 +387,46 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
         }
         let ids = tmp.join(manifest::PATH);
         std::fs::write(&ids, Manifest::of(&bank).to_json())
-            .with_context(|| format!("writing {}", ids.display()))
+            .with_context(|| format!("writing {}", ids.display()))?;
+        Ok(docs)
     });
-    if let Err(e) = result {
-        drop(work);
-        return Err(e.context("build failed; the previous site was left as it was"));
-    }
+    let docs = match result {
+        Ok(docs) => docs,
+        Err(e) => {
+            drop(work);
+            return Err(e.context("build failed; the previous site was left as it was"));
+        }
+    };
     work.commit()?;
-    Ok(dest)
+    Ok(Built {
+        dest,
+        md,
+        book_theme,
+        cfg,
+        bank,
+        docs,
+        generated_summary,
+    })
+}
+
+/// Prints `diagnostics`; an error among them stops the build.
+fn report(diagnostics: &[Diagnostic]) -> Result<()> {
+    if !diagnostics.is_empty() {
+        eprint!("{}", render_all(diagnostics, stderr_color()));
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        return Err(BankHasErrors(errors).into());
+    }
+    Ok(())
+}
+
+/// Makes mdBook write the site into `site` with the theme folder `theme`.
+fn point_at(md: &mut MDBook, site: &Path, theme: &Path) -> Result<()> {
+    md.config.build.build_dir = site.to_path_buf();
+    md.config
+        .set("output.html.theme", theme.to_string_lossy().as_ref())?;
+    Ok(())
 }
 
 /// Copies the book's theme folder (if any) to `theme` and appends qbank's links to its
@@ -392,27 +467,37 @@ pub const SOURCES_DIR: &str = "qbank/sources";
 /// no page, no search index and not in print.html. Handbook edition only.
 fn write_sources(site: &Path, src: &Path, bank: &Bank, cfg: &Config) -> Result<()> {
     for rc in &bank.records {
-        let Ok(text) = std::fs::read_to_string(src.join(&rc.source_path)) else {
-            continue;
-        };
-        let to = site
-            .join(SOURCES_DIR)
-            .join(rc.html_path.with_extension("js"));
-        if let Some(dir) = to.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let data = serde_json::json!({
-            "file": rc.source_path.to_string_lossy().replace('\\', "/"),
-            "source": text,
-            "notes": cfg.notes_markers,
-            "key_points": cfg.notes_key_points,
-            "evaluation": cfg.evaluation_headings,
-            "summary": cfg.summary_headings,
-        });
-        std::fs::write(&to, format!("window.qbankSource = {data};\n"))
-            .with_context(|| format!("writing {}", to.display()))?;
+        write_source(site, src, rc, cfg)?;
     }
     Ok(())
+}
+
+/// [`write_sources`] for one record.
+fn write_source(
+    site: &Path,
+    src: &Path,
+    rc: &crate::lint::RecordChapter,
+    cfg: &Config,
+) -> Result<()> {
+    let Ok(text) = std::fs::read_to_string(src.join(&rc.source_path)) else {
+        return Ok(());
+    };
+    let to = site
+        .join(SOURCES_DIR)
+        .join(rc.html_path.with_extension("js"));
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let data = serde_json::json!({
+        "file": rc.source_path.to_string_lossy().replace('\\', "/"),
+        "source": text,
+        "notes": cfg.notes_markers,
+        "key_points": cfg.notes_key_points,
+        "evaluation": cfg.evaluation_headings,
+        "summary": cfg.summary_headings,
+    });
+    std::fs::write(&to, format!("window.qbankSource = {data};\n"))
+        .with_context(|| format!("writing {}", to.display()))
 }
 
 /// Writes the embedded assets into the site, under the names [`assets::head_links`] uses.

@@ -31,6 +31,19 @@ pub struct QbankPreprocessor {
     /// Hold qbank's HTML back from mdBook and put it into the written pages afterwards
     /// (`qbank build`; see `site::splice`).
     pub splice: Option<Arc<Splice>>,
+    /// Render only some pages of a book that `checked` holds whole (`serve`'s rebuild of what
+    /// an edit changed; see `site::session`). The book handed to the preprocessor then holds
+    /// those chapters and their neighbours, and `checked` is trusted as it is.
+    pub partial: Option<Arc<Partial>>,
+}
+
+/// The pages a partial render writes.
+#[derive(Debug, Clone, Default)]
+pub struct Partial {
+    /// Chapters to render, by source path; other chapters of the book are left as they are.
+    pub chapters: std::collections::HashSet<PathBuf>,
+    /// Whether to add the generated pages (tags, coverage…) after the book's chapters.
+    pub generated: bool,
 }
 
 impl QbankPreprocessor {
@@ -41,6 +54,7 @@ impl QbankPreprocessor {
             check_installed_assets: true,
             checked: None,
             splice: None,
+            partial: None,
         }
     }
 
@@ -52,6 +66,15 @@ impl QbankPreprocessor {
             check_installed_assets: false,
             checked,
             splice,
+            partial: None,
+        }
+    }
+
+    /// For `serve`'s rebuild of some pages only (see [`Partial`]).
+    pub fn partial(checked: Arc<Bank>, splice: Arc<Splice>, partial: Partial) -> Self {
+        QbankPreprocessor {
+            partial: Some(Arc::new(partial)),
+            ..Self::in_process(Some(checked), Some(splice))
         }
     }
 }
@@ -66,6 +89,10 @@ impl Preprocessor for QbankPreprocessor {
             let d = crate::lint::config_error(&ctx.root.join("book.toml"), &e);
             anyhow::anyhow!("{}", render_all(&[d], stderr_color()))
         })?;
+        if let (Some(bank), Some(partial)) = (&self.checked, &self.partial) {
+            render_chapters(&mut book, bank, &cfg, self.splice.as_deref(), Some(partial))?;
+            return Ok(book);
+        }
         if let Some(bank) = &self.checked
             && bank.content_hashes == crate::lint::content_hashes(&book)
         {
@@ -109,6 +136,17 @@ pub fn render_book(
     cfg: &Config,
     splice: Option<&Splice>,
 ) -> anyhow::Result<()> {
+    render_chapters(book, bank, cfg, splice, None)
+}
+
+/// [`render_book`], for the chapters and generated pages `only` names when given.
+fn render_chapters(
+    book: &mut Book,
+    bank: &Bank,
+    cfg: &Config,
+    splice: Option<&Splice>,
+    only: Option<&Partial>,
+) -> anyhow::Result<()> {
     let renderer = Renderer::new();
     let records: HashMap<&Path, (usize, &Record)> = bank
         .records
@@ -121,6 +159,9 @@ pub fn render_book(
         let (Some(path), Some(source)) = (&ch.path, &ch.source_path) else {
             return;
         };
+        if only.is_some_and(|p| !p.chapters.contains(source)) {
+            return;
+        }
         let depth = path.components().count().saturating_sub(1);
         let to_root = "../".repeat(depth);
         match records.get(source.as_path()) {
@@ -158,6 +199,9 @@ pub fn render_book(
     });
     if let Some((path, e)) = failure {
         return Err(e.context(format!("rendering {}", path.display())));
+    }
+    if only.is_some_and(|p| !p.generated) {
+        return Ok(());
     }
     let pages = renderer.pages(bank, cfg)?;
     if !pages.is_empty() && !bank.records.is_empty() {

@@ -1,0 +1,797 @@
+//! `qbank serve`'s rebuilds: one full build, then only what an edit changed.
+//!
+//! A [`Session`] keeps what the full build knew: the book as loaded, the checked bank, the
+//! search documents and the generated pages. When the only changes are to the text of
+//! chapters the book already has, [`Session::rebuild`]:
+//! - re-checks the book in memory (no file but the edited ones is read again);
+//! - stops there with the diagnostics when the bank has errors, keeping the site as it was;
+//! - falls back to a full build when the edit changed what other pages show of it: a question
+//!   id, title or number, an alias, the groups of questions asked in several records, or the
+//!   navigation of a book without SUMMARY.md;
+//! - otherwise has mdBook render each edited chapter between its two neighbours (which give
+//!   the page its previous/next links; their own pages are thrown away), and the generated
+//!   pages only when their text changed;
+//! - rewrites only the search files whose bytes changed, and the record's source for export;
+//! - moves each new file over the old one with a rename, so a request sees the old page or
+//!   the new one, never half of either.
+//!
+//! `print.html` holds every chapter, so re-rendering it is a full render: it is marked stale
+//! and rendered again in the background, and [`Gates::print`] holds a request for it
+//! until then, so a stale one is never served. Any other change (SUMMARY.md, book.toml, the theme, a file added, removed or
+//! renamed) is a full build, as is the first.
+//!
+//! `tests/incremental.rs` edits each kind of thing and compares the site with a clean full
+//! build, file for file.
+
+use super::{BuildOptions, Built, build_full, diagnose, point_at, prepare_theme, report};
+use crate::config::Config;
+use crate::lint::Bank;
+use crate::render::Renderer;
+use crate::render::pages::Page;
+use crate::site::dest::Workspace;
+use crate::site::preprocessor::{Partial, QbankPreprocessor};
+use crate::site::splice::Splice;
+use anyhow::{Context, Result, bail};
+use mdbook_driver::MDBook;
+use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What one [`Session::rebuild`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rebuilt {
+    /// The whole site was built again.
+    Full,
+    /// Only these files of the site were written (paths relative to the site).
+    Pages(Vec<PathBuf>),
+}
+
+/// A built site and what is needed to rebuild parts of it. See the module documentation.
+pub struct Session {
+    root: PathBuf,
+    opts: BuildOptions,
+    built: Built,
+    /// Scratch space beside the site: the theme folder and partial renders.
+    work: Workspace,
+    theme: PathBuf,
+    renderer: Renderer,
+    /// The generated pages' titles and paths, in order.
+    pages: Vec<(String, &'static str)>,
+    /// What other pages show of the records (see [`signature`]).
+    signature: u64,
+    /// The navigation generated from the folder tree, for a book without SUMMARY.md.
+    summary: Option<String>,
+    /// The search index as the site has it; updated by background jobs.
+    index: Arc<std::sync::Mutex<SearchIndex>>,
+    /// Chapters (by source path) edited since the last good rebuild.
+    dirty: BTreeSet<PathBuf>,
+    /// The last rebuild failed in a way only a full build can recover from.
+    needs_full: bool,
+    gates: Gates,
+    /// Parsed chapters, so that a rebuild parses only the edited ones.
+    cache: crate::lint::ParseCache,
+    /// What the generated pages show of the records (see [`generated_signature`]).
+    generated: u64,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("dest", &self.built.dest)
+            .field("dirty", &self.dirty)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Built {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Built")
+            .field("dest", &self.dest)
+            .field("docs", &self.docs.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// Builds the book at `root` into `dest` (as [`super::build_with`]) and keeps what later
+    /// rebuilds need.
+    /// `gates` tell the server when files updated in the background are up to date.
+    pub fn start(
+        root: &Path,
+        dest: Option<&Path>,
+        opts: &BuildOptions,
+        gates: Gates,
+    ) -> Result<Session> {
+        let mut cache = crate::lint::ParseCache::default();
+        let built = build_full(root, dest, opts, Some(&mut cache))?;
+        Session::after(root, opts, built, gates, cache)
+    }
+
+    fn after(
+        root: &Path,
+        opts: &BuildOptions,
+        mut built: Built,
+        gates: Gates,
+        cache: crate::lint::ParseCache,
+    ) -> Result<Session> {
+        let work = Workspace::new(&built.dest)?;
+        let theme = work.scratch("theme");
+        prepare_theme(&built.book_theme, &theme, &built.cfg)?;
+        let renderer = Renderer::new();
+        let pages = generated_pages(&renderer, &built.bank, &built.cfg)?;
+        let generated = generated_signature(&built.bank);
+        let summary = built
+            .generated_summary
+            .then(|| super::tree::summary(&built.md.source_dir()))
+            .flatten();
+        let index = SearchIndex {
+            shards: read_shards(&built.dest.join(crate::search::DIR)),
+            docs: std::mem::take(&mut built.docs),
+        };
+        Ok(Session {
+            root: root.to_path_buf(),
+            opts: opts.clone(),
+            signature: signature(&built.bank),
+            built,
+            work,
+            theme,
+            renderer,
+            pages,
+            summary,
+            index: Arc::new(std::sync::Mutex::new(index)),
+            dirty: BTreeSet::new(),
+            needs_full: false,
+            gates,
+            cache,
+            generated,
+        })
+    }
+
+    /// The site's directory.
+    pub fn dest(&self) -> &Path {
+        &self.built.dest
+    }
+
+    /// Tell when files updated in the background are up to date.
+    pub fn gates(&self) -> &Gates {
+        &self.gates
+    }
+
+    /// Brings the site up to date after `changed` (files of the book that changed, as the
+    /// watcher reports them). On error the site is left as it was.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt> {
+        if self.needs_full || !self.note_changes(changed) {
+            return self.full();
+        }
+        match self.incremental()? {
+            Some(written) => Ok(Rebuilt::Pages(written)),
+            None => self.full(),
+        }
+    }
+
+    fn full(&mut self) -> Result<Rebuilt> {
+        // Until a full build succeeds, the next rebuild is a full one too.
+        self.needs_full = true;
+        // Background jobs of earlier rebuilds must not write into the new site.
+        self.gates.reset();
+        let mut cache = crate::lint::ParseCache::default();
+        let built = build_full(
+            &self.root,
+            Some(&self.built.dest),
+            &self.opts,
+            Some(&mut cache),
+        )?;
+        *self = Session::after(&self.root, &self.opts, built, self.gates.clone(), cache)?;
+        Ok(Rebuilt::Full)
+    }
+
+    /// Adds the chapters among `changed` to the dirty set; false when something else changed.
+    fn note_changes(&mut self, changed: &[PathBuf]) -> bool {
+        let md = &self.built.md;
+        // Another output than HTML puts the site in `html/`: not worth a partial path.
+        if md.build_dir_for("html") != md.root.join(&md.config.build.build_dir) {
+            return false;
+        }
+        let src = crate::watch::canonical_or_absolute(&md.source_dir());
+        let chapters: HashSet<&Path> = md
+            .book
+            .chapters()
+            .filter(|ch| ch.path.is_some())
+            .filter_map(|ch| ch.source_path.as_deref())
+            .collect();
+        let mut dirty = Vec::new();
+        for path in changed {
+            let path = crate::watch::canonical_or_absolute(path);
+            let Ok(rel) = path.strip_prefix(&src) else {
+                return false;
+            };
+            let exists = std::fs::symlink_metadata(&path).is_ok();
+            if !chapters.contains(rel) && !exists {
+                // Created and removed within one burst: an editor's or `sed -i`'s temporary.
+                continue;
+            }
+            if !chapters.contains(rel) || !path.is_file() {
+                return false;
+            }
+            dirty.push(rel.to_path_buf());
+        }
+        self.dirty.extend(dirty);
+        true
+    }
+
+    /// Rebuilds the dirty chapters. `None` when a full build is needed instead.
+    fn incremental(&mut self) -> Result<Option<Vec<PathBuf>>> {
+        let started = std::time::Instant::now();
+        let lap = |what: &str| tracing::debug!("incremental: {what} at {:?}", started.elapsed());
+        let src = self.built.md.source_dir();
+        for rel in &self.dirty {
+            let Ok(text) = std::fs::read_to_string(src.join(rel)) else {
+                // Not UTF-8 (or gone): the full build says where.
+                return Ok(None);
+            };
+            self.built.md.book.for_each_chapter_mut(|ch| {
+                if ch.source_path.as_deref() == Some(rel.as_path()) {
+                    ch.content.clone_from(&text);
+                }
+            });
+        }
+        let (checked, usable) = diagnose(
+            &self.root,
+            &self.built.md,
+            self.built.generated_summary,
+            Some(&mut self.cache),
+        );
+        if !usable {
+            return Ok(None);
+        }
+        lap("checked");
+        report(&checked.diagnostics)?;
+        lap("reported");
+        let bank = checked.bank;
+        if signature(&bank) != self.signature {
+            return Ok(None);
+        }
+        if self.built.generated_summary
+            && super::tree::summary(&self.built.md.source_dir()) != self.summary
+        {
+            return Ok(None);
+        }
+        let generated_sig = generated_signature(&bank);
+        let generated = generated_sig != self.generated;
+        let pages = if generated {
+            generated_pages(&self.renderer, &bank, &self.built.cfg)?
+        } else {
+            self.pages.clone()
+        };
+        if pages != self.pages {
+            // A generated page came or went: the navigation changed.
+            return Ok(None);
+        }
+        lap("generated pages compared");
+        let bank = Arc::new(bank);
+
+        let mut written = Vec::new();
+        let dirty: Vec<PathBuf> = self.dirty.iter().cloned().collect();
+        let flat = flat_chapters(&self.built.md.book);
+        let last = flat.len().saturating_sub(1);
+        let has_generated = !pages.is_empty() && !bank.records.is_empty();
+        let mut generated_done = !generated;
+        let mut renders: Vec<(Book, Partial, Vec<PathBuf>)> = Vec::new();
+        for rel in &dirty {
+            let Some(i) = flat
+                .iter()
+                .position(|ch| ch.source_path.as_deref() == Some(rel.as_path()))
+            else {
+                return Ok(None);
+            };
+            let mut book = Book::new();
+            if i > 0 {
+                book.push_item(stub(flat[i - 1], String::new()));
+            }
+            let ch = flat[i];
+            book.push_item(stub(ch, ch.content.clone()));
+            let with_generated = generated && i == last;
+            if !with_generated {
+                if let Some(next) = flat.get(i + 1) {
+                    book.push_item(stub(next, String::new()));
+                } else if has_generated {
+                    let (title, path) = &pages[0];
+                    book.push_item(Chapter::new(title, String::new(), *path, Vec::new()));
+                }
+            }
+            generated_done |= with_generated;
+            let mut files = vec![page_of(ch)];
+            if i == 0 {
+                files.push(PathBuf::from("index.html"));
+            }
+            if with_generated {
+                files.extend(
+                    pages
+                        .iter()
+                        .map(|(_, p)| Path::new(p).with_extension("html")),
+                );
+            }
+            let partial = Partial {
+                chapters: std::iter::once(rel.clone()).collect(),
+                generated: with_generated,
+            };
+            renders.push((book, partial, files));
+        }
+        if !generated_done {
+            let mut book = Book::new();
+            if let Some(ch) = flat.last() {
+                book.push_item(stub(ch, String::new()));
+            }
+            let files = pages
+                .iter()
+                .map(|(_, p)| Path::new(p).with_extension("html"));
+            let partial = Partial {
+                chapters: HashSet::new(),
+                generated: true,
+            };
+            renders.push((book, partial, files.collect()));
+        }
+        drop(flat);
+
+        // Render everything into scratch folders first: nothing of the site changes until
+        // every page rendered.
+        let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+        for (n, (book, partial, files)) in renders.into_iter().enumerate() {
+            let out = self.work.scratch(&format!("pages-{n}"));
+            self.render_into(book, partial, &bank, &out)?;
+            let files = files.into_iter().map(|f| actual_page(&out, f));
+            let files: Vec<PathBuf> = files.collect::<BTreeSet<_>>().into_iter().collect();
+            same_toc(&out, &self.built.dest, &files)?;
+            for f in files {
+                staged.push((out.join(&f), f));
+            }
+        }
+        lap("rendered");
+        let dest = self.built.dest.clone();
+        for (from, rel) in staged {
+            replace(&from, &dest.join(&rel))?;
+            written.push(rel);
+        }
+        if self.built.cfg.interviewer_material() {
+            let staging = self.work.scratch("sources");
+            for rc in bank
+                .records
+                .iter()
+                .filter(|r| self.dirty.contains(&r.source_path))
+            {
+                super::write_source(&staging, &src, rc, &self.built.cfg)?;
+                let rel = Path::new(super::SOURCES_DIR).join(rc.html_path.with_extension("js"));
+                replace(&staging.join(&rel), &dest.join(&rel))?;
+                written.push(rel);
+            }
+        }
+        self.pages = pages;
+        self.generated = generated_sig;
+        self.built.bank = bank;
+        lap("written");
+        self.dirty.clear();
+        self.refresh_search(Arc::clone(&self.built.bank));
+        self.refresh_print();
+        Ok(Some(written))
+    }
+
+    /// Renders `book` (some chapters of the book, see [`Partial`]) into `out` with mdBook.
+    fn render_into(
+        &mut self,
+        book: Book,
+        partial: Partial,
+        bank: &Arc<Bank>,
+        out: &Path,
+    ) -> Result<()> {
+        let _ = std::fs::remove_dir_all(out);
+        let splice = Arc::new(Splice::new());
+        let md = &mut self.built.md;
+        point_at(md, out, &self.theme)?;
+        md.with_preprocessor(QbankPreprocessor::partial(
+            bank.clone(),
+            splice.clone(),
+            partial,
+        ));
+        let saved = std::mem::replace(&mut md.book, book);
+        let (result, logged) = super::log::ErrorCounter::count(|| md.build());
+        md.book = saved;
+        result.map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        if logged > 0 {
+            bail!("mdBook reported {logged} error(s) above; fix them (usually book.toml)")
+        }
+        splice.put_back(out)
+    }
+
+    /// Renders `print.html` again in the background after an incremental rebuild. Until it is
+    /// in place, [`Gates::print`] holds requests for it.
+    fn refresh_print(&mut self) {
+        let gate = self.gates.print.clone();
+        let generation = gate.stale();
+        let job = PrintJob {
+            root: self.root.clone(),
+            config: self.built.md.config.clone(),
+            summary: self.summary.clone(),
+            bank: Arc::clone(&self.built.bank),
+            theme: self.theme.clone(),
+            out: self.work.scratch(&format!("print-{generation}")),
+            dest: self.built.dest.join("print.html"),
+        };
+        std::thread::spawn(move || {
+            let result = job.run(&gate, generation);
+            let _ = std::fs::remove_dir_all(&job.out);
+            if let Err(e) = result {
+                eprintln!("rendering print.html failed: {e:#}");
+                // Requests for it stop waiting: the previous one is served.
+                let _ = gate.finish(generation, || Ok(()));
+            }
+        });
+    }
+
+    /// Updates the search index in the background after an incremental rebuild: the
+    /// documents of the book as it now is, indexed in memory, and only the files whose bytes
+    /// changed written (each by a rename). Until then [`Gates::search`] holds requests for it.
+    fn refresh_search(&mut self, bank: Arc<Bank>) {
+        if !self.built.cfg.search {
+            return;
+        }
+        let gate = self.gates.search.clone();
+        let generation = gate.stale();
+        let book = self.built.md.book.clone();
+        let cfg = self.built.cfg.clone();
+        let index = Arc::clone(&self.index);
+        let dir = self.built.dest.join(crate::search::DIR);
+        let scratch = self.work.scratch(&format!("search-{generation}"));
+        std::thread::spawn(move || {
+            let mut index = index
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !gate.is_latest(generation) {
+                return;
+            }
+            let docs = crate::search::documents(&book, &bank, &cfg);
+            let result = if docs == index.docs {
+                gate.finish(generation, || Ok(()))
+            } else {
+                let files = crate::search::index::build(&docs).files;
+                let index = &mut *index;
+                gate.finish(generation, || {
+                    index.docs = docs;
+                    std::fs::create_dir_all(&scratch)?;
+                    for (name, text) in files {
+                        let hash = crate::text::fnv(&text);
+                        if index.shards.get(&name) == Some(&hash) {
+                            continue;
+                        }
+                        let tmp = scratch.join(format!("{name}.js"));
+                        std::fs::write(&tmp, text)
+                            .with_context(|| format!("writing {}", tmp.display()))?;
+                        replace(&tmp, &dir.join(format!("{name}.js")))?;
+                        index.shards.insert(name, hash);
+                    }
+                    Ok(())
+                })
+            };
+            let _ = std::fs::remove_dir_all(&scratch);
+            if let Err(e) = result {
+                eprintln!("updating the search index failed: {e:#}");
+            }
+        });
+    }
+}
+
+/// The search index as the site has it: its documents, and a hash of each file by name.
+#[derive(Debug, Default)]
+struct SearchIndex {
+    docs: Vec<crate::search::index::Doc>,
+    shards: HashMap<String, u64>,
+}
+
+/// Files a rebuild brings up to date in the background: requests for them wait (see
+/// [`Gate::wait_fresh`]) so that a stale one is never served. Shared with the HTTP threads.
+#[derive(Debug, Clone, Default)]
+pub struct Gates {
+    /// `print.html`.
+    pub print: Gate,
+    /// The search index, `qbank/search/`.
+    pub search: Gate,
+}
+
+impl Gates {
+    fn reset(&self) {
+        self.print.reset();
+        self.search.reset();
+    }
+}
+
+/// Whether one background job's files are up to date: (latest generation asked for, latest
+/// generation done).
+#[derive(Debug, Clone, Default)]
+pub struct Gate(Arc<(std::sync::Mutex<(u64, u64)>, std::sync::Condvar)>);
+
+impl Gate {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (u64, u64)> {
+        self.0
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Marks the files stale; returns the generation that will make them fresh.
+    fn stale(&self) -> u64 {
+        let mut g = self.lock();
+        g.0 += 1;
+        g.0
+    }
+
+    /// A full build wrote the files: fresh, and any job still running is outdated.
+    fn reset(&self) {
+        let mut g = self.lock();
+        g.0 += 1;
+        g.1 = g.0;
+        self.0.1.notify_all();
+    }
+
+    /// Runs `write` and marks the files fresh if `generation` is still the latest. Returns
+    /// whether it ran. Holding the lock meanwhile, so that no newer job or full build writes
+    /// at the same time.
+    fn finish(&self, generation: u64, write: impl FnOnce() -> Result<()>) -> Result<bool> {
+        let mut g = self.lock();
+        if g.0 != generation {
+            return Ok(false);
+        }
+        let result = write();
+        // Fresh or not, requests stop waiting: on failure the previous files are served.
+        g.1 = generation;
+        self.0.1.notify_all();
+        result.map(|()| true)
+    }
+
+    /// Whether `generation` is still the latest.
+    fn is_latest(&self, generation: u64) -> bool {
+        self.lock().0 == generation
+    }
+
+    /// Whether the files are up to date.
+    pub fn is_fresh(&self) -> bool {
+        let g = self.lock();
+        g.1 == g.0
+    }
+
+    /// Waits until the files are up to date, at most `timeout`. Returns whether they are.
+    pub fn wait_fresh(&self, timeout: std::time::Duration) -> bool {
+        let g = self.lock();
+        let (g, _) = self
+            .0
+            .1
+            .wait_timeout_while(g, timeout, |g| g.1 != g.0)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        g.1 == g.0
+    }
+}
+
+/// A background render of `print.html`: a book of its own, loaded from disk.
+struct PrintJob {
+    root: PathBuf,
+    config: mdbook_driver::config::Config,
+    summary: Option<String>,
+    bank: Arc<Bank>,
+    theme: PathBuf,
+    out: PathBuf,
+    dest: PathBuf,
+}
+
+impl PrintJob {
+    fn run(&self, gate: &Gate, generation: u64) -> Result<()> {
+        if !gate.is_latest(generation) {
+            return Ok(());
+        }
+        let mut md = match &self.summary {
+            Some(text) => mdbook_summary::parse_summary(text).and_then(|s| {
+                MDBook::load_with_config_and_summary(&self.root, self.config.clone(), s)
+            }),
+            None => MDBook::load_with_config(&self.root, self.config.clone()),
+        }
+        .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        point_at(&mut md, &self.out, &self.theme)?;
+        let splice = Arc::new(Splice::new());
+        md.with_preprocessor(QbankPreprocessor::in_process(
+            Some(Arc::clone(&self.bank)),
+            Some(Arc::clone(&splice)),
+        ));
+        let (result, _) = super::log::ErrorCounter::count(|| md.build());
+        result.map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        splice.put_back(&self.out)?;
+        // Only the newest render may take its place, and only while it is the newest.
+        gate.finish(generation, || {
+            replace(&self.out.join("print.html"), &self.dest)
+        })?;
+        Ok(())
+    }
+}
+
+/// The titles and paths of the generated pages of `bank`, as the preprocessor adds them.
+fn generated_pages(
+    renderer: &Renderer,
+    bank: &Bank,
+    cfg: &Config,
+) -> Result<Vec<(String, &'static str)>> {
+    let pages: Vec<Page> = renderer.pages(bank, cfg)?;
+    Ok(pages
+        .into_iter()
+        .map(|(title, path, _)| (title, path))
+        .collect())
+}
+
+/// What the generated pages (tags, dimensions, coverage, frequent, progress…) show of the
+/// records: every question's place, id, number, title, state and metadata, and the groups
+/// with their best answers. An edit that leaves it as it was leaves them as they were.
+fn generated_signature(bank: &Bank) -> u64 {
+    let mut text = String::new();
+    for rc in &bank.records {
+        text.push_str(&format!(
+            "{}\u{1}{}\u{1}{:?}\n",
+            rc.source_path.display(),
+            rc.html_path.display(),
+            rc.record.title
+        ));
+        for q in &rc.record.questions {
+            text.push_str(&format!(
+                "{}\u{2}{}\u{2}{}\u{2}{}",
+                q.id,
+                q.number,
+                q.title,
+                q.answer.is_answered()
+            ));
+            if let Some(m) = &q.meta {
+                let rubric: Vec<(&str, &str)> = m
+                    .rubric
+                    .iter()
+                    .map(|(a, b, _)| (a.as_str(), b.as_str()))
+                    .collect();
+                text.push_str(&format!(
+                    "\u{3}{:?}\u{3}{:?}\u{3}{:?}\u{3}{:?}\u{3}{rubric:?}\u{3}{:?}\u{3}{:?}\u{3}{:?}",
+                    m.id, m.difficulty, m.tags, m.dimensions, m.follow_ups, m.aliases, m.same_as
+                ));
+            }
+            text.push('\n');
+        }
+    }
+    for g in &bank.groups {
+        text.push_str(&format!(
+            "{}\u{1}{}\u{1}{:?}\u{1}{}\u{1}{:?}\n",
+            g.id, g.title, g.members, g.records, g.best
+        ));
+    }
+    crate::text::fnv(&text)
+}
+
+/// Every chapter of `book` that has a page, in the order mdBook renders them (which gives
+/// the previous and next links).
+fn flat_chapters(book: &Book) -> Vec<&Chapter> {
+    book.iter()
+        .filter_map(|item| match item {
+            BookItem::Chapter(ch) if ch.path.is_some() => Some(ch),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The page mdBook writes for `ch` (before its `index` preprocessor turns a README into
+/// `index.html`; see [`actual_page`]).
+fn page_of(ch: &Chapter) -> PathBuf {
+    ch.path.clone().unwrap_or_default().with_extension("html")
+}
+
+/// `page` as mdBook wrote it into `out`: a README's page is `index.html` of its folder when
+/// mdBook's `index` preprocessor ran.
+fn actual_page(out: &Path, page: PathBuf) -> PathBuf {
+    let readme = page
+        .file_stem()
+        .is_some_and(|s| s.eq_ignore_ascii_case("readme"));
+    if readme && !out.join(&page).exists() {
+        page.with_file_name("index.html")
+    } else {
+        page
+    }
+}
+
+/// The name of the table of contents script in `site` (`toc-<hash>.js` when file names are
+/// hashed).
+fn toc_script(site: &Path) -> Option<String> {
+    std::fs::read_dir(site)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("toc") && n.ends_with(".js"))
+}
+
+/// A partial render has a table of contents of its few chapters, whose hashed name the pages
+/// link: make `pages` (in `out`) link the site's own, which lists the whole book.
+fn same_toc(out: &Path, site: &Path, pages: &[PathBuf]) -> Result<()> {
+    let (Some(ours), Some(theirs)) = (toc_script(out), toc_script(site)) else {
+        return Ok(());
+    };
+    if ours == theirs {
+        return Ok(());
+    }
+    let (ours, theirs) = (format!("/{ours}\""), format!("/{theirs}\""));
+    let (ours_root, theirs_root) = (format!("\"{}", &ours[1..]), format!("\"{}", &theirs[1..]));
+    for page in pages {
+        let path = out.join(page);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let text = text
+            .replace(&ours, &theirs)
+            .replace(&ours_root, &theirs_root);
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `ch` without its sub-chapters, with `content`.
+fn stub(ch: &Chapter, content: String) -> BookItem {
+    let path = ch.path.clone().unwrap_or_default();
+    let mut out = Chapter::new(&ch.name, content, &path, ch.parent_names.clone());
+    out.number.clone_from(&ch.number);
+    out.source_path.clone_from(&ch.source_path);
+    BookItem::Chapter(out)
+}
+
+/// Moves `from` over `to` (one rename: a reader sees the old file or the new one).
+fn replace(from: &Path, to: &Path) -> Result<()> {
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::rename(from, to)
+        .with_context(|| format!("moving {} to {}", from.display(), to.display()))
+}
+
+/// A hash of the search files in `dir`, by name (without `.js`).
+fn read_shards(dir: &Path) -> HashMap<String, u64> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return HashMap::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e
+                .file_name()
+                .to_string_lossy()
+                .strip_suffix(".js")?
+                .to_string();
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            Some((name, crate::text::fnv(&text)))
+        })
+        .collect()
+}
+
+/// What pages other than a record's own show of it: every question's page, id, number,
+/// title and aliases (links and the frequent page), every group (the "also asked" lines),
+/// and the chapters that are not records. An edit that changes it needs a full build.
+fn signature(bank: &Bank) -> u64 {
+    let mut text = String::new();
+    for rc in &bank.records {
+        text.push_str(&format!("{}\u{1}", rc.html_path.display()));
+        text.push_str(rc.record.title.as_deref().unwrap_or(""));
+        for (q, g) in rc.record.questions.iter().zip(&rc.group) {
+            let aliases = q.meta.as_ref().map_or(&[][..], |m| &m.aliases[..]);
+            text.push_str(&format!(
+                "\u{2}{}\u{3}{}\u{3}{}\u{3}{:?}\u{3}{:?}",
+                q.id, q.number, q.title, aliases, g
+            ));
+        }
+        text.push('\n');
+    }
+    for g in &bank.groups {
+        text.push_str(&format!(
+            "{}\u{1}{}\u{1}{:?}\u{1}{}\n",
+            g.id, g.title, g.members, g.records
+        ));
+    }
+    let mut body: Vec<_> = bank.body_start.iter().collect();
+    body.sort();
+    text.push_str(&format!("{body:?}"));
+    crate::text::fnv(&text)
+}
