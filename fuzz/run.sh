@@ -4,6 +4,9 @@
 # cargo-fuzz (`cargo install cargo-fuzz`).
 #   fuzz/run.sh                       # 10M record, 2M meta, 2M search (the hardening issue's floor)
 #   RECORD_RUNS=100000 OTHER_RUNS=100000 fuzz/run.sh    # a quick smoke run
+#   SANITIZER=none TARGETS="meta search" fuzz/run.sh     # faster, without AddressSanitizer
+# The record target renders every input twice (sanitized, then trusted to check that no text
+# is lost): on a shared machine it runs at hundreds of executions a second, not thousands.
 # The seed corpus comes from fuzz/seed.sh plus the committed fuzz/corpus; what the run adds
 # stays in $WORK (default /tmp/qbank-fuzz), out of the repository. A crash is written to
 # fuzz/artifacts/TARGET/ by libFuzzer: minimize it, add it to fuzz/regressions/TARGET/ and fix it.
@@ -17,7 +20,7 @@ mkdir -p "$work"
 [ -d "$work/seeds/record" ] || fuzz/seed.sh "$work/seeds" >/dev/null
 
 summary=()
-for target in record meta search; do
+for target in ${TARGETS:-record meta search}; do
     runs=$other_runs
     [ "$target" = record ] && runs=$record_runs
     corpus="$work/corpus/$target"
@@ -28,7 +31,7 @@ for target in record meta search; do
     before=$(ls "$artifacts" | wc -l)
     log="$work/$target.log"
     start=$(date +%s)
-    (cd fuzz && cargo +nightly fuzz run "$target" "$corpus" "$work/seeds/$target" "${extra[@]}" -- \
+    (cd fuzz && cargo +nightly fuzz run ${SANITIZER:+-s "$SANITIZER"} "$target" "$corpus" "$work/seeds/$target" "${extra[@]}" -- \
         -runs="$runs" -dict="$top/fuzz/$target.dict" -print_final_stats=1 \
         -artifact_prefix="$artifacts/") >"$log" 2>&1
     status=$?
