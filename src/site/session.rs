@@ -11,13 +11,15 @@
 //! - otherwise has mdBook render each edited chapter between its two neighbours (which give
 //!   the page its previous/next links; their own pages are thrown away), and the generated
 //!   pages only when their text changed;
-//! - rewrites only the search files whose bytes changed, and the record's source for export;
+//! - rewrites the record's source for export and, when first asked for, only the search files
+//!   whose bytes changed;
 //! - moves each new file over the old one with a rename, so a request sees the old page or
 //!   the new one, never half of either.
 //!
-//! `print.html` holds every chapter, so re-rendering it is a full render: it is marked stale
-//! and rendered again in the background, and [`Gates::print`] holds a request for it
-//! until then, so a stale one is never served. Any other change (SUMMARY.md, book.toml, the theme, a file added, removed or
+//! `print.html` holds every chapter, so re-rendering it is a full render; the search index is
+//! rebuilt in memory. Both are left stale by an incremental rebuild and brought up to date by
+//! the first request for them ([`Gates`]), so the reload never waits for them and a stale one
+//! is never served. Any other change (SUMMARY.md, book.toml, the theme, a file added, removed or
 //! renamed) is a full build, as is the first.
 //!
 //! `tests/incremental.rs` edits each kind of thing and compares the site with a clean full
@@ -404,8 +406,8 @@ impl Session {
         splice.put_back(out)
     }
 
-    /// Renders `print.html` again in the background after an incremental rebuild. Until it is
-    /// in place, [`Gates::print`] holds requests for it.
+    /// Renders `print.html` again after an incremental rebuild, when it is first asked for:
+    /// [`Gates::print`] runs the render and holds requests for it until then.
     fn refresh_print(&mut self) {
         let gate = self.gates.print.clone();
         let generation = gate.stale();
@@ -418,7 +420,7 @@ impl Session {
             out: self.work.scratch(&format!("print-{generation}")),
             dest: self.built.dest.join("print.html"),
         };
-        std::thread::spawn(move || {
+        gate.clone().defer(move || {
             let result = job.run(&gate, generation);
             let _ = std::fs::remove_dir_all(&job.out);
             if let Err(e) = result {
@@ -429,9 +431,10 @@ impl Session {
         });
     }
 
-    /// Updates the search index in the background after an incremental rebuild: the
+    /// Updates the search index after an incremental rebuild, when it is first asked for: the
     /// documents of the book as it now is, indexed in memory, and only the files whose bytes
-    /// changed written (each by a rename). Until then [`Gates::search`] holds requests for it.
+    /// changed written (each by a rename). [`Gates::search`] runs it and holds requests for
+    /// the index until then.
     fn refresh_search(&mut self, bank: Arc<Bank>) {
         if !self.built.cfg.search {
             return;
@@ -443,7 +446,7 @@ impl Session {
         let index = Arc::clone(&self.index);
         let dir = self.built.dest.join(crate::search::DIR);
         let scratch = self.work.scratch(&format!("search-{generation}"));
-        std::thread::spawn(move || {
+        gate.clone().defer(move || {
             let mut index = index
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -488,8 +491,9 @@ struct SearchIndex {
     shards: HashMap<String, u64>,
 }
 
-/// Files a rebuild brings up to date in the background: requests for them wait (see
-/// [`Gate::wait_fresh`]) so that a stale one is never served. Shared with the HTTP threads.
+/// Files an incremental rebuild leaves to bring up to date on the first request for them
+/// (see [`Gate::wait_fresh`]), so that the reload is not held up by them and a stale one is
+/// never served. Shared with the HTTP threads.
 #[derive(Debug, Clone, Default)]
 pub struct Gates {
     /// `print.html`.
@@ -505,15 +509,30 @@ impl Gates {
     }
 }
 
-/// Whether one background job's files are up to date: (latest generation asked for, latest
-/// generation done).
-#[derive(Debug, Clone, Default)]
-pub struct Gate(Arc<(std::sync::Mutex<(u64, u64)>, std::sync::Condvar)>);
+/// Whether the files of one deferred job are up to date: (latest generation asked for,
+/// latest generation done), and the job that brings them up to date, run by the first
+/// request that needs them.
+#[derive(Clone, Default)]
+pub struct Gate(Arc<GateInner>);
+
+#[derive(Default)]
+struct GateInner {
+    state: std::sync::Mutex<(u64, u64)>,
+    done: std::sync::Condvar,
+    job: std::sync::Mutex<Option<Box<dyn FnOnce() + Send>>>,
+}
+
+impl std::fmt::Debug for Gate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let g = *self.lock();
+        f.debug_tuple("Gate").field(&g).finish()
+    }
+}
 
 impl Gate {
     fn lock(&self) -> std::sync::MutexGuard<'_, (u64, u64)> {
         self.0
-            .0
+            .state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -527,10 +546,18 @@ impl Gate {
 
     /// A full build wrote the files: fresh, and any job still running is outdated.
     fn reset(&self) {
+        // A deferred job of an earlier rebuild has nothing left to do.
+        drop(
+            self.0
+                .job
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take(),
+        );
         let mut g = self.lock();
         g.0 += 1;
         g.1 = g.0;
-        self.0.1.notify_all();
+        self.0.done.notify_all();
     }
 
     /// Runs `write` and marks the files fresh if `generation` is still the latest. Returns
@@ -544,7 +571,7 @@ impl Gate {
         let result = write();
         // Fresh or not, requests stop waiting: on failure the previous files are served.
         g.1 = generation;
-        self.0.1.notify_all();
+        self.0.done.notify_all();
         result.map(|()| true)
     }
 
@@ -559,12 +586,31 @@ impl Gate {
         g.1 == g.0
     }
 
-    /// Waits until the files are up to date, at most `timeout`. Returns whether they are.
+    /// Sets the job that brings the files up to date, in place of any older one.
+    fn defer(&self, job: impl FnOnce() + Send + 'static) {
+        *self
+            .0
+            .job
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Box::new(job));
+    }
+
+    /// Brings the files up to date, running the deferred job here if no one has yet, and
+    /// waits at most `timeout` for them. Returns whether they are up to date.
     pub fn wait_fresh(&self, timeout: std::time::Duration) -> bool {
+        let job = self
+            .0
+            .job
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(job) = job {
+            job();
+        }
         let g = self.lock();
         let (g, _) = self
             .0
-            .1
+            .done
             .wait_timeout_while(g, timeout, |g| g.1 != g.0)
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         g.1 == g.0
