@@ -112,6 +112,8 @@ pub struct Notes {
     pub levels: Vec<(String, String)>,
     /// The ticked key points, 1-based.
     pub ticks: Vec<usize>,
+    /// The time spent on the question, in seconds (`**用时**: 12:05`).
+    pub time: Option<u64>,
     /// The free text, verbatim: shown as text, never as markup.
     pub text: String,
     /// Items of the list that are neither: shown as written, as text.

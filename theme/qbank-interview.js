@@ -102,8 +102,16 @@
         return String(text || '').replace(/\r\n?/g, '\n').replace(/\s+$/, '');
     }
 
-    // The interviewer-notes block of one question, as lines. Levels and ticks in a list, the
-    // free text in a fence, so that nothing in it is ever markup or structure.
+    // Seconds as `M:SS` (minutes unbounded), the form the notes block holds.
+    function clock(t) {
+        t = Math.max(0, Math.floor(t || 0));
+        var sec = t % 60;
+        return Math.floor(t / 60) + ':' + (sec < 10 ? '0' : '') + sec;
+    }
+
+    // The interviewer-notes block of one question, as lines. Levels, ticks and time in a list,
+    // the free text in a fence, so that nothing in it is ever markup or structure. A question
+    // with only a time (it was in view, nothing was scored) has no block.
     function notesBlock(q, words) {
         var lines = ['**' + words.notes + '**:', ''];
         var items = [];
@@ -115,8 +123,14 @@
         if (q.ticks && q.ticks.length) {
             items.push('- **' + words.keyPoints + '**: ' + q.ticks.join(', '));
         }
-        lines = lines.concat(items);
         var text = normalize(q.notes);
+        if (!items.length && !text) {
+            return null;
+        }
+        if (q.time > 0 && words.time) {
+            items.push('- **' + words.time + '**: ' + clock(q.time));
+        }
+        lines = lines.concat(items);
         if (text) {
             if (items.length) {
                 lines.push('');
@@ -125,9 +139,6 @@
             lines.push(fence + 'text');
             lines = lines.concat(text.split('\n'));
             lines.push(fence);
-        }
-        if (!items.length && !text) {
-            return null;
         }
         return lines;
     }
@@ -177,8 +188,8 @@
 
     // The record's markdown `source` with: each dimension line of the evaluation template
     // ticked at `data.levels[dim]`, the summary in the summary block, and an interviewer-notes
-    // block closing each question of `data.questions` ({number, levels, ticks, notes}) that
-    // has any. `words`: {notes, keyPoints, evaluation: [...], summary: [...]}. `data.orphans`
+    // block closing each question of `data.questions` ({number, levels, ticks, notes, time})
+    // that has any. `words`: {notes, keyPoints, time, evaluation: [...], summary: [...]}. `data.orphans`
     // ({id, notes...}) are notes of questions no longer in the record: kept in a marked block
     // at the end.
     function exportRecord(source, data, words) {
@@ -294,7 +305,7 @@
         if (orphans.length) {
             var text = orphans
                 .map(function (o) {
-                    return (notesBlock(o, { notes: '#' + o.id, keyPoints: words.keyPoints }) || []).join('\n');
+                    return (notesBlock(o, { notes: '#' + o.id, keyPoints: words.keyPoints, time: words.time }) || []).join('\n');
                 })
                 .join('\n\n');
             var f = fenceFor(text);
@@ -320,6 +331,7 @@
         exportRecord: exportRecord,
         exportName: exportName,
         fenceFor: fenceFor,
+        clock: clock,
     };
     if (typeof module !== 'undefined' && module.exports) {
         module.exports = logic;
@@ -440,7 +452,9 @@
                   })
                 : [];
             var text = rec.querySelector('[data-qb-notes-text]');
-            q.recorded = { ticks: ticks, levels: levels, notes: text ? text.textContent : '' };
+            var timeEl = rec.querySelector('[data-qb-recorded-time]');
+            var time = timeEl ? parseInt(timeEl.getAttribute('data-qb-recorded-time'), 10) : 0;
+            q.recorded = { ticks: ticks, levels: levels, notes: text ? text.textContent : '', time: time > 0 ? time : 0 };
         });
         var recordedCard = null;
         if (table) {
@@ -560,7 +574,12 @@
                     r.checked = r.value === want;
                 });
             });
-            q.time = typeof s.time === 'number' ? s.time : q.time || 0;
+            // The running question's clock is ahead of what was last saved (every 5 s).
+            if (typeof s.time !== 'number') {
+                q.time = q === active ? q.time || 0 : 0;
+            } else {
+                q.time = q === active ? Math.max(s.time, q.time || 0) : s.time;
+            }
             showTime(q);
             if (q.notes && q.notes.value !== (s.notes || '')) {
                 q.notes.value = typeof s.notes === 'string' ? s.notes : '';
@@ -853,13 +872,14 @@
                         return i + 1;
                     }),
                     notes: st.notes || '',
+                    time: Math.max(q.time || 0, typeof st.time === 'number' ? st.time : 0),
                 });
             });
             // Notes kept for questions this record no longer has.
             qb.store.keys().forEach(function (k) {
                 if (k.indexOf(prefix + 'q:') === 0 && !ids[k.slice(prefix.length + 2)]) {
                     var st = load(k.slice(prefix.length)) || {};
-                    data.orphans.push({ id: k.slice(prefix.length + 2), levels: st.levels || {}, ticks: (st.ticks || []).map(function (i) { return i + 1; }), notes: st.notes || '' });
+                    data.orphans.push({ id: k.slice(prefix.length + 2), levels: st.levels || {}, ticks: (st.ticks || []).map(function (i) { return i + 1; }), notes: st.notes || '', time: typeof st.time === 'number' ? st.time : 0 });
                 }
             });
             var chosen = chosenLevels();
@@ -871,6 +891,7 @@
                 notes: (src.notes || [])[0] || '面试官记录',
                 notesAll: src.notes || [],
                 keyPoints: (src.key_points || [])[0] || '考察要点',
+                time: (src.time || [])[0] || '用时',
                 evaluation: src.evaluation || [],
                 summary: src.summary || [],
                 orphans: L.iv_orphans,
@@ -891,11 +912,7 @@
         }
 
         // ---- Elapsed time: runs for the question last opened or in view ----
-        function mmss(t) {
-            var m = Math.floor(t / 60);
-            var sec = t % 60;
-            return m + ':' + (sec < 10 ? '0' : '') + sec;
-        }
+        var mmss = clock;
         function showTime(q) {
             if (q.clock) {
                 q.clock.textContent = (L.iv_time || 'Time') + ' ' + mmss(q.time || 0);
@@ -955,6 +972,12 @@
             if (!on || !active || document.hidden) {
                 return;
             }
+            // A question as the page records it (an exported evaluation put back in the bank)
+            // is a finished interview: its clock stays until the interviewer changes it, so
+            // exporting the page again unchanged gives the same file.
+            if (active.recorded && load('q:' + active.id) === null) {
+                return;
+            }
             active.time = (active.time || 0) + 1;
             showTime(active);
             showTotal();
@@ -1007,10 +1030,21 @@
             if (!window.confirm(L.iv_confirm_new || 'Clear this interview?')) {
                 return;
             }
+            // What the page records is not brought back: an empty state stands in for it.
+            active = null;
             questions.forEach(function (q) {
-                qb.store.remove(prefix + 'q:' + q.id);
+                q.time = 0;
+                if (q.recorded) {
+                    save('q:' + q.id, {});
+                } else {
+                    qb.store.remove(prefix + 'q:' + q.id);
+                }
             });
-            qb.store.remove(prefix + 'card');
+            if (recordedCard) {
+                save('card', {});
+            } else {
+                qb.store.remove(prefix + 'card');
+            }
             setMode(true, false);
         });
 

@@ -425,6 +425,8 @@ impl Renderer {
                     &json!({
                         "levels": levels,
                         "ticks": ticks.join(", "),
+                        "time": n.time.map(|t| format!("{}:{:02}", t / 60, t % 60)),
+                        "seconds": n.time,
                         "other": other,
                         "text": n.text,
                         "labels": ctx.labels,

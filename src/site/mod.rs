@@ -406,6 +406,7 @@ fn write_sources(site: &Path, src: &Path, bank: &Bank, cfg: &Config) -> Result<(
             "source": text,
             "notes": cfg.notes_markers,
             "key_points": cfg.notes_key_points,
+            "time": cfg.notes_time,
             "evaluation": cfg.evaluation_headings,
             "summary": cfg.summary_headings,
         });
