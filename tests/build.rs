@@ -360,6 +360,18 @@ fn practice_edition_leaves_answers_out_of_pages_and_index() {
     }
     assert!(!out.join("qbank-coverage.html").exists());
     assert!(out.join("qbank-tags.html").exists());
+    // No interview mode: no script, styles, labels or sources in any file.
+    common::practice::assert_no_interview_mode(&out, &markdown_of(&book));
+}
+
+/// Every markdown file of `book`, concatenated.
+fn markdown_of(book: &Path) -> String {
+    walkdir::WalkDir::new(book)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect()
 }
 
 #[test]

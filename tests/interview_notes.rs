@@ -81,12 +81,21 @@ fn notes_with(items: &str) -> String {
     let at = SEED
         .find("\n---\n\n### 3.")
         .expect("question 3 follows a rule");
-    format!("{}\n\n**面试官记录**:\n\n{items}\n{}", &SEED[..at], &SEED[at..])
+    format!(
+        "{}\n\n**面试官记录**:\n\n{items}\n{}",
+        &SEED[..at],
+        &SEED[at..]
+    )
 }
 
 #[test]
 fn times_and_key_points_in_their_forms() {
-    for (value, seconds) in [("0:00", 0), ("9:59", 599), ("95:03", 5703), ("1:02:05", 3725)] {
+    for (value, seconds) in [
+        ("0:00", 0),
+        ("9:59", 599),
+        ("95:03", 5703),
+        ("1:02:05", 3725),
+    ] {
         let text = notes_with(&format!("- **用时**: {value}\n- **Key points**: 2，4"));
         let p = parse(Path::new("seed.md"), &text, &Config::default());
         assert!(p.diagnostics.is_empty(), "{value}: {:?}", p.diagnostics);
@@ -114,9 +123,16 @@ fn unreadable_time_or_key_points_warn_at_their_place_and_stay_as_written() {
             shown.contains("QB026") && shown.contains(what),
             "{item}: {shown}"
         );
-        assert!(shown.contains(&format!("seed.md:{line}:1")), "{item}: {shown}");
+        assert!(
+            shown.contains(&format!("seed.md:{line}:1")),
+            "{item}: {shown}"
+        );
         assert!(!d.is_error());
         let n = p.record.unwrap().questions[1].notes.clone().unwrap();
-        assert_eq!((n.time, n.ticks.len(), n.other.len()), (None, 0, 1), "{item}");
+        assert_eq!(
+            (n.time, n.ticks.len(), n.other.len()),
+            (None, 0, 1),
+            "{item}"
+        );
     }
 }
