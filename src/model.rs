@@ -196,6 +196,10 @@ pub struct Rubric {
     pub levels: Vec<String>,
     /// The dimensions, one per rubric line.
     pub dimensions: Vec<Dimension>,
+    /// The interview's summary: the text of the fence under the template's summary heading
+    /// (`### 面试总结`), as export writes it. `None` when it is missing, empty or a
+    /// placeholder such as `[面试官将在此记录…]`.
+    pub summary: Option<String>,
 }
 
 /// One rubric line: `**Dimension**: [ ] L1 [x] L2 …`.

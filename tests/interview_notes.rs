@@ -136,3 +136,34 @@ fn unreadable_time_or_key_points_warn_at_their_place_and_stay_as_written() {
         );
     }
 }
+
+/// The template's summary block, as export fills it, is parsed back; the seed's placeholder is
+/// no summary. The page keeps it for interview mode on the rubric table.
+#[test]
+fn the_summary_parses_back_and_a_placeholder_is_none() {
+    let cfg = Config::default();
+    let seed = parse(Path::new("seed.md"), SEED, &cfg).record.unwrap();
+    assert_eq!(seed.rubric.unwrap().summary, None);
+    let summary = "扎实，<i>值得</i>下一轮\n### 3. 不是题";
+    let text = SEED.replace(
+        "```\n[面试官将在此记录候选人的整体表现、技术深度、知识广度等]\n```",
+        &format!("```\n{summary}\n```"),
+    );
+    let p = parse(Path::new("seed.md"), &text, &cfg);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let record = p.record.unwrap();
+    assert_eq!(record.questions.len(), 10);
+    assert_eq!(
+        record.rubric.as_ref().unwrap().summary.as_deref(),
+        Some(summary)
+    );
+    let html = qbank::render::Renderer::new()
+        .record(&record, &text, &cfg, "", &Default::default())
+        .unwrap();
+    assert!(
+        html.contains(
+            "data-qb-recorded-summary=\"扎实，&lt;i&gt;值得&lt;/i&gt;下一轮&#10;### 3. 不是题\""
+        ),
+        "{html}"
+    );
+}

@@ -309,7 +309,14 @@
                 })
                 .join('\n\n');
             var f = fenceFor(text);
-            out = out.replace(/\n*$/, '') + '\n\n' + (words.orphans || 'Notes of questions no longer in this record') + ':\n\n' + f + 'text\n' + text + '\n' + f + '\n';
+            var label = (words.orphans || 'Notes of questions no longer in this record') + ':';
+            // A source that is itself an export ends with such a block already: it is replaced,
+            // not repeated.
+            var at = out.lastIndexOf('\n\n' + label + '\n\n');
+            if (at >= 0 && /^(`{3,})text\n[\s\S]*\n\1\n*$/.test(out.slice(at + label.length + 4))) {
+                out = out.slice(0, at);
+            }
+            out = out.replace(/\n*$/, '') + '\n\n' + label + '\n\n' + f + 'text\n' + text + '\n' + f + '\n';
         }
         return out;
     }
@@ -471,8 +478,9 @@
                     }
                 });
             });
-            if (any) {
-                recordedCard = { levels: levelsRec };
+            var summaryRec = table.getAttribute('data-qb-recorded-summary');
+            if (any || summaryRec) {
+                recordedCard = { levels: any ? levelsRec : {}, summary: summaryRec || '' };
             }
         }
 
@@ -487,7 +495,7 @@
         function cardState() {
             var s = load('card');
             if (s === null && recordedCard) {
-                return { levels: recordedCard.levels };
+                return { levels: recordedCard.levels, summary: recordedCard.summary };
             }
             return s && typeof s === 'object' ? s : {};
         }

@@ -301,6 +301,7 @@ impl<'a> Parser<'a> {
             let mut rubric = Rubric {
                 levels: Vec::new(),
                 dimensions: Vec::new(),
+                summary: self.summary(e),
             };
             for i in e + 1..self.blocks.len() {
                 let Kind::List { items, .. } = &self.blocks[i].kind else {
@@ -441,6 +442,29 @@ impl<'a> Parser<'a> {
     }
 
     /// `**Dimension**: [ ] L1 [x] L2 …` → the dimension and its (level, checked) pairs.
+    /// The summary of the evaluation template that starts at block `eval`: the first fence
+    /// after a `summary-headings` heading, before the next heading.
+    fn summary(&self, eval: usize) -> Option<String> {
+        let at = (eval + 1..self.blocks.len()).find(|&i| {
+            self.heading_text(i)
+                .is_some_and(|(_, t)| matches_word(t, &self.cfg.summary_headings))
+        })?;
+        let text = self.blocks[at + 1..]
+            .iter()
+            .take_while(|b| !matches!(b.kind, Kind::Heading { .. }))
+            .find_map(|b| match &b.kind {
+                Kind::Code {
+                    fenced: true, text, ..
+                } => Some(text.get(self.text)),
+                _ => None,
+            })?
+            .trim_end_matches('\n');
+        let t = text.trim();
+        let placeholder = self.cfg.is_placeholder(t)
+            || (t.starts_with('[') && t.ends_with(']') && !t.contains('\n'));
+        (!t.is_empty() && !placeholder).then(|| text.to_string())
+    }
+
     fn rubric_line(&self, item: &Span) -> Option<(Dimension, Vec<(String, bool)>)> {
         let (start, src) = item_content(self.text, item);
         let (name, len) = bold_label(src)?;

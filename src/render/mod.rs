@@ -208,7 +208,8 @@ impl Renderer {
                     match &record.rubric {
                         Some(r) => Some(self.render(
                             "rubric-table",
-                            &json!({"levels": r.levels, "dimensions": dims(r), "labels": labels}),
+                            &json!({"levels": r.levels, "dimensions": dims(r), "labels": labels,
+                                "summary": r.summary}),
                         )?),
                         None => None,
                     }

@@ -99,6 +99,9 @@ test('notes of questions that are gone go into a marked block at the end', () =>
     assert.ok(out.endsWith('\nGone:\n\n````text\n**#old-q**:\n\n- **考察要点**: 2\n\n```text\nx\n```\n````\n'), out.slice(-120));
     assert.ok(out.endsWith('\n'));
     assert.ok(out.includes('#old-q'));
+    // Exporting that export again replaces the block rather than adding a second one.
+    const again = logic.exportRecord(out, { ...DATA, orphans: [{ id: 'old-q', levels: {}, ticks: [2], notes: 'x' }] }, { ...WORDS, orphans: 'Gone' });
+    assert.equal(again, out);
 });
 
 test('file names are the record stem and the date', () => {
