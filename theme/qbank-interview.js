@@ -611,6 +611,7 @@
         var summary = null;
         var radarBox = null;
         var printList = null;
+        var printSummary = null;
 
         function fillPrintList() {
             if (!printList) {
@@ -634,6 +635,10 @@
                 var title = q.card.querySelector('.qb-title');
                 var li = el('li', { value: q.card.getAttribute('data-qb-number') || null });
                 li.appendChild(el('strong', {}, title ? title.textContent.replace(/^\s*\d+\.\s*/, '').trim() : q.id));
+                var spent = Math.max(q.time || 0, typeof st.time === 'number' ? st.time : 0);
+                if (spent > 0) {
+                    parts.push((L.iv_time || 'Time') + ' ' + clock(spent));
+                }
                 if (parts.length) {
                     li.appendChild(el('span', {}, ' — ' + parts.join(' · ')));
                 }
@@ -717,8 +722,12 @@
                 var stored = cardState();
                 stored.summary = summary.value;
                 save('card', stored);
+                printSummary.textContent = summary.value;
             });
             card.appendChild(summary);
+            // Printed in the textarea's place, whole.
+            printSummary = el('div', { class: 'qb-iv-print-summary' });
+            card.appendChild(printSummary);
             var actions = el('div', { class: 'qb-iv-actions' });
             var exportBtn = el('button', { type: 'button', class: 'qb-iv-export', 'data-qb-export': '' }, L.iv_export || 'Export evaluation');
             var copyBtn = el('button', { type: 'button', class: 'qb-iv-copy', 'data-qb-copy-markdown': '' }, L.iv_copy || 'Copy as markdown');
@@ -827,6 +836,9 @@
             var stored = cardState();
             if (summary && document.activeElement !== summary) {
                 summary.value = typeof stored.summary === 'string' ? stored.summary : '';
+            }
+            if (printSummary) {
+                printSummary.textContent = summary ? summary.value : '';
             }
             drawRadar(chosen);
             fillPrintList();
@@ -975,6 +987,28 @@
                 seen.observe(q.card);
             });
         }
+        // The clock is saved every 5 s; a reload or a closed tab must not lose the rest.
+        function saveClock() {
+            if (!on) {
+                return;
+            }
+            questions.forEach(function (q) {
+                if (q.recorded && load('q:' + q.id) === null) {
+                    return;
+                }
+                var st = stateOf(q);
+                if ((q.time || 0) > (st.time || 0)) {
+                    st.time = q.time;
+                    save('q:' + q.id, st);
+                }
+            });
+        }
+        window.addEventListener('pagehide', saveClock);
+        document.addEventListener('visibilitychange', function () {
+            if (document.hidden) {
+                saveClock();
+            }
+        });
         var ticks = 0;
         setInterval(function () {
             if (!on || !active || document.hidden) {

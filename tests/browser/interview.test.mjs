@@ -102,6 +102,11 @@ test('ticks, levels and notes survive a reload; the scorecard suggests, and can 
     await page.locator(byId(Q2)).click({ position: { x: 5, y: 5 } });
     assert.ok(await until(async () => /^用时 0:0[1-9]$/.test(await page.locator(`${byId(Q2)} [data-qb-time]`).textContent()), 4000));
     assert.match(await card.locator('[data-qb-total-time]').textContent(), /^总用时 \d+:\d\d \/ 90:00$/);
+    // A reload within the 5 s between saves keeps the seconds (saved when the page goes).
+    await page.reload();
+    await settle(page);
+    assert.notEqual(await page.locator(`${byId(Q2)} [data-qb-time]`).textContent(), '用时 0:00');
+    assert.notEqual(await card.locator('[data-qb-total-time]').textContent(), '总用时 0:00 / 90:00');
 
     // Accept, then override one; a summary.
     await card.locator('[data-qb-accept]').click();
@@ -147,6 +152,9 @@ test('ticks, levels and notes survive a reload; the scorecard suggests, and can 
     assert.ok(await card.locator('svg[data-qb-radar]').isVisible());
     const printed = await card.locator('[data-qb-print-scorecard]').innerText();
     assert.ok(printed.includes('### 9. not a question') && printed.includes('系统组件原理: 了解'), printed);
+    assert.match(printed, /用时 \d+:\d\d/);
+    assert.equal(await card.locator('.qb-iv-print-summary').innerText(), SUMMARY);
+    assert.ok(!(await card.locator('[data-qb-summary]').isVisible()));
     await screenshot(page, 'interview-print.png', { fullPage: true });
     await page.emulateMedia({ media: 'screen' });
 
