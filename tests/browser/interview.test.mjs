@@ -203,6 +203,8 @@ test('the exported record passes qbank check, parses back with the chosen levels
             assert.equal(await page.evaluate(() => window.pwned), undefined);
             assert.equal(await page.locator(`${byId(Q2)} h1, ${byId(Q2)} h2, ${byId(Q2)} h4`).count(), 0);
             assert.match(await notes.locator('[data-qb-recorded-time]').textContent(), /^用时: \d+:\d\d$/);
+            await notes.scrollIntoViewIfNeeded();
+            await screenshot(page, 'interview-recorded-notes.png');
             assert.deepEqual(
                 await notes.locator('[data-qb-level]').evaluateAll((ls) => ls.map((l) => [l.dataset.qbDimension, l.dataset.qbLevel])),
                 [['Go语言高级特性', '熟练'], ['系统组件原理', '了解']],
