@@ -59,6 +59,8 @@ test('off, the record page is today’s page; ?mode=interview turns the mode on'
     await page.reload();
     assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
     assert.ok(requests.every((u) => u.startsWith(site.origin)), 'no request leaves the page');
+    // The record's source costs nothing until export is pressed.
+    assert.ok(!requests.some((u) => u.includes('/qbank/sources/')), 'the source is not loaded');
     assert.deepEqual(errors, []);
 });
 
@@ -467,6 +469,29 @@ test('without storage the mode still works and says that it cannot save', async 
     assert.ok(await page.locator('.qb-iv-message').isVisible());
     assert.equal(await page.locator('[data-qb-scorecard] select[data-qb-dimension="Go语言高级特性"]').inputValue(), '熟练');
     assert.deepEqual(errors, []);
+});
+
+test('a question with `dimensions:` metadata offers level pickers for those dimensions only', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'qbank-interview-meta-'));
+    try {
+        await run(['build', path.join('tests', 'fixtures', 'meta'), '-d', path.join(out, 'site')]);
+        const server = await serve(path.join(out, 'site'));
+        try {
+            const { page, errors } = await site.open();
+            await page.goto(`${server.origin}/${RECORD}?mode=interview`);
+            await settle(page);
+            const dims = (id) =>
+                page.locator(`${byId(id)} fieldset`).evaluateAll((fs) => fs.map((f) => f.querySelector('legend').textContent));
+            assert.deepEqual(await dims('gmp'), ['Go语言高级特性']);
+            assert.equal(await page.locator(`${byId('gmp')} input[data-qb-level-input]`).count(), 4);
+            assert.deepEqual(await dims(Q2), DIMENSIONS);
+            assert.deepEqual(errors, []);
+        } finally {
+            await server.close();
+        }
+    } finally {
+        rmSync(out, { recursive: true, force: true });
+    }
 });
 
 test('the practice edition carries no interview mode, code or labels', async () => {
