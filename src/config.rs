@@ -79,6 +79,9 @@ pub struct Config {
     pub notes_markers: Vec<String>,
     /// The label of the notes list item that holds the ticked key points: `**考察要点**: 1, 3`.
     pub notes_key_points: Vec<String>,
+    /// The label of the notes list item that holds the time spent on the question:
+    /// `**用时**: 12:05` (minutes and seconds).
+    pub notes_time: Vec<String>,
     /// Heading texts of the evaluation template's summary block, which export fills in.
     pub summary_headings: Vec<String>,
     /// Everything else in the table; used to warn about misspelt keys.
@@ -107,6 +110,7 @@ impl Default for Config {
             raw_html: RawHtml::Sanitize,
             notes_markers: v(&["面试官记录", "Interviewer notes"]),
             notes_key_points: v(&["考察要点", "Key points"]),
+            notes_time: v(&["用时", "Time"]),
             summary_headings: v(&["面试总结", "Summary"]),
             unknown: BTreeMap::new(),
             book_title: None,
@@ -154,6 +158,7 @@ impl Config {
             "raw-html",
             "notes-markers",
             "notes-key-points",
+            "notes-time",
             "summary-headings",
         ]
     }

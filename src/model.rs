@@ -112,6 +112,8 @@ pub struct Notes {
     pub levels: Vec<(String, String)>,
     /// The ticked key points, 1-based.
     pub ticks: Vec<usize>,
+    /// The time spent on the question, in seconds (`**用时**: 12:05`).
+    pub time: Option<u64>,
     /// The free text, verbatim: shown as text, never as markup.
     pub text: String,
     /// Items of the list that are neither: shown as written, as text.
@@ -194,6 +196,10 @@ pub struct Rubric {
     pub levels: Vec<String>,
     /// The dimensions, one per rubric line.
     pub dimensions: Vec<Dimension>,
+    /// The interview's summary: the text of the fence under the template's summary heading
+    /// (`### 面试总结`), as export writes it. `None` when it is missing, empty or a
+    /// placeholder such as `[面试官将在此记录…]`.
+    pub summary: Option<String>,
 }
 
 /// One rubric line: `**Dimension**: [ ] L1 [x] L2 …`.

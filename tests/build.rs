@@ -360,6 +360,60 @@ fn practice_edition_leaves_answers_out_of_pages_and_index() {
     }
     assert!(!out.join("qbank-coverage.html").exists());
     assert!(out.join("qbank-tags.html").exists());
+    // No interview mode: no script, styles, labels or sources in any file.
+    common::practice::assert_no_interview_mode(&out, &markdown_of(&book));
+}
+
+/// Export's copy of each record's markdown is a script of its own under qbank/sources/, loaded
+/// only when export is pressed: the markdown is in no page, not in print.html and not in the
+/// search index.
+#[test]
+fn record_sources_are_only_in_their_own_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    qbank::site::build(&root().join("tests/fixtures/meta"), Some(&out)).unwrap();
+    let script = std::fs::read_to_string(out.join("qbank/sources/go-backend-round2.js")).unwrap();
+    let source =
+        std::fs::read_to_string(root().join("tests/fixtures/meta/src/go-backend-round2.md"))
+            .unwrap();
+    let json = script
+        .trim_end()
+        .strip_prefix("window.qbankSource = ")
+        .and_then(|s| s.strip_suffix(';'))
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["source"].as_str(), Some(source.as_str()));
+    assert_eq!(v["file"].as_str(), Some("go-backend-round2.md"));
+    assert_eq!(v["time"][0].as_str(), Some("用时"));
+    // Markdown only the source has: the rubric line as written, the answer marker.
+    let written = ["- **Go语言高级特性**: [ ] 精通", "**候选人回答区域**:"];
+    assert!(written.iter().all(|w| source.contains(w)));
+    let mut seen = 0;
+    for e in walkdir::WalkDir::new(&out) {
+        let e = e.unwrap();
+        if !e.file_type().is_file() || e.path().starts_with(out.join("qbank/sources")) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(e.path()) else {
+            continue;
+        };
+        seen += 1;
+        for w in written {
+            assert!(!text.contains(w), "{} holds {w}", e.path().display());
+        }
+    }
+    assert!(seen > 10);
+    assert!(out.join("print.html").exists());
+}
+
+/// Every markdown file of `book`, concatenated.
+fn markdown_of(book: &Path) -> String {
+    walkdir::WalkDir::new(book)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect()
 }
 
 #[test]

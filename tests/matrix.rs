@@ -87,6 +87,7 @@ const CASES: &[Case] = &[
         "src/extra/new.md:1:1",
         Stock::No("mdBook builds what SUMMARY.md lists; only qbank walks src/"),
     ),
+    case("notes-time", "QB026", "src/r.md:14:1", Stock::Same),
     case(
         "no-records",
         "QB025",

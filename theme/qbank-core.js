@@ -84,6 +84,8 @@
             }
             try {
                 ls.setItem(namespace + key, raw);
+                // Stored: the copy in memory would hide another tab's later removal of the key.
+                delete memory[key];
                 return true;
             } catch (e) {
                 return false;

@@ -102,8 +102,16 @@
         return String(text || '').replace(/\r\n?/g, '\n').replace(/\s+$/, '');
     }
 
-    // The interviewer-notes block of one question, as lines. Levels and ticks in a list, the
-    // free text in a fence, so that nothing in it is ever markup or structure.
+    // Seconds as `M:SS` (minutes unbounded), the form the notes block holds.
+    function clock(t) {
+        t = Math.max(0, Math.floor(t || 0));
+        var sec = t % 60;
+        return Math.floor(t / 60) + ':' + (sec < 10 ? '0' : '') + sec;
+    }
+
+    // The interviewer-notes block of one question, as lines. Levels, ticks and time in a list,
+    // the free text in a fence, so that nothing in it is ever markup or structure. A question
+    // with only a time (it was in view, nothing was scored) has no block.
     function notesBlock(q, words) {
         var lines = ['**' + words.notes + '**:', ''];
         var items = [];
@@ -115,8 +123,14 @@
         if (q.ticks && q.ticks.length) {
             items.push('- **' + words.keyPoints + '**: ' + q.ticks.join(', '));
         }
-        lines = lines.concat(items);
         var text = normalize(q.notes);
+        if (!items.length && !text) {
+            return null;
+        }
+        if (q.time > 0 && words.time) {
+            items.push('- **' + words.time + '**: ' + clock(q.time));
+        }
+        lines = lines.concat(items);
         if (text) {
             if (items.length) {
                 lines.push('');
@@ -125,9 +139,6 @@
             lines.push(fence + 'text');
             lines = lines.concat(text.split('\n'));
             lines.push(fence);
-        }
-        if (!items.length && !text) {
-            return null;
         }
         return lines;
     }
@@ -177,8 +188,8 @@
 
     // The record's markdown `source` with: each dimension line of the evaluation template
     // ticked at `data.levels[dim]`, the summary in the summary block, and an interviewer-notes
-    // block closing each question of `data.questions` ({number, levels, ticks, notes}) that
-    // has any. `words`: {notes, keyPoints, evaluation: [...], summary: [...]}. `data.orphans`
+    // block closing each question of `data.questions` ({number, levels, ticks, notes, time})
+    // that has any. `words`: {notes, keyPoints, time, evaluation: [...], summary: [...]}. `data.orphans`
     // ({id, notes...}) are notes of questions no longer in the record: kept in a marked block
     // at the end.
     function exportRecord(source, data, words) {
@@ -294,11 +305,18 @@
         if (orphans.length) {
             var text = orphans
                 .map(function (o) {
-                    return (notesBlock(o, { notes: '#' + o.id, keyPoints: words.keyPoints }) || []).join('\n');
+                    return (notesBlock(o, { notes: '#' + o.id, keyPoints: words.keyPoints, time: words.time }) || []).join('\n');
                 })
                 .join('\n\n');
             var f = fenceFor(text);
-            out = out.replace(/\n*$/, '') + '\n\n' + (words.orphans || 'Notes of questions no longer in this record') + ':\n\n' + f + 'text\n' + text + '\n' + f + '\n';
+            var label = (words.orphans || 'Notes of questions no longer in this record') + ':';
+            // A source that is itself an export ends with such a block already: it is replaced,
+            // not repeated.
+            var at = out.lastIndexOf('\n\n' + label + '\n\n');
+            if (at >= 0 && /^(`{3,})text\n[\s\S]*\n\1\n*$/.test(out.slice(at + label.length + 4))) {
+                out = out.slice(0, at);
+            }
+            out = out.replace(/\n*$/, '') + '\n\n' + label + '\n\n' + f + 'text\n' + text + '\n' + f + '\n';
         }
         return out;
     }
@@ -320,6 +338,7 @@
         exportRecord: exportRecord,
         exportName: exportName,
         fenceFor: fenceFor,
+        clock: clock,
     };
     if (typeof module !== 'undefined' && module.exports) {
         module.exports = logic;
@@ -440,7 +459,9 @@
                   })
                 : [];
             var text = rec.querySelector('[data-qb-notes-text]');
-            q.recorded = { ticks: ticks, levels: levels, notes: text ? text.textContent : '' };
+            var timeEl = rec.querySelector('[data-qb-recorded-time]');
+            var time = timeEl ? parseInt(timeEl.getAttribute('data-qb-recorded-time'), 10) : 0;
+            q.recorded = { ticks: ticks, levels: levels, notes: text ? text.textContent : '', time: time > 0 ? time : 0 };
         });
         var recordedCard = null;
         if (table) {
@@ -457,8 +478,9 @@
                     }
                 });
             });
-            if (any) {
-                recordedCard = { levels: levelsRec };
+            var summaryRec = table.getAttribute('data-qb-recorded-summary');
+            if (any || summaryRec) {
+                recordedCard = { levels: any ? levelsRec : {}, summary: summaryRec || '' };
             }
         }
 
@@ -473,7 +495,7 @@
         function cardState() {
             var s = load('card');
             if (s === null && recordedCard) {
-                return { levels: recordedCard.levels };
+                return { levels: recordedCard.levels, summary: recordedCard.summary };
             }
             return s && typeof s === 'object' ? s : {};
         }
@@ -560,7 +582,12 @@
                     r.checked = r.value === want;
                 });
             });
-            q.time = typeof s.time === 'number' ? s.time : q.time || 0;
+            // The running question's clock is ahead of what was last saved (every 5 s).
+            if (typeof s.time !== 'number') {
+                q.time = q === active ? q.time || 0 : 0;
+            } else {
+                q.time = q === active ? Math.max(s.time, q.time || 0) : s.time;
+            }
             showTime(q);
             if (q.notes && q.notes.value !== (s.notes || '')) {
                 q.notes.value = typeof s.notes === 'string' ? s.notes : '';
@@ -584,6 +611,7 @@
         var summary = null;
         var radarBox = null;
         var printList = null;
+        var printSummary = null;
 
         function fillPrintList() {
             if (!printList) {
@@ -607,6 +635,10 @@
                 var title = q.card.querySelector('.qb-title');
                 var li = el('li', { value: q.card.getAttribute('data-qb-number') || null });
                 li.appendChild(el('strong', {}, title ? title.textContent.replace(/^\s*\d+\.\s*/, '').trim() : q.id));
+                var spent = Math.max(q.time || 0, typeof st.time === 'number' ? st.time : 0);
+                if (spent > 0) {
+                    parts.push((L.iv_time || 'Time') + ' ' + clock(spent));
+                }
                 if (parts.length) {
                     li.appendChild(el('span', {}, ' — ' + parts.join(' · ')));
                 }
@@ -690,8 +722,12 @@
                 var stored = cardState();
                 stored.summary = summary.value;
                 save('card', stored);
+                printSummary.textContent = summary.value;
             });
             card.appendChild(summary);
+            // Printed in the textarea's place, whole.
+            printSummary = el('div', { class: 'qb-iv-print-summary' });
+            card.appendChild(printSummary);
             var actions = el('div', { class: 'qb-iv-actions' });
             var exportBtn = el('button', { type: 'button', class: 'qb-iv-export', 'data-qb-export': '' }, L.iv_export || 'Export evaluation');
             var copyBtn = el('button', { type: 'button', class: 'qb-iv-copy', 'data-qb-copy-markdown': '' }, L.iv_copy || 'Copy as markdown');
@@ -801,6 +837,9 @@
             if (summary && document.activeElement !== summary) {
                 summary.value = typeof stored.summary === 'string' ? stored.summary : '';
             }
+            if (printSummary) {
+                printSummary.textContent = summary ? summary.value : '';
+            }
             drawRadar(chosen);
             fillPrintList();
             showTotal();
@@ -853,13 +892,14 @@
                         return i + 1;
                     }),
                     notes: st.notes || '',
+                    time: Math.max(q.time || 0, typeof st.time === 'number' ? st.time : 0),
                 });
             });
             // Notes kept for questions this record no longer has.
             qb.store.keys().forEach(function (k) {
                 if (k.indexOf(prefix + 'q:') === 0 && !ids[k.slice(prefix.length + 2)]) {
                     var st = load(k.slice(prefix.length)) || {};
-                    data.orphans.push({ id: k.slice(prefix.length + 2), levels: st.levels || {}, ticks: (st.ticks || []).map(function (i) { return i + 1; }), notes: st.notes || '' });
+                    data.orphans.push({ id: k.slice(prefix.length + 2), levels: st.levels || {}, ticks: (st.ticks || []).map(function (i) { return i + 1; }), notes: st.notes || '', time: typeof st.time === 'number' ? st.time : 0 });
                 }
             });
             var chosen = chosenLevels();
@@ -871,6 +911,7 @@
                 notes: (src.notes || [])[0] || '面试官记录',
                 notesAll: src.notes || [],
                 keyPoints: (src.key_points || [])[0] || '考察要点',
+                time: (src.time || [])[0] || '用时',
                 evaluation: src.evaluation || [],
                 summary: src.summary || [],
                 orphans: L.iv_orphans,
@@ -891,11 +932,7 @@
         }
 
         // ---- Elapsed time: runs for the question last opened or in view ----
-        function mmss(t) {
-            var m = Math.floor(t / 60);
-            var sec = t % 60;
-            return m + ':' + (sec < 10 ? '0' : '') + sec;
-        }
+        var mmss = clock;
         function showTime(q) {
             if (q.clock) {
                 q.clock.textContent = (L.iv_time || 'Time') + ' ' + mmss(q.time || 0);
@@ -950,9 +987,37 @@
                 seen.observe(q.card);
             });
         }
+        // The clock is saved every 5 s; a reload or a closed tab must not lose the rest.
+        function saveClock() {
+            if (!on) {
+                return;
+            }
+            questions.forEach(function (q) {
+                if (q.recorded && load('q:' + q.id) === null) {
+                    return;
+                }
+                var st = stateOf(q);
+                if ((q.time || 0) > (st.time || 0)) {
+                    st.time = q.time;
+                    save('q:' + q.id, st);
+                }
+            });
+        }
+        window.addEventListener('pagehide', saveClock);
+        document.addEventListener('visibilitychange', function () {
+            if (document.hidden) {
+                saveClock();
+            }
+        });
         var ticks = 0;
         setInterval(function () {
             if (!on || !active || document.hidden) {
+                return;
+            }
+            // A question as the page records it (an exported evaluation put back in the bank)
+            // is a finished interview: its clock stays until the interviewer changes it, so
+            // exporting the page again unchanged gives the same file.
+            if (active.recorded && load('q:' + active.id) === null) {
                 return;
             }
             active.time = (active.time || 0) + 1;
@@ -1007,10 +1072,21 @@
             if (!window.confirm(L.iv_confirm_new || 'Clear this interview?')) {
                 return;
             }
+            // What the page records is not brought back: an empty state stands in for it.
+            active = null;
             questions.forEach(function (q) {
-                qb.store.remove(prefix + 'q:' + q.id);
+                q.time = 0;
+                if (q.recorded) {
+                    save('q:' + q.id, {});
+                } else {
+                    qb.store.remove(prefix + 'q:' + q.id);
+                }
             });
-            qb.store.remove(prefix + 'card');
+            if (recordedCard) {
+                save('card', {});
+            } else {
+                qb.store.remove(prefix + 'card');
+            }
             setMode(true, false);
         });
 

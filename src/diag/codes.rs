@@ -238,6 +238,19 @@ file is a chapter, every folder a section. This book's folders hold no interview
 
 Fix: add records (`qbank new record src/go/round1.md --title …`), or check that `src` in
 book.toml points at the right folder."
+
+    QB026 Warning "an item of a question's interviewer notes has a value qbank cannot read"
+"Interview mode exports a notes block under each scored question (`**面试官记录**:`), whose
+list items qbank reads back: `**考察要点**: 1, 3` (`notes-key-points`) lists the ticked key
+points by number, and `**用时**: 12:05` (`notes-time`) the time spent, in minutes and seconds
+(`1:02:05` with hours also works). An item with one of these labels whose value is not of that
+form cannot be read; it is shown on the page as written, and interview mode does not start from
+it.
+
+Fix: write the value in its form:
+
+    - **考察要点**: 1, 3
+    - **用时**: 12:05"
 }
 
 impl Code {

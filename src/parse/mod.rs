@@ -301,6 +301,7 @@ impl<'a> Parser<'a> {
             let mut rubric = Rubric {
                 levels: Vec::new(),
                 dimensions: Vec::new(),
+                summary: self.summary(e),
             };
             for i in e + 1..self.blocks.len() {
                 let Kind::List { items, .. } = &self.blocks[i].kind else {
@@ -441,6 +442,29 @@ impl<'a> Parser<'a> {
     }
 
     /// `**Dimension**: [ ] L1 [x] L2 …` → the dimension and its (level, checked) pairs.
+    /// The summary of the evaluation template that starts at block `eval`: the first fence
+    /// after a `summary-headings` heading, before the next heading.
+    fn summary(&self, eval: usize) -> Option<String> {
+        let at = (eval + 1..self.blocks.len()).find(|&i| {
+            self.heading_text(i)
+                .is_some_and(|(_, t)| matches_word(t, &self.cfg.summary_headings))
+        })?;
+        let text = self.blocks[at + 1..]
+            .iter()
+            .take_while(|b| !matches!(b.kind, Kind::Heading { .. }))
+            .find_map(|b| match &b.kind {
+                Kind::Code {
+                    fenced: true, text, ..
+                } => Some(text.get(self.text)),
+                _ => None,
+            })?
+            .trim_end_matches('\n');
+        let t = text.trim();
+        let placeholder = self.cfg.is_placeholder(t)
+            || (t.starts_with('[') && t.ends_with(']') && !t.contains('\n'));
+        (!t.is_empty() && !placeholder).then(|| text.to_string())
+    }
+
     fn rubric_line(&self, item: &Span) -> Option<(Dimension, Vec<(String, bool)>)> {
         let (start, src) = item_content(self.text, item);
         let (name, len) = bold_label(src)?;
@@ -524,6 +548,10 @@ impl<'a> Parser<'a> {
             (marker + 1..end).find(|&j| self.marker_end(j, &self.cfg.notes_markers).is_some());
         let end = notes_at.unwrap_or(end);
         let notes = notes_at.map(|j| self.notes(j, start, whole_end));
+        let notes = notes.map(|(notes, diags)| {
+            self.diags.extend(diags);
+            notes
+        });
         let answer_at =
             (marker + 1..end).find(|&j| self.marker_end(j, &self.cfg.answer_markers).is_some());
         let content_end = self.content_end(start, end);
@@ -582,8 +610,10 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The notes block opened by the marker paragraph `at`, to the end of the question.
-    fn notes(&self, at: usize, start: usize, end: usize) -> Notes {
+    /// The notes block opened by the marker paragraph `at`, to the end of the question, and a
+    /// warning for each item whose value cannot be read (it is then kept as written).
+    fn notes(&self, at: usize, start: usize, end: usize) -> (Notes, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
         let span_end = self.content_end(start, end).max(self.blocks[at].span.end);
         let mut notes = Notes {
             span: self.blocks[at].span.start..span_end,
@@ -607,12 +637,29 @@ impl<'a> Parser<'a> {
                             Some((k, len)) => (k.trim().to_string(), src[len..].trim().to_string()),
                             None => (String::new(), src.trim().to_string()),
                         };
-                        if matches_word(&key, &self.cfg.notes_key_points) {
-                            notes.ticks.extend(
-                                value
-                                    .split([',', '，', ' '])
-                                    .filter_map(|n| n.trim().parse::<usize>().ok()),
+                        let ticks = matches_word(&key, &self.cfg.notes_key_points);
+                        let time = matches_word(&key, &self.cfg.notes_time);
+                        if ticks && let Some(t) = key_point_numbers(&value) {
+                            notes.ticks.extend(t);
+                        } else if time && let Some(t) = duration(&value) {
+                            notes.time = Some(t);
+                        } else if ticks || time {
+                            let what = if ticks {
+                                "key point numbers, such as `1, 3`"
+                            } else {
+                                "a time in minutes and seconds, such as `12:05`"
+                            };
+                            diags.push(
+                                Diagnostic::new(
+                                    Code::QB026,
+                                    format!("interviewer notes: `{key}` should hold {what}"),
+                                    self.loc(item.clone()),
+                                )
+                                .with_help(format!(
+                                    "write {what} (the item is shown as written meanwhile)"
+                                )),
                             );
+                            notes.other.push((key, value));
                         } else if !key.is_empty() && !value.is_empty() && !value.contains('\n') {
                             notes.levels.push((key, value));
                         } else {
@@ -636,7 +683,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        notes
+        (notes, diags)
     }
 
     fn answer(&self, marker: usize, start: usize, end: usize, content_end: usize) -> Answer {
@@ -771,5 +818,33 @@ fn assign_ids(questions: &mut [Question]) {
         *n += 1;
         taken.extend(card_anchors(&id));
         q.id = id;
+    }
+}
+
+/// The 1-based numbers of `1, 3` (commas ASCII or full width, or spaces); `None` unless every
+/// part is a number.
+fn key_point_numbers(value: &str) -> Option<Vec<usize>> {
+    value
+        .split([',', '，', ' '])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| n.parse::<usize>().ok().filter(|&n| n > 0))
+        .collect()
+}
+
+/// Seconds of `M:SS` or `H:MM:SS` (the form interview mode writes is `M:SS`, minutes
+/// unbounded).
+fn duration(value: &str) -> Option<u64> {
+    let parts: Vec<&str> = value.trim().split(':').collect();
+    let num = |s: &str| {
+        (!s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u64>().ok())
+            .flatten()
+    };
+    let sixty = |s: &str| num(s).filter(|&n| n < 60 && s.len() == 2);
+    match parts.as_slice() {
+        [m, s] => Some(num(m)? * 60 + sixty(s)?),
+        [h, m, s] => Some(num(h)? * 3600 + sixty(m)? * 60 + sixty(s)?),
+        _ => None,
     }
 }

@@ -208,7 +208,8 @@ impl Renderer {
                     match &record.rubric {
                         Some(r) => Some(self.render(
                             "rubric-table",
-                            &json!({"levels": r.levels, "dimensions": dims(r), "labels": labels}),
+                            &json!({"levels": r.levels, "dimensions": dims(r), "labels": labels,
+                                "summary": r.summary}),
                         )?),
                         None => None,
                     }
@@ -425,6 +426,8 @@ impl Renderer {
                     &json!({
                         "levels": levels,
                         "ticks": ticks.join(", "),
+                        "time": n.time.map(|t| format!("{}:{:02}", t / 60, t % 60)),
+                        "seconds": n.time,
                         "other": other,
                         "text": n.text,
                         "labels": ctx.labels,

@@ -199,8 +199,27 @@ pub fn installed_diagnostics(
     let search = config
         .get::<serde::de::IgnoredAny>(&format!("output.{}", crate::search::STOCK_OUTPUT))
         .is_ok_and(|o| o.is_some());
+    let cfg = Config::from_book(config).ok();
     for asset in ASSETS.iter().filter(|a| search || !a.search) {
         let (key, file) = (asset.key, asset.file);
+        // The practice edition must not carry interviewers' material, even if an install for
+        // the handbook left it listed.
+        if cfg.as_ref().is_some_and(|c| !asset.for_edition(c)) {
+            if listed(key, file) {
+                out.push(
+                    Diagnostic::new(
+                        Code::QB009,
+                        format!(
+                            "qbank assets do not match the edition: `{file}` is listed in {key}, \
+                             but the practice edition carries no interview mode"
+                        ),
+                        here(),
+                    )
+                    .with_help("run `mdbook-qbank install` again: for a practice book it installs no interviewers' files"),
+                );
+            }
+            continue;
+        }
         let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
         let problem = if !listed(key, file) {
             Some(format!("`{file}` is not listed in {key}"))
@@ -210,11 +229,9 @@ pub fn installed_diagnostics(
             Some(format!(
                 "`{file}` was installed by another version of mdbook-qbank"
             ))
-        } else if asset.generated
-            && Config::from_book(config).is_ok_and(|c| text != asset.with_stamp(&c))
-        {
+        } else if asset.generated && cfg.as_ref().is_some_and(|c| text != asset.with_stamp(c)) {
             Some(format!(
-                "`{file}` was installed for another language or title of the book"
+                "`{file}` was installed for another language, title or edition of the book"
             ))
         } else {
             None

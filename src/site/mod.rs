@@ -493,6 +493,7 @@ fn write_source(
         "source": text,
         "notes": cfg.notes_markers,
         "key_points": cfg.notes_key_points,
+        "time": cfg.notes_time,
         "evaluation": cfg.evaluation_headings,
         "summary": cfg.summary_headings,
     });

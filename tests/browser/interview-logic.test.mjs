@@ -99,8 +99,32 @@ test('notes of questions that are gone go into a marked block at the end', () =>
     assert.ok(out.endsWith('\nGone:\n\n````text\n**#old-q**:\n\n- **考察要点**: 2\n\n```text\nx\n```\n````\n'), out.slice(-120));
     assert.ok(out.endsWith('\n'));
     assert.ok(out.includes('#old-q'));
+    // Exporting that export again replaces the block rather than adding a second one.
+    const again = logic.exportRecord(out, { ...DATA, orphans: [{ id: 'old-q', levels: {}, ticks: [2], notes: 'x' }] }, { ...WORDS, orphans: 'Gone' });
+    assert.equal(again, out);
 });
 
 test('file names are the record stem and the date', () => {
     assert.equal(logic.exportName('go/go-backend-round2.md', new Date(2026, 10, 9)), 'go-backend-round2-2026-11-09.md');
+});
+
+test('the notes block holds the time as M:SS, and a time alone makes no block', () => {
+    const words = { ...WORDS, time: '用时' };
+    const data = {
+        ...DATA,
+        questions: [
+            { number: '1', levels: { Go语言高级特性: '熟练' }, ticks: [], notes: '', time: 754 },
+            { number: '2', levels: {}, ticks: [], notes: '', time: 30 },
+            { number: '3', levels: {}, ticks: [], notes: 'n', time: 0 },
+        ],
+    };
+    const out = logic.exportRecord(SEED, data, words);
+    assert.ok(out.includes('**面试官记录**:\n\n- **Go语言高级特性**: 熟练\n- **用时**: 12:34\n\n---\n\n### 2.'), out);
+    // Question 2 was only looked at; question 3 has no time line.
+    assert.equal((out.match(/\*\*面试官记录\*\*/g) || []).length, 2);
+    assert.ok(out.includes('**面试官记录**:\n\n```text\nn\n```\n'));
+    assert.equal(logic.exportRecord(out, data, words), out);
+    assert.equal(logic.clock(0), '0:00');
+    assert.equal(logic.clock(59), '0:59');
+    assert.equal(logic.clock(3725), '62:05');
 });

@@ -5,6 +5,8 @@ use std::path::Path;
 #[allow(dead_code)]
 pub(crate) mod html;
 #[allow(dead_code)]
+pub(crate) mod practice;
+#[allow(dead_code)]
 pub(crate) mod tree;
 
 /// Copies the folder `from` to `to`.

@@ -102,7 +102,14 @@ fn install(root: &Path, search: bool) -> Result<()> {
     let toml_path = root.join("book.toml");
     let text = std::fs::read_to_string(&toml_path)
         .with_context(|| format!("reading {}", toml_path.display()))?;
-    let new = qbank_install::edit_book_toml(&text, search)
+    // The practice edition carries no interviewers' material: which edition book.toml asks
+    // for decides what is installed (a bad value is the build's to report; it means handbook).
+    let practice = text
+        .parse::<mdbook_preprocessor::config::Config>()
+        .ok()
+        .and_then(|c| qbank::config::Config::from_book(&c).ok())
+        .is_some_and(|c| !c.interviewer_material());
+    let new = qbank_install::edit_book_toml(&text, search, practice)
         .with_context(|| format!("editing {}", toml_path.display()))?;
     // Stock mdBook reads SUMMARY.md before any preprocessor runs, so qbank cannot make the
     // navigation from the folders there: say so now, not at the first `mdbook build`.
@@ -129,9 +136,20 @@ fn install(root: &Path, search: bool) -> Result<()> {
         book.book = mdcfg.book.clone();
         qbank::config::Config::from_book(&book).unwrap_or_default()
     });
-    let files: Vec<&Asset> = ASSETS.iter().filter(|a| search || !a.search).collect();
+    let files: Vec<&Asset> = ASSETS
+        .iter()
+        .filter(|a| (search || !a.search) && a.for_edition(&cfg))
+        .collect();
     for a in &files {
         std::fs::write(root.join(a.file), a.with_stamp(&cfg))?;
+    }
+    // Interviewers' files an earlier handbook install wrote: gone from a practice book (only
+    // files that carry qbank's stamp, so nothing of the author's is removed).
+    for a in ASSETS.iter().filter(|a| !a.for_edition(&cfg)) {
+        let path = root.join(a.file);
+        if std::fs::read_to_string(&path).is_ok_and(|t| t.starts_with("/* qbank-assets: ")) {
+            std::fs::remove_file(&path)?;
+        }
     }
     if new != text {
         std::fs::write(&toml_path, new)?;
@@ -163,8 +181,9 @@ mod qbank_install {
     /// Adds `[preprocessor.qbank]` and the asset entries under `[output.html]`, leaving
     /// everything else as it was. With `search`, also qbank's search output, in place of
     /// mdBook's search. Running it twice changes nothing: qbank's entries end up last, in the
-    /// order of the asset registry.
-    pub(crate) fn edit_book_toml(text: &str, search: bool) -> Result<String> {
+    /// order of the asset registry. With `practice`, the interviewers' assets are not listed
+    /// (and an earlier install's entries of them are removed).
+    pub(crate) fn edit_book_toml(text: &str, search: bool, practice: bool) -> Result<String> {
         let mut doc: DocumentMut = text.parse()?;
         let pre = table(doc.as_table_mut(), "preprocessor");
         pre.set_implicit(true);
@@ -189,6 +208,12 @@ mod qbank_install {
         // core before the scripts that use them. An older install's entries are put in order.
         for asset in ASSETS.iter().filter(|a| search || !a.search) {
             let key = asset.key.trim_start_matches("output.html.");
+            if practice && asset.handbook {
+                if let Some(arr) = html.get_mut(key).and_then(Item::as_array_mut) {
+                    arr.retain(|v| v.as_str() != Some(asset.file));
+                }
+                continue;
+            }
             let entry = html.entry(key).or_insert_with(|| value(Array::new()));
             let Some(arr) = entry.as_array_mut() else {
                 anyhow::bail!("output.html.{key} is not an array");
@@ -216,7 +241,7 @@ mod qbank_install {
         #[test]
         fn adds_preprocessor_and_assets_and_keeps_comments() {
             let src = "# my book\n[book]\ntitle = \"x\" # inline\n\n[output.html]\nadditional-css = [\"custom.css\"]\n";
-            let out = edit_book_toml(src, false).unwrap();
+            let out = edit_book_toml(src, false, false).unwrap();
             assert!(
                 out.contains("# my book") && out.contains("# inline"),
                 "{out}"
@@ -236,7 +261,7 @@ mod qbank_install {
                 "{out}"
             );
             assert_eq!(
-                edit_book_toml(&out, false).unwrap(),
+                edit_book_toml(&out, false, false).unwrap(),
                 out,
                 "install is idempotent"
             );
@@ -244,7 +269,7 @@ mod qbank_install {
 
         #[test]
         fn empty_book_toml() {
-            let out = edit_book_toml("", false).unwrap();
+            let out = edit_book_toml("", false, false).unwrap();
             let doc: DocumentMut = out.parse().unwrap();
             assert!(doc["preprocessor"]["qbank"].is_table());
             assert_eq!(
@@ -257,7 +282,7 @@ mod qbank_install {
         fn an_older_install_is_put_in_order() {
             let old =
                 "[output.html]\nadditional-js = [\"qbank.js\", \"qbank-search.js\", \"mine.js\"]\n";
-            let out = edit_book_toml(old, true).unwrap();
+            let out = edit_book_toml(old, true, false).unwrap();
             let doc: DocumentMut = out.parse().unwrap();
             let js: Vec<&str> = doc["output"]["html"]["additional-js"]
                 .as_array()
@@ -281,7 +306,8 @@ mod qbank_install {
 
         #[test]
         fn search_replaces_mdbooks_and_adds_its_output() {
-            let out = edit_book_toml("[output.html]\nadditional-js = [\"x.js\"]\n", true).unwrap();
+            let out =
+                edit_book_toml("[output.html]\nadditional-js = [\"x.js\"]\n", true, false).unwrap();
             let doc: DocumentMut = out.parse().unwrap();
             assert_eq!(
                 doc["output"]["qbank-search"]["command"].as_str(),
@@ -298,15 +324,32 @@ mod qbank_install {
                 "{out}"
             );
             assert_eq!(
-                edit_book_toml(&out, true).unwrap(),
+                edit_book_toml(&out, true, false).unwrap(),
                 out,
                 "install is idempotent"
             );
         }
 
         #[test]
+        fn practice_lists_no_interviewers_assets_and_drops_an_earlier_installs() {
+            let handbook = edit_book_toml("", true, false).unwrap();
+            let out = edit_book_toml(&handbook, true, true).unwrap();
+            assert!(!out.contains("interview"), "{out}");
+            assert!(
+                out.contains(
+                    r#"additional-js = ["qbank-labels.js", "qbank-core.js", "qbank.js", "qbank-study.js", "qbank-search.js"]"#
+                ),
+                "{out}"
+            );
+            assert_eq!(edit_book_toml(&out, true, true).unwrap(), out);
+        }
+
+        #[test]
         fn not_an_array_is_an_error() {
-            assert!(edit_book_toml("[output.html]\nadditional-css = \"a.css\"\n", false).is_err());
+            assert!(
+                edit_book_toml("[output.html]\nadditional-css = \"a.css\"\n", false, false)
+                    .is_err()
+            );
         }
     }
 }

@@ -197,3 +197,91 @@ fn invalid_config_value_is_located_under_stock_mdbook_too() {
     assert!(msg.contains("error[QB017]"), "{msg}");
     assert!(msg.contains(&format!("book.toml:{line}:1")), "{msg}");
 }
+
+#[path = "../../../tests/common/practice.rs"]
+mod practice;
+
+/// A copy of the `meta` fixture book (the seed record with metadata) for stock mdBook, with
+/// `extra` added under `[preprocessor.qbank]`.
+fn meta_book(extra: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/meta"),
+        &book,
+    );
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    let toml = format!("{toml}\n[preprocessor.qbank]\ncommand = \"{BIN}\"\n{extra}");
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    (dir, book)
+}
+
+fn install_and_build(book: &Path, out: &Path) -> Result<(), String> {
+    let status = Command::new(BIN)
+        .args(["install", "--no-search"])
+        .arg(book)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    build(book, out)
+}
+
+fn build(book: &Path, out: &Path) -> Result<(), String> {
+    let mut md = mdbook_driver::MDBook::load(book).unwrap();
+    md.config.build.build_dir = out.to_path_buf();
+    md.build().map_err(|e| format!("{e:#}"))
+}
+
+fn markdown_of(dir: &Path) -> String {
+    walkdir(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+/// The practice edition with stock mdBook: `install` writes and lists no interview script,
+/// styles or labels, so no page carries interview mode. The handbook's pages do.
+#[test]
+fn stock_practice_edition_carries_no_interview_mode() {
+    let (dir, book) = meta_book("edition = \"practice\"\n");
+    let out = dir.path().join("out");
+    install_and_build(&book, &out).unwrap();
+    assert!(!book.join("qbank-interview.js").exists());
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    assert!(!toml.contains("qbank-interview"), "{toml}");
+    practice::assert_no_interview_mode(&out, &markdown_of(&book));
+
+    // The same book as a handbook has it all.
+    let (dir, book) = meta_book("");
+    let out = dir.path().join("out");
+    install_and_build(&book, &out).unwrap();
+    let page = std::fs::read_to_string(out.join("go-backend-round2.html")).unwrap();
+    assert!(
+        page.contains("qbank-interview"),
+        "the handbook loads interview mode"
+    );
+}
+
+/// A handbook install whose book.toml then says practice: the build refuses (QB009) rather
+/// than ship interview mode, and installing again fixes it, removing the interview files.
+#[test]
+fn switching_an_install_to_practice_asks_for_a_new_install() {
+    let (dir, book) = meta_book("");
+    let out = dir.path().join("out");
+    install_and_build(&book, &out).unwrap();
+    assert!(book.join("qbank-interview.js").exists());
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    let toml = toml.replace(
+        "[preprocessor.qbank]\n",
+        "[preprocessor.qbank]\nedition = \"practice\"\n",
+    );
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    let err = build(&book, &dir.path().join("out2")).unwrap_err();
+    assert!(err.contains("qbank"), "{err}");
+    let out = dir.path().join("out3");
+    install_and_build(&book, &out).unwrap();
+    assert!(!book.join("qbank-interview.js").exists());
+    assert!(!book.join("qbank-interview.css").exists());
+    practice::assert_no_interview_mode(&out, &markdown_of(&book));
+}
