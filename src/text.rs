@@ -2,7 +2,7 @@
 //! once; the stages import them and never define their own.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The stable id derived from a title: lowercase letters and digits of any script, with runs
 /// of spaces, `-` and `_` turned into one `-`. Punctuation is dropped.
@@ -99,6 +99,25 @@ pub(crate) fn pick<'c>(words: &'c [String], like: &str) -> &'c str {
         .find(|w| w.is_ascii() == ascii)
         .or(words.first())
         .map_or("", String::as_str)
+}
+
+/// `path` canonicalized; for a path that does not exist (a deleted file), its parent
+/// canonicalized joined with its name; else made absolute.
+pub(crate) fn canonical_or_absolute(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    if let (Some(parent), Some(name)) = (path.parent(), path.file_name()) {
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
+        if let Ok(p) = std::fs::canonicalize(parent) {
+            return p.join(name);
+        }
+    }
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]

@@ -260,20 +260,7 @@ pub fn is_editor_scratch(name: &str) -> bool {
 /// `path` canonicalized; when it does not exist yet, its canonicalized parent joined with its
 /// name; failing that, made absolute lexically.
 pub fn canonical_or_absolute(path: &Path) -> PathBuf {
-    if let Ok(p) = fs::canonicalize(path) {
-        return p;
-    }
-    if let (Some(parent), Some(name)) = (path.parent(), path.file_name()) {
-        let parent = if parent.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            parent
-        };
-        if let Ok(p) = fs::canonicalize(parent) {
-            return p.join(name);
-        }
-    }
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+    crate::text::canonical_or_absolute(path)
 }
 
 // ---------------------------------------------------------------------------------------------

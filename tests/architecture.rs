@@ -28,7 +28,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("new", &["config", "diag", "model", "parse", "text"]),
     ("serve", &["watch"]),
-    ("watch", &[]),
+    ("watch", &["text"]),
 ];
 
 fn imports() -> BTreeMap<String, BTreeSet<String>> {

@@ -196,7 +196,7 @@ impl Session {
         if md.build_dir_for("html") != md.root.join(&md.config.build.build_dir) {
             return false;
         }
-        let src = crate::watch::canonical_or_absolute(&md.source_dir());
+        let src = crate::text::canonical_or_absolute(&md.source_dir());
         let chapters: HashSet<&Path> = md
             .book
             .chapters()
@@ -205,7 +205,7 @@ impl Session {
             .collect();
         let mut dirty = Vec::new();
         for path in changed {
-            let path = crate::watch::canonical_or_absolute(path);
+            let path = crate::text::canonical_or_absolute(path);
             let Ok(rel) = path.strip_prefix(&src) else {
                 return false;
             };
