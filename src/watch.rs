@@ -34,7 +34,7 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
 /// How long a burst of writes must have been quiet before its batch is reported, so that an
 /// editor's save or a `git checkout` results in a single rebuild.
-pub const SETTLE_DELAY: Duration = Duration::from_millis(40);
+pub const SETTLE_DELAY: Duration = Duration::from_millis(25);
 
 /// The longest a batch waits for its burst to end: a file that never stops changing still
 /// gets rebuilds.

@@ -38,12 +38,23 @@ pub struct QbankPreprocessor {
 }
 
 /// The pages a partial render writes.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Partial {
     /// Chapters to render, by source path; other chapters of the book are left as they are.
     pub chapters: std::collections::HashSet<PathBuf>,
     /// Whether to add the generated pages (tags, coverage…) after the book's chapters.
     pub generated: bool,
+    /// A renderer whose templates are compiled already.
+    pub renderer: Option<Arc<Renderer>>,
+}
+
+impl std::fmt::Debug for Partial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Partial")
+            .field("chapters", &self.chapters)
+            .field("generated", &self.generated)
+            .finish_non_exhaustive()
+    }
 }
 
 impl QbankPreprocessor {
@@ -147,7 +158,14 @@ fn render_chapters(
     splice: Option<&Splice>,
     only: Option<&Partial>,
 ) -> anyhow::Result<()> {
-    let renderer = Renderer::new();
+    let own;
+    let renderer = match only.and_then(|p| p.renderer.as_deref()) {
+        Some(r) => r,
+        None => {
+            own = Renderer::new();
+            &own
+        }
+    };
     let records: HashMap<&Path, (usize, &Record)> = bank
         .records
         .iter()

@@ -58,7 +58,7 @@ pub struct Session {
     /// Scratch space beside the site: the theme folder and partial renders.
     work: Workspace,
     theme: PathBuf,
-    renderer: Renderer,
+    renderer: Arc<Renderer>,
     /// The generated pages' titles and paths, in order.
     pages: Vec<(String, &'static str)>,
     /// What other pages show of the records (see [`signature`]).
@@ -121,7 +121,7 @@ impl Session {
         let work = Workspace::new(&built.dest)?;
         let theme = work.scratch("theme");
         prepare_theme(&built.book_theme, &theme, &built.cfg)?;
-        let renderer = Renderer::new();
+        let renderer = Arc::new(Renderer::new());
         let pages = generated_pages(&renderer, &built.bank, &built.cfg)?;
         let generated = generated_signature(&built.bank);
         let summary = built
@@ -318,6 +318,7 @@ impl Session {
             let partial = Partial {
                 chapters: std::iter::once(rel.clone()).collect(),
                 generated: with_generated,
+                renderer: Some(Arc::clone(&self.renderer)),
             };
             renders.push((book, partial, files));
         }
@@ -332,6 +333,7 @@ impl Session {
             let partial = Partial {
                 chapters: HashSet::new(),
                 generated: true,
+                renderer: Some(Arc::clone(&self.renderer)),
             };
             renders.push((book, partial, files.collect()));
         }
@@ -674,43 +676,48 @@ fn generated_pages(
 /// records: every question's place, id, number, title, state and metadata, and the groups
 /// with their best answers. An edit that leaves it as it was leaves them as they were.
 fn generated_signature(bank: &Bank) -> u64 {
-    let mut text = String::new();
+    use std::fmt::Write as _;
+    let mut text = Fnv::default();
     for rc in &bank.records {
-        text.push_str(&format!(
-            "{}\u{1}{}\u{1}{:?}\n",
+        let _ = writeln!(
+            text,
+            "{}\u{1}{}\u{1}{:?}",
             rc.source_path.display(),
             rc.html_path.display(),
             rc.record.title
-        ));
+        );
         for q in &rc.record.questions {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "{}\u{2}{}\u{2}{}\u{2}{}",
                 q.id,
                 q.number,
                 q.title,
                 q.answer.is_answered()
-            ));
+            );
             if let Some(m) = &q.meta {
                 let rubric: Vec<(&str, &str)> = m
                     .rubric
                     .iter()
                     .map(|(a, b, _)| (a.as_str(), b.as_str()))
                     .collect();
-                text.push_str(&format!(
+                let _ = write!(
+                    text,
                     "\u{3}{:?}\u{3}{:?}\u{3}{:?}\u{3}{:?}\u{3}{rubric:?}\u{3}{:?}\u{3}{:?}\u{3}{:?}",
                     m.id, m.difficulty, m.tags, m.dimensions, m.follow_ups, m.aliases, m.same_as
-                ));
+                );
             }
-            text.push('\n');
+            let _ = text.write_char('\n');
         }
     }
     for g in &bank.groups {
-        text.push_str(&format!(
-            "{}\u{1}{}\u{1}{:?}\u{1}{}\u{1}{:?}\n",
+        let _ = writeln!(
+            text,
+            "{}\u{1}{}\u{1}{:?}\u{1}{}\u{1}{:?}",
             g.id, g.title, g.members, g.records, g.best
-        ));
+        );
     }
-    crate::text::fnv(&text)
+    text.0
 }
 
 /// Every chapter of `book` that has a page, in the order mdBook renders them (which gives
@@ -817,27 +824,48 @@ fn read_shards(dir: &Path) -> HashMap<String, u64> {
 /// title and aliases (links and the frequent page), every group (the "also asked" lines),
 /// and the chapters that are not records. An edit that changes it needs a full build.
 fn signature(bank: &Bank) -> u64 {
-    let mut text = String::new();
+    use std::fmt::Write as _;
+    let mut text = Fnv::default();
     for rc in &bank.records {
-        text.push_str(&format!("{}\u{1}", rc.html_path.display()));
-        text.push_str(rc.record.title.as_deref().unwrap_or(""));
+        let _ = write!(text, "{}\u{1}", rc.html_path.display());
+        let _ = text.write_str(rc.record.title.as_deref().unwrap_or(""));
         for (q, g) in rc.record.questions.iter().zip(&rc.group) {
             let aliases = q.meta.as_ref().map_or(&[][..], |m| &m.aliases[..]);
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "\u{2}{}\u{3}{}\u{3}{}\u{3}{:?}\u{3}{:?}",
                 q.id, q.number, q.title, aliases, g
-            ));
+            );
         }
-        text.push('\n');
+        let _ = text.write_char('\n');
     }
     for g in &bank.groups {
-        text.push_str(&format!(
-            "{}\u{1}{}\u{1}{:?}\u{1}{}\n",
+        let _ = writeln!(
+            text,
+            "{}\u{1}{}\u{1}{:?}\u{1}{}",
             g.id, g.title, g.members, g.records
-        ));
+        );
     }
     let mut body: Vec<_> = bank.body_start.iter().collect();
     body.sort();
-    text.push_str(&format!("{body:?}"));
-    crate::text::fnv(&text)
+    let _ = write!(text, "{body:?}");
+    text.0
+}
+
+/// FNV-1a over what is written to it: a signature without building its text.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        for b in s.bytes() {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(())
+    }
 }
