@@ -5,7 +5,9 @@
 # `qbank serve` on it and, for each kind of edit, saves the file and measures the time from
 # the save to the new version being served at /__qbank/version (the signal open tabs reload
 # on). Each edit is undone afterwards (also measured, not shown) so the next starts from the
-# same bank. Prints each kind's median over RUNS and its ratio to the full build.
+# same bank. Prints each kind's median over RUNS and its ratio to the full build. "answer
+# text" edits an answer that has text; "answer filled" writes one into an empty answer, which
+# changes the coverage and progress pages too.
 # Usage: benches/serve-edit.sh [QUESTIONS] [RUNS]    (default 10000 5; Linux, python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -92,8 +94,14 @@ def adding():
 
 text = read(REC)
 answer = "[请在此处回答]"
+# The first answer that has text: its first line, edited.
+lines = text.split("\n")
+filled = next(lines[i + 2] for i, l in enumerate(lines)
+              if l.startswith("**候选人回答区域**") and i + 2 < len(lines)
+              and lines[i + 2].strip() and not lines[i + 2].startswith(("[", "`")))
 kinds = [
-    ("answer text", replacing(REC, "**候选人回答区域**:\n```\n\n```", "**候选人回答区域**:\n```\n改过的答案\n```")),
+    ("answer text", replacing(REC, filled, filled + "（补充）")),
+    ("answer filled", replacing(REC, "**候选人回答区域**:\n```\n\n```", "**候选人回答区域**:\n```\n改过的答案\n```")),
     ("prompt text", replacing(REC, "请详细解释", "请详细地解释")),
     ("question title", replacing(REC, "### 1. ", "### 1. 改 ")),
     ("record added", adding()),

@@ -59,8 +59,8 @@ pub struct Session {
     work: Workspace,
     theme: PathBuf,
     renderer: Arc<Renderer>,
-    /// The generated pages' titles and paths, in order.
-    pages: Vec<(String, &'static str)>,
+    /// The generated pages' titles and paths, in order; worked out when first needed.
+    pages: Option<Vec<(String, &'static str)>>,
     /// What other pages show of the records (see [`signature`]).
     signature: u64,
     /// The navigation generated from the folder tree, for a book without SUMMARY.md.
@@ -122,14 +122,13 @@ impl Session {
         let theme = work.scratch("theme");
         prepare_theme(&built.book_theme, &theme, &built.cfg)?;
         let renderer = Arc::new(Renderer::new());
-        let pages = generated_pages(&renderer, &built.bank, &built.cfg)?;
         let generated = generated_signature(&built.bank);
         let summary = built
             .generated_summary
             .then(|| super::tree::summary(&built.md.source_dir()))
             .flatten();
         let index = SearchIndex {
-            shards: read_shards(&built.dest.join(crate::search::DIR)),
+            shards: None,
             docs: std::mem::take(&mut built.docs),
         };
         Ok(Session {
@@ -140,7 +139,7 @@ impl Session {
             work,
             theme,
             renderer,
-            pages,
+            pages: None,
             summary,
             index: Arc::new(std::sync::Mutex::new(index)),
             dirty: BTreeSet::new(),
@@ -262,12 +261,17 @@ impl Session {
         }
         let generated_sig = generated_signature(&bank);
         let generated = generated_sig != self.generated;
+        let before = match self.pages.take() {
+            Some(pages) => pages,
+            None => generated_pages(&self.renderer, &self.built.bank, &self.built.cfg)?,
+        };
         let pages = if generated {
             generated_pages(&self.renderer, &bank, &self.built.cfg)?
         } else {
-            self.pages.clone()
+            before.clone()
         };
-        if pages != self.pages {
+        self.pages = Some(before);
+        if Some(&pages) != self.pages.as_ref() {
             // A generated page came or went: the navigation changed.
             return Ok(None);
         }
@@ -371,7 +375,7 @@ impl Session {
                 written.push(rel);
             }
         }
-        self.pages = pages;
+        self.pages = Some(pages);
         self.generated = generated_sig;
         self.built.bank = bank;
         lap("written");
@@ -461,19 +465,20 @@ impl Session {
             } else {
                 let files = crate::search::index::build(&docs).files;
                 let index = &mut *index;
+                let shards = index.shards.get_or_insert_with(|| read_shards(&dir));
                 gate.finish(generation, || {
                     index.docs = docs;
                     std::fs::create_dir_all(&scratch)?;
                     for (name, text) in files {
                         let hash = crate::text::fnv(&text);
-                        if index.shards.get(&name) == Some(&hash) {
+                        if shards.get(&name) == Some(&hash) {
                             continue;
                         }
                         let tmp = scratch.join(format!("{name}.js"));
                         std::fs::write(&tmp, text)
                             .with_context(|| format!("writing {}", tmp.display()))?;
                         replace(&tmp, &dir.join(format!("{name}.js")))?;
-                        index.shards.insert(name, hash);
+                        shards.insert(name, hash);
                     }
                     Ok(())
                 })
@@ -490,7 +495,8 @@ impl Session {
 #[derive(Debug, Default)]
 struct SearchIndex {
     docs: Vec<crate::search::index::Doc>,
-    shards: HashMap<String, u64>,
+    /// Read from the site when first needed.
+    shards: Option<HashMap<String, u64>>,
 }
 
 /// Files an incremental rebuild leaves to bring up to date on the first request for them
