@@ -261,27 +261,37 @@ impl Session {
         }
         let generated_sig = generated_signature(&bank);
         let generated = generated_sig != self.generated;
-        let before = match self.pages.take() {
-            Some(pages) => pages,
-            None => generated_pages(&self.renderer, &self.built.bank, &self.built.cfg)?,
-        };
-        let pages = if generated {
-            generated_pages(&self.renderer, &bank, &self.built.cfg)?
-        } else {
-            before.clone()
-        };
-        self.pages = Some(before);
-        if Some(&pages) != self.pages.as_ref() {
-            // A generated page came or went: the navigation changed.
-            return Ok(None);
+        let flat = flat_chapters(&self.built.md.book);
+        let last = flat.len().saturating_sub(1);
+        let last_is_dirty = flat
+            .last()
+            .and_then(|ch| ch.source_path.as_ref())
+            .is_some_and(|p| self.dirty.contains(p));
+        // The list of generated pages: to compare when they changed, and to link the last
+        // chapter to the first of them.
+        let mut pages = Vec::new();
+        if generated || last_is_dirty {
+            let before = match self.pages.take() {
+                Some(pages) => pages,
+                None => generated_pages(&self.renderer, &self.built.bank, &self.built.cfg)?,
+            };
+            pages = if generated {
+                generated_pages(&self.renderer, &bank, &self.built.cfg)?
+            } else {
+                before.clone()
+            };
+            let changed = pages != before;
+            self.pages = Some(before);
+            if changed {
+                // A generated page came or went: the navigation changed.
+                return Ok(None);
+            }
         }
         lap("generated pages compared");
         let bank = Arc::new(bank);
 
         let mut written = Vec::new();
         let dirty: Vec<PathBuf> = self.dirty.iter().cloned().collect();
-        let flat = flat_chapters(&self.built.md.book);
-        let last = flat.len().saturating_sub(1);
         let has_generated = !pages.is_empty() && !bank.records.is_empty();
         let mut generated_done = !generated;
         let mut renders: Vec<(Book, Partial, Vec<PathBuf>)> = Vec::new();
@@ -375,7 +385,9 @@ impl Session {
                 written.push(rel);
             }
         }
-        self.pages = Some(pages);
+        if generated {
+            self.pages = Some(pages);
+        }
         self.generated = generated_sig;
         self.built.bank = bank;
         lap("written");
