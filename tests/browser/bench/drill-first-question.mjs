@@ -1,6 +1,6 @@
 // Bytes headless Chromium downloads for the drill's first question on a built site (issue 13:
-// under 1 MB on the generated 10,000-question bank), and when study mode's work starts and ends
-// on a record page against its first paint.
+// under 1 MB on the generated 10,000-question bank) and for the progress page, and when study
+// mode's work starts and ends on a record page against its first paint.
 // Usage: node drill-first-question.mjs SITE_DIR [RECORD_PAGE]   Prints one JSON line.
 // Served like a static host (Last-Modified, no cache-control), from a fresh browser context.
 import http from 'node:http';
@@ -47,24 +47,13 @@ async function measure(url, ready) {
         const u = urls[e.requestId] ?? '?';
         files[u] = (files[u] ?? 0) + e.encodedDataLength;
     });
-    // Frames have their own sessions: count their requests too.
-    page.on('requestfinished', async (req) => {
-        if (req.frame() !== page.mainFrame()) {
-            const s = await req.sizes().catch(() => null);
-            if (s) {
-                const u = req.url().replace(origin, '') + ' (frame)';
-                files[u] = (files[u] ?? 0) + s.responseBodySize + s.responseHeadersSize;
-            }
-        }
-    });
     const t0 = Date.now();
     await page.goto(url, { waitUntil: 'domcontentloaded' });
     const extra = await ready(page);
     const ms = Date.now() - t0;
     await page.waitForTimeout(300);
-    const frameBytes = Object.entries(files).filter(([k]) => k.endsWith('(frame)')).reduce((a, [, v]) => a + v, 0);
     await context.close();
-    return { bytes, frameBytes, total: bytes + frameBytes, ms, files, ...extra };
+    return { bytes, ms, files, ...extra };
 }
 
 // The drill: a fresh reader opens the page, starts the default drill (everything not known),
@@ -76,14 +65,15 @@ const drill = await measure(`${origin}/qbank-drill.html`, async (page) => {
     return { key: await page.locator('[data-qb-drill-card]').getAttribute('data-qb-drill-key') };
 });
 
+// The progress page, until its totals are drawn.
+const progress = await measure(`${origin}/qbank-progress.html`, async (page) => {
+    await page.waitForSelector('[data-qb-progress-body] [data-qb-progress]', { timeout: 60000 });
+    return {};
+});
+
 // First paint against study mode's marks on a record page (with some marks stored).
 const paint = await (async () => {
     const context = await browser.newContext();
-    await context.addInitScript(() => {
-        if (!sessionStorage.getItem('seeded')) {
-            sessionStorage.setItem('seeded', '1');
-        }
-    });
     const page = await context.newPage();
     await page.goto(`${origin}/${record}`, { waitUntil: 'load' });
     // Mark the first 20 cards (the buttons appear after the marks start), then measure a reload.
@@ -110,6 +100,6 @@ const paint = await (async () => {
     return runs;
 })();
 
-console.log(JSON.stringify({ drill, paint }));
+console.log(JSON.stringify({ drill, progress, paint }));
 await browser.close();
 server.close();
