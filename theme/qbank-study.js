@@ -1077,6 +1077,10 @@
             var saved = qb.store.get(DRILL_KEY);
             if (isObject(saved) && cleanDrill(saved.state)) {
                 drill = saved;
+                // Questions gone since the drill was saved (the book was rebuilt) drop out.
+                var here = function (k) { return !!byKey[k]; };
+                drill.state.queue = drill.state.queue.filter(here);
+                drill.state.history = drill.state.history.filter(here);
             }
             wireDrill();
             if (drill && drillCurrent(drill.state)) {
