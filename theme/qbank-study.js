@@ -1192,7 +1192,7 @@
         if (!key) {
             card.hidden = true;
             done.hidden = false;
-            done.textContent = drill && drill.state.queue.length ? L.drill_done : L.drill_empty;
+            done.textContent = drill && drill.state.history.length ? L.drill_done : L.drill_empty;
             showSetup();
             return;
         }
@@ -1205,7 +1205,7 @@
         q$('[data-qb-drill-number]').textContent = (q ? q.number : '?') + '.';
         q$('[data-qb-drill-record]').textContent = q ? q.record : '';
         var title = q$('[data-qb-drill-title]');
-        title.textContent = q ? q.id : key;
+        title.textContent = '';
         title.href = (window.path_to_root || '') + (q ? encodeURI(q.page) + '#' + encodeURIComponent(q.id) : '');
         card.setAttribute('data-qb-drill-key', key);
         card.removeAttribute('data-qb-drill-loaded');
