@@ -1065,6 +1065,12 @@
         if (!drillRoot) {
             return;
         }
+        // mdBook's print.html holds every chapter, the drill's too: nothing to drill there.
+        if (/\/print\.html$/.test(location.pathname)) {
+            drillRoot.hidden = true;
+            drillRoot = null;
+            return;
+        }
         loadData(drillRoot.getAttribute('data-qb-questions-src'), 'qbankQuestions', function (data) {
             dataLoaded(drillRoot, !!data);
             if (!data) {
@@ -1399,6 +1405,10 @@
                     answer.hidden = false;
                 }
             }
+        }
+        // Code that scrolls sideways takes focus, as on the record pages (qbank.js).
+        if (typeof qb.scrollers === 'function') {
+            qb.scrollers(q$('[data-qb-drill-card]'));
         }
         q$('[data-qb-drill-card]').setAttribute('data-qb-drill-loaded', '');
     }

@@ -194,6 +194,18 @@ export async function preparePage(page, origin, spec) {
             await start.click();
         }
         await page.waitForSelector('[data-qb-drill-card][data-qb-drill-loaded]', { timeout: 10_000 });
+        // A question whose answer holds code (which scrolls sideways at 390 px), if there is one.
+        for (let i = 0; i < 12 && (await page.locator('[data-qb-drill-show]').count()); i++) {
+            if (await page.locator('[data-qb-drill-answer] pre code').count()) {
+                break;
+            }
+            const key = await page.locator('[data-qb-drill-card]').getAttribute('data-qb-drill-key');
+            await page.keyboard.press('ArrowRight');
+            await page.waitForFunction((k) => {
+                const c = document.querySelector('[data-qb-drill-card]');
+                return c.getAttribute('data-qb-drill-key') !== k && c.hasAttribute('data-qb-drill-loaded');
+            }, key);
+        }
         const show = page.locator('[data-qb-drill-show]:visible');
         if (await show.count()) {
             await show.click();

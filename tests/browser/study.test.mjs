@@ -190,7 +190,8 @@ for (const [via, url] of Object.entries(VIAS)) {
                 assert.match(page.url(), /qbank-drill\.html$/);
                 await page.keyboard.press('ArrowLeft');
                 assert.equal(await shown(), key, '← goes back');
-                assert.match(page.url(), /qbank-drill\.html$/);
+                await page.waitForTimeout(300);
+                assert.match(page.url(), /qbank-drill\.html$/, 'mdBook did not turn the page');
                 // Closing the tab and coming back continues the drill.
                 await page.close();
                 page = await context.newPage();
