@@ -64,7 +64,7 @@ pub struct Config {
     /// `rubric:` descriptors.
     pub level_descriptors: BTreeMap<String, String>,
     /// Generated pages to add to the book: any of `frequent`, `tags`, `dimensions`, `coverage`,
-    /// `progress` (the reader's marks, study mode).
+    /// `progress` (the reader's marks, study mode), `drill` (one question at a time).
     pub pages: Vec<String>,
     /// Build qbank's search index (`qbank build` only).
     pub search: bool,
@@ -103,7 +103,14 @@ impl Default for Config {
             placeholders: v(&["[请在此处回答]", "[Please answer here]", "[Answer here]"]),
             levels: v(&["精通", "熟练", "了解", "欠缺"]),
             level_descriptors: BTreeMap::new(),
-            pages: v(&["frequent", "tags", "dimensions", "coverage", "progress"]),
+            pages: v(&[
+                "frequent",
+                "tags",
+                "dimensions",
+                "coverage",
+                "progress",
+                "drill",
+            ]),
             search: true,
             edition: Edition::Handbook,
             language: None,

@@ -8,6 +8,15 @@
     'use strict';
 
     var qb = (window.qbank = window.qbank || {});
+
+    // mdBook 0.5 declares `const path_to_root = "../"` in an inline script: a global binding,
+    // but not a property of `window`, which is where qbank's scripts read it. Without this, a
+    // page in a folder (`go/round2.html`) took its own folder for the site root, and its marks
+    // went to another storage namespace than the generated pages'.
+    /* global path_to_root */
+    if (typeof window.path_to_root !== 'string' && typeof path_to_root === 'string') {
+        window.path_to_root = path_to_root;
+    }
     var given = window.qbankLabels || {};
 
     qb.labels = given.labels || {};

@@ -146,6 +146,209 @@
         });
     }
 
+
+    // ---- The drill (刷题): pool and order -------------------------------------------------------
+    //
+    // The rule, as the authors' guide documents it. Every question has a Leitner box, 1 to 5
+    // (`box` in its entry; 1 when it has none, 2 for a known question that has none).
+    // - Spaced repetition ("leitner"): the drill starts with the lowest boxes, shuffled within
+    //   a box. Marked known, a question moves up a box (at most 5) and comes back after
+    //   INTERVALS[box] other questions; marked unsure or new, it goes back to box 1 and comes
+    //   back after INTERVALS[1] = 3 other questions. So an unsure question is the 4th one
+    //   shown after it. The drill is over when every question left has been marked known in it.
+    // - Shuffled ("shuffle"): one pass in a random order. Known leaves the drill; unsure and
+    //   new go to its end.
+    // - Skip (→) puts the question at the end; back (←) shows the previous question again.
+    // The shuffle comes from a seeded generator (mulberry32), so a seed gives one order.
+    var INTERVALS = [0, 3, 8, 20, 50, 120];
+
+    // A generator of numbers in [0, 1) from a 32-bit seed (mulberry32).
+    function random(seed) {
+        var a = seed >>> 0;
+        return function () {
+            a = (a + 0x6d2b79f5) >>> 0;
+            var t = a;
+            t = Math.imul(t ^ (t >>> 15), t | 1);
+            t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+            return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+        };
+    }
+
+    function shuffle(xs, rand) {
+        var out = xs.slice();
+        for (var i = out.length - 1; i > 0; i--) {
+            var j = Math.floor(rand() * (i + 1));
+            var t = out[i];
+            out[i] = out[j];
+            out[j] = t;
+        }
+        return out;
+    }
+
+    function boxOf(e) {
+        if (e && typeof e.box === 'number') {
+            return e.box;
+        }
+        return e && e.mark === 'known' ? 2 : 1;
+    }
+
+    // The questions of `data` (window.qbankQuestions, column by column: see
+    // src/render/study.rs) as objects: { key, page, id, number, record, tags, difficulty,
+    // answered, ri, qi }.
+    function questionsOf(data) {
+        var out = [];
+        if (!data || !Array.isArray(data.records)) {
+            return out;
+        }
+        var ids = data.ids || [];
+        var tags = data.tags || [];
+        data.records.forEach(function (r, ri) {
+            var page = r[0];
+            (r[2] || []).forEach(function (ix, qi) {
+                var id = ids[ix];
+                out.push({
+                    key: page + '#' + id,
+                    page: page,
+                    id: id,
+                    number: r[3] ? r[3][qi] : String(qi + 1),
+                    record: r[1],
+                    tags: r[6] ? (r[6][qi] || []).map(function (t) { return tags[t]; }) : [],
+                    difficulty: Number((r[5] || '').charAt(qi)) || 0,
+                    answered: (r[4] || '').charAt(qi) === '1',
+                    ri: ri,
+                    qi: qi,
+                });
+            });
+        });
+        return out;
+    }
+
+    // The keys of `questions` that `filter` picks, in book order. An empty list of records,
+    // tags or difficulties means all of them; `marks` lists the marks to take (default: not
+    // known); `status` is "", "answered" or "unanswered"; `bookmarked` takes bookmarks only.
+    function pool(questions, marks, filter) {
+        var f = filter || {};
+        var want = function (list, v) {
+            return !list || !list.length || list.indexOf(v) >= 0;
+        };
+        var takeMarks = f.marks && f.marks.length ? f.marks : ['new', 'unsure'];
+        return questions
+            .filter(function (q) {
+                var e = marks[q.key];
+                if (!want(f.records, q.page) || !want(f.difficulty, q.difficulty)) {
+                    return false;
+                }
+                if (f.tags && f.tags.length && !q.tags.some(function (t) { return f.tags.indexOf(t) >= 0; })) {
+                    return false;
+                }
+                if (f.status === 'answered' ? !q.answered : f.status === 'unanswered' ? q.answered : false) {
+                    return false;
+                }
+                if (f.bookmarked && !(e && e.bookmark)) {
+                    return false;
+                }
+                return takeMarks.indexOf(e ? e.mark : 'new') >= 0;
+            })
+            .map(function (q) { return q.key; });
+    }
+
+    // A new drill over `keys`: { order, queue, history, known, boxes, step }.
+    function drillStart(keys, marks, order, seed) {
+        var rand = random(seed);
+        var boxes = {};
+        keys.forEach(function (k) {
+            boxes[k] = boxOf(marks[k]);
+        });
+        var queue = shuffle(keys, rand);
+        if (order !== 'shuffle') {
+            // Lowest box first; the shuffle decides within a box (the sort is stable).
+            var at = {};
+            queue.forEach(function (k, i) { at[k] = i; });
+            queue.sort(function (a, b) { return boxes[a] - boxes[b] || at[a] - at[b]; });
+        }
+        return { v: 1, order: order === 'shuffle' ? 'shuffle' : 'leitner', queue: queue, history: [], known: {}, boxes: boxes, step: 0 };
+    }
+
+    function copyDrill(d) {
+        var known = {};
+        var boxes = {};
+        Object.keys(d.known).forEach(function (k) { known[k] = d.known[k]; });
+        Object.keys(d.boxes).forEach(function (k) { boxes[k] = d.boxes[k]; });
+        return { v: 1, order: d.order, queue: d.queue.slice(), history: d.history.slice(), known: known, boxes: boxes, step: d.step };
+    }
+
+    // How many questions are left: not yet marked known in this drill.
+    function drillLeft(d) {
+        return d.queue.filter(function (k) { return !d.known[k]; }).length;
+    }
+
+    // The question the drill shows, or null when it is over.
+    function drillCurrent(d) {
+        return d.queue.length && drillLeft(d) > 0 ? d.queue[0] : null;
+    }
+
+    // The drill after the shown question is marked `mark`; `box` is its new Leitner box.
+    function drillMark(d, mark) {
+        var out = copyDrill(d);
+        var key = out.queue.shift();
+        if (key === undefined) {
+            return out;
+        }
+        var box = mark === 'known' ? Math.min((out.boxes[key] || 1) + 1, 5) : 1;
+        out.boxes[key] = box;
+        out.history.push(key);
+        out.step++;
+        if (mark === 'known') {
+            out.known[key] = true;
+        } else {
+            delete out.known[key];
+        }
+        if (out.order === 'shuffle') {
+            if (mark !== 'known') {
+                out.queue.push(key);
+            }
+        } else {
+            out.queue.splice(Math.min(INTERVALS[box], out.queue.length), 0, key);
+        }
+        return out;
+    }
+
+    // The drill after → (skip): the shown question goes to the end.
+    function drillSkip(d) {
+        var out = copyDrill(d);
+        var key = out.queue.shift();
+        if (key !== undefined) {
+            out.queue.push(key);
+            out.history.push(key);
+            out.step++;
+        }
+        return out;
+    }
+
+    // The drill after ← (back): the question shown before comes first again.
+    function drillBack(d) {
+        var out = copyDrill(d);
+        var key = out.history.pop();
+        if (key === undefined) {
+            return out;
+        }
+        var at = out.queue.indexOf(key);
+        if (at >= 0) {
+            out.queue.splice(at, 1);
+        }
+        delete out.known[key];
+        out.queue.unshift(key);
+        return out;
+    }
+
+    // A saved drill, checked: null unless it has the shape drillStart gives.
+    function cleanDrill(d) {
+        if (!isObject(d) || d.v !== 1 || !Array.isArray(d.queue) || !Array.isArray(d.history) || !isObject(d.known) || !isObject(d.boxes)) {
+            return null;
+        }
+        return d;
+    }
+
     var logic = {
         FORMAT: FORMAT,
         VERSION: VERSION,
@@ -157,6 +360,17 @@
         merge: merge,
         tally: tally,
         fill: fill,
+        INTERVALS: INTERVALS,
+        random: random,
+        questionsOf: questionsOf,
+        pool: pool,
+        drillStart: drillStart,
+        drillMark: drillMark,
+        drillSkip: drillSkip,
+        drillBack: drillBack,
+        drillLeft: drillLeft,
+        drillCurrent: drillCurrent,
+        cleanDrill: cleanDrill,
     };
     if (typeof module !== 'undefined' && module.exports) {
         module.exports = logic;
@@ -240,10 +454,12 @@
     }
 
     // Sets the mark (or toggles the bookmark) of `key`; `what` is a mark or "bookmark".
-    function change(key, what) {
+    function change(key, what, box) {
         var e = entry(key) || { mark: 'new', bookmark: false, changed: 0 };
         var next = { mark: e.mark, bookmark: !!e.bookmark, changed: Date.now() };
-        if (e.box !== undefined) {
+        if (box !== undefined) {
+            next.box = box;
+        } else if (e.box !== undefined) {
             next.box = e.box;
         }
         if (what === 'bookmark') {
@@ -446,6 +662,10 @@
         indexItems.forEach(function (o) {
             o.li.classList.toggle('qb-study-hidden', !shown(o.key));
         });
+        // A group whose every occurrence is hidden is hidden too.
+        groupItems.forEach(function (g) {
+            g.classList.toggle('qb-study-hidden', !g.querySelector('li:not(.qb-study-hidden)'));
+        });
     }
 
     function bar(counts, total) {
@@ -481,9 +701,15 @@
     // ---- Generated pages: dots on every item --------------------------------------------------
 
     var indexItems = [];
+    var groupItems = [];
     function setupIndex() {
         var lists = document.querySelectorAll('[data-qb-index] li, .qb-frequent li');
         Array.prototype.forEach.call(lists, function (li) {
+            // A group of the frequently-asked page: its occurrences get the dots.
+            if (li.querySelector('li')) {
+                groupItems.push(li);
+                return;
+            }
             var a = li.querySelector('a[href*="#"]');
             if (!a) {
                 return;
@@ -573,11 +799,55 @@
         renderProgress();
         applyFilter();
         renderProgressPage();
+        paintDrillMarks();
+    }
+
+    // ---- The question list (qbank/study/*.js) ---------------------------------------------------
+
+    // Loads the script at `src` (relative to the site root) that sets `window[name]`, once,
+    // and calls back with its value (null when it does not load). A script, not fetch(), so
+    // that it loads from file:// too.
+    var loading = {};
+    function loadData(src, name, cb) {
+        if (!src) {
+            cb(null);
+            return;
+        }
+        if (window[name]) {
+            cb(window[name]);
+            return;
+        }
+        if (loading[src]) {
+            loading[src].push(cb);
+            return;
+        }
+        var waiting = (loading[src] = [cb]);
+        var s = document.createElement('script');
+        s.src = (typeof window.path_to_root === 'string' ? window.path_to_root : '') + src;
+        s.onload = s.onerror = function () {
+            waiting.forEach(function (f) { f(window[name] || null); });
+        };
+        document.head.appendChild(s);
+    }
+
+    // Takes the "loading" line away, or says the list did not load.
+    function dataLoaded(root, ok) {
+        var p = root.querySelector('[data-qb-study-loading]');
+        if (!p) {
+            return;
+        }
+        if (ok) {
+            p.remove();
+        } else {
+            p.className = 'qb-study-notice';
+            p.textContent = L.study_no_data || 'The list of questions did not load.';
+        }
     }
 
     // ---- The "my progress" page ---------------------------------------------------------------
 
     var progressPage = null;
+    var progressReady = false;
     var questions = [];
 
     function setupProgressPage() {
@@ -585,14 +855,6 @@
         if (!progressPage) {
             return;
         }
-        try {
-            questions = JSON.parse(progressPage.getAttribute('data-qb-questions') || '[]');
-        } catch (e) {
-            questions = [];
-        }
-        questions.forEach(function (q) {
-            q.key = q.page + '#' + q.id;
-        });
         var tools = document.createElement('div');
         tools.className = 'qb-progress-tools';
         var exp = document.createElement('button');
@@ -637,6 +899,19 @@
         var body = document.createElement('div');
         body.setAttribute('data-qb-progress-body', '');
         progressPage.appendChild(body);
+        var src = progressPage.getAttribute('data-qb-questions-src');
+        var titlesSrc = progressPage.getAttribute('data-qb-titles-src');
+        loadData(src, 'qbankQuestions', function (data) {
+            loadData(titlesSrc, 'qbankTitles', function (titles) {
+                questions = questionsOf(data);
+                questions.forEach(function (q) {
+                    q.title = (titles && titles[q.ri] && titles[q.ri][q.qi]) || q.id;
+                });
+                dataLoaded(progressPage, !!data);
+                progressReady = !!data;
+                renderProgressPage();
+            });
+        });
     }
 
     function exportNow() {
@@ -736,7 +1011,7 @@
 
     function renderProgressPage() {
         var body = progressPage && progressPage.querySelector('[data-qb-progress-body]');
-        if (!body) {
+        if (!body || !progressReady) {
             return;
         }
         var t = tally(state.marks, questions);
@@ -766,6 +1041,408 @@
         body.appendChild(list(L.progress_unsure || 'Unsure', questions.filter(function (q) { return markOf(q.key) === 'unsure'; }), 'data-qb-progress-unsure'));
         body.appendChild(list(L.progress_bookmarks || 'Bookmarked', questions.filter(function (q) { var e = entry(q.key); return !!(e && e.bookmark); }), 'data-qb-progress-bookmarks'));
     }
+
+
+    // ---- The drill page -----------------------------------------------------------------------
+    //
+    // The pool comes from the question list; each question's title, prompt and answer from its
+    // card's own script, which the build copies out of the record page. The drill is saved
+    // under `study:drill` after every step, so closing the tab and coming back continues it.
+
+    var DRILL_KEY = 'study:drill';
+    var drillRoot = null;
+    var drill = null; // { filter, state }
+    var byKey = {};
+    var allQuestions = [];
+    var shownKey = null;
+
+    function q$(sel) {
+        return drillRoot.querySelector(sel);
+    }
+
+    function setupDrill() {
+        drillRoot = document.querySelector('[data-qb-drill]');
+        if (!drillRoot) {
+            return;
+        }
+        // mdBook's print.html holds every chapter, the drill's too: nothing to drill there.
+        if (/\/print\.html$/.test(location.pathname)) {
+            drillRoot.hidden = true;
+            drillRoot = null;
+            return;
+        }
+        loadData(drillRoot.getAttribute('data-qb-questions-src'), 'qbankQuestions', function (data) {
+            dataLoaded(drillRoot, !!data);
+            if (!data) {
+                return;
+            }
+            allQuestions = questionsOf(data);
+            allQuestions.forEach(function (q) {
+                byKey[q.key] = q;
+            });
+            var saved = qb.store.get(DRILL_KEY);
+            if (isObject(saved) && cleanDrill(saved.state)) {
+                drill = saved;
+                // Questions gone since the drill was saved (the book was rebuilt) drop out.
+                var here = function (k) { return !!byKey[k]; };
+                drill.state.queue = drill.state.queue.filter(here);
+                drill.state.history = drill.state.history.filter(here);
+            }
+            wireDrill();
+            if (drill && drillCurrent(drill.state)) {
+                showCard();
+            } else {
+                showSetup();
+            }
+        });
+        // Capture, on window: before mdBook's own keys (its arrows turn the page).
+        window.addEventListener('keydown', onDrillKey, true);
+    }
+
+    function readFilter() {
+        var values = function (sel) {
+            return Array.prototype.filter
+                .call(drillRoot.querySelectorAll(sel), function (el) { return el.selected || el.checked; })
+                .map(function (el) { return el.value; });
+        };
+        var status = q$('[data-qb-drill-status]');
+        var order = drillRoot.querySelector('[data-qb-drill-order]:checked');
+        return {
+            records: values('[data-qb-drill-records] option'),
+            tags: values('[data-qb-drill-tags] option'),
+            difficulty: values('[data-qb-drill-difficulty]').map(Number),
+            status: status ? status.value : '',
+            marks: values('[data-qb-drill-mark]'),
+            bookmarked: !!(q$('[data-qb-drill-bookmarked]') || {}).checked,
+            order: order ? order.value : 'leitner',
+        };
+    }
+
+    function writeFilter(f) {
+        var set = function (sel, list, prop) {
+            Array.prototype.forEach.call(drillRoot.querySelectorAll(sel), function (el) {
+                el[prop] = list.indexOf(el.value) >= 0;
+            });
+        };
+        set('[data-qb-drill-records] option', f.records || [], 'selected');
+        set('[data-qb-drill-tags] option', f.tags || [], 'selected');
+        set('[data-qb-drill-difficulty]', (f.difficulty || []).map(String), 'checked');
+        set('[data-qb-drill-mark]', f.marks && f.marks.length ? f.marks : ['new', 'unsure'], 'checked');
+        set('[data-qb-drill-order]', [f.order || 'leitner'], 'checked');
+        var status = q$('[data-qb-drill-status]');
+        if (status) {
+            status.value = f.status || '';
+        }
+        var bm = q$('[data-qb-drill-bookmarked]');
+        if (bm) {
+            bm.checked = !!f.bookmarked;
+        }
+    }
+
+    function countPool() {
+        var n = pool(allQuestions, state.marks, readFilter()).length;
+        q$('[data-qb-drill-count]').textContent = fill(L.drill_count || '{n} questions match', { n: n });
+        q$('[data-qb-drill-start]').disabled = n === 0;
+    }
+
+    function wireDrill() {
+        var form = q$('[data-qb-drill-setup]');
+        if (drill && drill.filter) {
+            writeFilter(drill.filter);
+        }
+        form.addEventListener('change', countPool);
+        form.addEventListener('submit', function (e) {
+            e.preventDefault();
+            var f = readFilter();
+            var keys = pool(allQuestions, state.marks, f);
+            var seed = (Date.now() ^ Math.floor(Math.random() * 4294967296)) >>> 0;
+            drill = { filter: f, state: drillStart(keys, state.marks, f.order, seed) };
+            saveDrill();
+            showCard();
+        });
+        q$('[data-qb-drill-resume]').addEventListener('click', showCard);
+        q$('[data-qb-drill-settings]').addEventListener('click', showSetup);
+        Array.prototype.forEach.call(drillRoot.querySelectorAll('[data-qb-drill-card] [data-qb-mark]'), function (b) {
+            b.addEventListener('click', function () {
+                markShown(b.getAttribute('data-qb-mark'));
+            });
+        });
+        var show = q$('[data-qb-drill-show]');
+        if (show) {
+            show.addEventListener('click', toggleAnswer);
+        }
+        q$('[data-qb-drill-skip]').addEventListener('click', function () { step(drillSkip); });
+        q$('[data-qb-drill-back]').addEventListener('click', function () { step(drillBack); });
+    }
+
+    function saveDrill() {
+        if (!qb.store.set(DRILL_KEY, drill)) {
+            saved = false;
+            notice();
+        }
+    }
+
+    function showSetup() {
+        var form = q$('[data-qb-drill-setup]');
+        q$('[data-qb-drill-card]').hidden = true;
+        form.hidden = false;
+        q$('[data-qb-drill-resume]').hidden = !(drill && drillCurrent(drill.state));
+        countPool();
+        shownKey = null;
+    }
+
+    function showCard() {
+        var key = drill && drillCurrent(drill.state);
+        var card = q$('[data-qb-drill-card]');
+        var done = q$('[data-qb-drill-done]');
+        if (!key) {
+            card.hidden = true;
+            done.hidden = false;
+            done.textContent = drill && drill.state.history.length ? L.drill_done : L.drill_empty;
+            showSetup();
+            return;
+        }
+        done.hidden = true;
+        q$('[data-qb-drill-setup]').hidden = true;
+        card.hidden = false;
+        var q = byKey[key];
+        shownKey = key;
+        q$('[data-qb-drill-left]').textContent = fill(L.drill_left || '{left} left', { left: drillLeft(drill.state) });
+        q$('[data-qb-drill-number]').textContent = (q ? q.number : '?') + '.';
+        q$('[data-qb-drill-record]').textContent = q ? q.record : '';
+        var title = q$('[data-qb-drill-title]');
+        title.textContent = '';
+        title.href = (window.path_to_root || '') + (q ? encodeURI(q.page) + '#' + encodeURIComponent(q.id) : '');
+        card.setAttribute('data-qb-drill-key', key);
+        card.removeAttribute('data-qb-drill-loaded');
+        var prompt = q$('[data-qb-drill-prompt]');
+        prompt.textContent = L.drill_loading_question || '';
+        var answer = q$('[data-qb-drill-answer]');
+        if (answer) {
+            answer.hidden = true;
+            answer.textContent = '';
+            var show = q$('[data-qb-drill-show]');
+            show.setAttribute('aria-expanded', 'false');
+            show.firstChild.nodeValue = (L.drill_show || 'Show answer') + ' ';
+            show.parentNode.hidden = false;
+        }
+        paintDrillMarks();
+        if (q) {
+            requestCard(q);
+        }
+    }
+
+    function paintDrillMarks() {
+        if (!drillRoot || !shownKey) {
+            return;
+        }
+        var m = markOf(shownKey);
+        Array.prototype.forEach.call(drillRoot.querySelectorAll('[data-qb-drill-card] [data-qb-mark]'), function (b) {
+            b.setAttribute('aria-pressed', String(b.getAttribute('data-qb-mark') === m));
+        });
+    }
+
+    function step(fn, mark) {
+        if (!drill || !shownKey) {
+            return;
+        }
+        drill.state = fn(drill.state, mark);
+        saveDrill();
+        showCard();
+        var h = q$('#qb-drill-heading');
+        if (h && !q$('[data-qb-drill-card]').hidden) {
+            h.focus({ preventScroll: true });
+        }
+    }
+
+    function markShown(mark) {
+        if (!drill || !shownKey) {
+            return;
+        }
+        var key = shownKey;
+        var next = drillMark(drill.state, mark);
+        change(key, mark, next.boxes[key]);
+        step(function () { return next; });
+    }
+
+    function toggleAnswer() {
+        var answer = q$('[data-qb-drill-answer]');
+        var show = q$('[data-qb-drill-show]');
+        if (!answer || !show || show.parentNode.hidden) {
+            return;
+        }
+        var open = answer.hidden;
+        answer.hidden = !open;
+        show.setAttribute('aria-expanded', String(open));
+        show.firstChild.nodeValue = (open ? L.drill_hide || 'Hide answer' : L.drill_show || 'Show answer') + ' ';
+    }
+
+    // ---- Loading a question: its card's own script (qbank/study/cards/PAGE/N.js) ----
+
+    var cardHtml = {};
+    window.qbankCard = function (key, html) {
+        if (typeof key === 'string' && typeof html === 'string') {
+            cardHtml[key] = html;
+        }
+    };
+
+    function requestCard(q) {
+        if (cardHtml[q.key] !== undefined) {
+            fillCard(q);
+            return;
+        }
+        var s = document.createElement('script');
+        s.src = (window.path_to_root || '') + encodeURI('qbank/study/cards/' + q.page.replace(/\.html$/, '') + '/' + (q.qi + 1) + '.js');
+        s.onload = s.onerror = function () {
+            s.remove();
+            if (cardHtml[q.key] === undefined) {
+                cardHtml[q.key] = null;
+            }
+            fillCard(q);
+        };
+        document.head.appendChild(s);
+    }
+
+    // `html`'s links and images point where they do from the record page `page`.
+    function rebase(root, page) {
+        var base;
+        try {
+            base = new URL(encodeURI(page), new URL(window.path_to_root || './', location.href));
+        } catch (e) {
+            return;
+        }
+        [['a', 'href'], ['img', 'src'], ['source', 'src'], ['video', 'src'], ['audio', 'src']].forEach(function (p) {
+            Array.prototype.forEach.call(root.querySelectorAll(p[0] + '[' + p[1] + ']'), function (el) {
+                var v = el.getAttribute(p[1]);
+                if (/^[a-z][a-z0-9+.-]*:/i.test(v) || v.indexOf('//') === 0) {
+                    return;
+                }
+                try {
+                    el.setAttribute(p[1], new URL(v, base).href);
+                } catch (e) {
+                    // Leave it as written.
+                }
+            });
+        });
+    }
+
+    function part(card, sel, page) {
+        var el = card.querySelector(sel);
+        if (!el) {
+            return null;
+        }
+        var c = el.cloneNode(true);
+        Array.prototype.forEach.call(c.querySelectorAll('.qb-num, [data-qb-copy], script'), function (x) {
+            x.remove();
+        });
+        // Ids of the record page would clash with the drill page's own.
+        Array.prototype.forEach.call(c.querySelectorAll('[id]'), function (x) {
+            x.removeAttribute('id');
+        });
+        rebase(c, page);
+        return c;
+    }
+
+    function highlight(root) {
+        var hl = window.hljs;
+        if (!hl) {
+            return;
+        }
+        Array.prototype.forEach.call(root.querySelectorAll('pre code'), function (code) {
+            try {
+                (hl.highlightElement || hl.highlightBlock).call(hl, code);
+            } catch (e) {
+                // Plain code is fine.
+            }
+        });
+    }
+
+    function fillCard(q) {
+        if (!shownKey || shownKey !== q.key) {
+            return;
+        }
+        var html = cardHtml[q.key];
+        var prompt = q$('[data-qb-drill-prompt]');
+        var answer = q$('[data-qb-drill-answer]');
+        var title = q$('[data-qb-drill-title]');
+        var tpl = document.createElement('template');
+        tpl.innerHTML = html || '';
+        var card = tpl.content.querySelector('section.qb-card');
+        prompt.textContent = '';
+        if (card) {
+            var t = part(card, '.qb-title a.header', q.page);
+            if (t) {
+                title.textContent = '';
+                while (t.firstChild) {
+                    title.appendChild(t.firstChild);
+                }
+                title.normalize();
+                if (title.firstChild && title.firstChild.nodeType === 3) {
+                    title.firstChild.nodeValue = title.firstChild.nodeValue.replace(/^\s+/, '');
+                }
+            }
+            var p = part(card, '.qb-prompt', q.page);
+            if (p) {
+                while (p.firstChild) {
+                    prompt.appendChild(p.firstChild);
+                }
+                highlight(prompt);
+            }
+        }
+        if (answer) {
+            var body = card && part(card, '.qb-answer-body', q.page);
+            var none = card && part(card, '[data-qb-no-answer]', q.page);
+            answer.textContent = '';
+            if (body) {
+                while (body.firstChild) {
+                    answer.appendChild(body.firstChild);
+                }
+                highlight(answer);
+            } else {
+                q$('[data-qb-drill-show]').parentNode.hidden = true;
+                if (none) {
+                    answer.appendChild(none);
+                    answer.hidden = false;
+                }
+            }
+        }
+        // Code that scrolls sideways takes focus, as on the record pages (qbank.js).
+        if (typeof qb.scrollers === 'function') {
+            qb.scrollers(q$('[data-qb-drill-card]'));
+        }
+        q$('[data-qb-drill-card]').setAttribute('data-qb-drill-loaded', '');
+    }
+
+    function onDrillKey(e) {
+        if (!drillRoot || q$('[data-qb-drill-card]').hidden || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) {
+            return;
+        }
+        var t = e.target;
+        if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) {
+            return;
+        }
+        var k = e.key;
+        var act = null;
+        if (k === ' ' || k === 'Spacebar') {
+            // A focused button or link takes Space itself.
+            if (t && /^(BUTTON|A|SUMMARY)$/.test(t.tagName)) {
+                return;
+            }
+            act = toggleAnswer;
+        } else if (k === '1' || k === '2' || k === '3') {
+            act = function () { markShown(MARKS[Number(k) - 1]); };
+        } else if (k === 'ArrowRight') {
+            act = function () { step(drillSkip); };
+        } else if (k === 'ArrowLeft') {
+            act = function () { step(drillBack); };
+        }
+        if (act) {
+            e.preventDefault();
+            e.stopPropagation();
+            act();
+        }
+    }
+
 
     // ---- Start --------------------------------------------------------------------------------
 
@@ -810,6 +1487,7 @@
         setupOverview();
         setupIndex();
         setupProgressPage();
+        setupDrill();
         notice();
         refresh();
         watchSidebar();

@@ -369,8 +369,11 @@
     // scrolled: while they overflow they take focus, as a named region.
     var SCROLLERS = 'main pre > code, main .table-wrapper';
 
-    function watchScrollers() {
-        var all = Array.prototype.slice.call(document.querySelectorAll(SCROLLERS));
+    // Also for code that scripts put into the page later (the drill's questions):
+    // `qbank.scrollers(root)`.
+    var observer = null;
+    function watchScrollers(root) {
+        var all = Array.prototype.slice.call((root || document).querySelectorAll(SCROLLERS));
         if (!all.length) {
             return;
         }
@@ -391,10 +394,10 @@
         }
         if (typeof ResizeObserver === 'function') {
             // Also fires when a closed answer opens and its code gets a size.
-            var ro = new ResizeObserver(function (entries) {
+            observer = observer || new ResizeObserver(function (entries) {
                 entries.forEach(function (e) { update(e.target); });
             });
-            all.forEach(function (el) { ro.observe(el); });
+            all.forEach(function (el) { observer.observe(el); });
         } else {
             all.forEach(update);
         }
@@ -429,6 +432,10 @@
         }
         window.addEventListener('resize', check);
         check();
+    }
+
+    if (window.qbank) {
+        window.qbank.scrollers = watchScrollers;
     }
 
     function init() {

@@ -14,6 +14,7 @@ mod inline;
 pub mod pages;
 mod sanitize;
 mod stamp;
+pub mod study;
 mod templates;
 
 pub(crate) use inline::inline_html;

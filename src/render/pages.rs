@@ -26,10 +26,7 @@ pub const FREQUENT_MD: &str = "qbank-frequent.md";
 /// The generated frequently-asked page, as written.
 pub const FREQUENT_HTML: &str = "qbank-frequent.html";
 
-/// The generated "my progress" page, as a chapter (study mode).
-pub const PROGRESS_MD: &str = "qbank-progress.md";
-/// The generated "my progress" page, as written.
-pub const PROGRESS_HTML: &str = "qbank-progress.html";
+pub use super::study::{DRILL_HTML, DRILL_MD, PROGRESS_HTML, PROGRESS_MD};
 
 /// The anchor of a group on the frequently-asked page. Prefixed, so that no question id can
 /// collide with the ids of mdBook's own page (`content`, `sidebar`…).
@@ -60,7 +57,7 @@ struct Section {
     items_html: String,
 }
 
-fn record_title(r: &crate::lint::RecordChapter) -> String {
+pub(super) fn record_title(r: &crate::lint::RecordChapter) -> String {
     r.record.title.clone().unwrap_or_else(|| {
         r.source_path
             .file_stem()
@@ -307,45 +304,16 @@ pub(crate) fn generate(
         )?;
         pages.push((labels.coverage_page.to_string(), COVERAGE_MD, md));
     }
-    if cfg.page("progress") {
-        pages.push((
-            labels.progress_page.to_string(),
-            PROGRESS_MD,
-            progress(hbs, bank, cfg)?,
-        ));
-    }
-    Ok(pages)
-}
-
-/// The "my progress" page (study mode): a skeleton that `qbank-study.js` fills from the
-/// reader's marks, with every question as compact JSON (page, id, number, title, record,
-/// tags) in `data-qb-questions`.
-fn progress(
-    hbs: &handlebars::Handlebars<'static>,
-    bank: &Bank,
-    cfg: &Config,
-) -> anyhow::Result<String> {
-    let labels = cfg.labels();
-    let mut questions = Vec::new();
-    for r in &bank.records {
-        let record = record_title(r);
-        let page = url_path(&r.html_path);
-        for q in &r.record.questions {
-            let tags: Vec<&str> = q
-                .meta
-                .iter()
-                .flat_map(|m| m.tags.iter().map(String::as_str))
-                .collect();
-            questions.push(json!({
-                "page": page, "id": q.id, "number": q.number, "title": q.title,
-                "record": record, "tags": tags,
-            }));
+    if super::study::wanted(cfg) {
+        let [(src, _), (titles, _)] = super::study::data(bank, cfg);
+        if cfg.page("progress") {
+            let md = super::study::progress(hbs, cfg, &src, &titles)?;
+            pages.push((labels.progress_page.to_string(), PROGRESS_MD, md));
+        }
+        if cfg.page("drill") {
+            let md = super::study::drill(hbs, bank, cfg, &src, &all_tags)?;
+            pages.push((labels.drill_page.to_string(), DRILL_MD, md));
         }
     }
-    hbs.render(
-        "page-progress",
-        &json!({"title": labels.progress_page, "labels": labels,
-                "questions": serde_json::Value::from(questions).to_string()}),
-    )
-    .map_err(|e| anyhow::anyhow!("rendering template page-progress: {e}"))
+    Ok(pages)
 }

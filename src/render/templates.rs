@@ -39,6 +39,7 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "frequent-group",
     "also-asked",
     "page-progress",
+    "page-drill",
     "notes",
 ];
 

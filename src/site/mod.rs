@@ -4,6 +4,7 @@
 //! destination, which replaces the old site only when everything succeeded.
 
 pub mod assets;
+mod cards;
 pub mod dest;
 mod log;
 pub mod preprocessor;
@@ -382,6 +383,8 @@ fn build_full(
                 .with_context(|| format!("moving the search index into {}", into.display()))?;
         }
         write_assets(&tmp, &cfg)?;
+        write_study_data(&tmp, &bank, &cfg)?;
+        cards::write(&tmp, &bank, &cfg)?;
         if cfg.interviewer_material() {
             write_sources(&tmp, &root.join(&md.config.book.src), &bank, &cfg)?;
         }
@@ -499,6 +502,39 @@ fn write_source(
     });
     std::fs::write(&to, format!("window.qbankSource = {data};\n"))
         .with_context(|| format!("writing {}", to.display()))
+}
+
+/// Writes study mode's question list and titles (`qbank/study/*-HASH.js`), which the progress
+/// and drill pages load, when the book has either page.
+pub fn write_study_data(site: &Path, bank: &Bank, cfg: &Config) -> Result<()> {
+    if !crate::render::study::wanted(cfg) || bank.records.is_empty() {
+        return Ok(());
+    }
+    for (name, js) in crate::render::study::data(bank, cfg) {
+        let to = site.join(&name);
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&to, js).with_context(|| format!("writing {}", to.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes study mode's question list and the drill's cards into a site stock mdBook built (the `qbank-search`
+/// output, which runs after the HTML output).
+pub fn write_study_data_for_stock_mdbook(
+    root: &Path,
+    book: &mdbook_preprocessor::book::Book,
+    config: &mdbook_preprocessor::config::Config,
+) -> Result<()> {
+    let cfg = Config::from_book(config)?;
+    let site = root.join(&config.build.build_dir).join("html");
+    if !site.join("index.html").exists() {
+        return Ok(());
+    }
+    let bank = crate::lint::check_book(book, &cfg, &config.book.src);
+    write_study_data(&site, &bank, &cfg)?;
+    cards::write(&site, &bank, &cfg)
 }
 
 /// Writes the embedded assets into the site, under the names [`assets::head_links`] uses.

@@ -146,11 +146,16 @@ export const PAGES = [
     { name: 'dimensions', site: 'book', path: 'qbank-dimensions.html' },
     { name: 'coverage', site: 'book', path: 'qbank-coverage.html' },
     { name: 'guide', site: 'book', path: 'guide/format.html' },
-    { name: 'my progress', site: 'book', path: 'qbank-progress.html' },
+    { name: 'my progress', site: 'book', path: 'qbank-progress.html', ready: '[data-qb-progress-body] [data-qb-progress]' },
+    // The drill: its settings, then a question with its answer shown (a drill started in one
+    // context is resumed by the later visits of that context).
+    { name: 'drill, settings', site: 'book', path: 'qbank-drill.html', ready: '[data-qb-drill-setup]:not([hidden])' },
+    { name: 'drill, question', site: 'book', path: 'qbank-drill.html', drill: true },
     { name: 'search results', site: 'book', path: 'index.html?search=' + encodeURIComponent('令牌桶'), search: true },
     // Interview mode on (remembered for this record by the later pages of the same context).
     { name: 'record, interview mode', site: 'book', path: RECORD_PAGE + '?mode=interview' },
     { name: 'practice record', site: 'practice', path: RECORD_PAGE },
+    { name: 'practice drill', site: 'practice', path: 'qbank-drill.html', drill: true },
     // A bank where records share questions: the frequently-asked page, and cards that say so.
     { name: 'frequent', site: 'banks', path: 'qbank-frequent.html' },
     { name: 'record, also asked', site: 'banks', path: 'go/round2.html' },
@@ -178,6 +183,33 @@ export async function preparePage(page, origin, spec) {
     }
     if (spec.search) {
         await page.waitForSelector('#mdbook-searchresults li a', { state: 'visible', timeout: 10_000 });
+    }
+    if (spec.ready) {
+        await page.waitForSelector(spec.ready, { timeout: 10_000 });
+    }
+    if (spec.drill) {
+        await page.waitForSelector('[data-qb-drill-setup]:not([hidden]), [data-qb-drill-card]:not([hidden])', { timeout: 10_000 });
+        const start = page.locator('[data-qb-drill-setup]:not([hidden]) [data-qb-drill-start]');
+        if (await start.count()) {
+            await start.click();
+        }
+        await page.waitForSelector('[data-qb-drill-card][data-qb-drill-loaded]', { timeout: 10_000 });
+        // A question whose answer holds code (which scrolls sideways at 390 px), if there is one.
+        for (let i = 0; i < 12 && (await page.locator('[data-qb-drill-show]').count()); i++) {
+            if (await page.locator('[data-qb-drill-answer] pre code').count()) {
+                break;
+            }
+            const key = await page.locator('[data-qb-drill-card]').getAttribute('data-qb-drill-key');
+            await page.keyboard.press('ArrowRight');
+            await page.waitForFunction((k) => {
+                const c = document.querySelector('[data-qb-drill-card]');
+                return c.getAttribute('data-qb-drill-key') !== k && c.hasAttribute('data-qb-drill-loaded');
+            }, key);
+        }
+        const show = page.locator('[data-qb-drill-show]:visible');
+        if (await show.count()) {
+            await show.click();
+        }
     }
     await settleStyles(page);
 }

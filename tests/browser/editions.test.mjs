@@ -1,6 +1,8 @@
 // The practice edition (`qbank build --edition practice`), as a candidate sees it: questions
 // without model answers, rubric or follow-ups, and a search that cannot reveal an answer.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { Q1, RECORD, byId, settle, startSite, until } from './harness.mjs';
@@ -51,6 +53,28 @@ test('practice cards show the questions without answers, rubric or template', as
     assert.ok(body.width > card.width - 60, `card ${card.width}px, question ${body.width}px`);
     // No answer states: no badges in the overview.
     assert.equal(await page.locator('.qb-overview .qb-badge:visible').count(), 0);
+    assert.deepEqual(errors, []);
+});
+
+test('the practice drill asks the questions with no "Show answer", and its cards hold no answer', async () => {
+    const { page, errors } = await practice.open();
+    await page.goto(practice.url('qbank-drill.html'));
+    await page.waitForSelector('[data-qb-drill-setup]:not([hidden])');
+    assert.equal(await page.locator('[data-qb-drill-status]').count(), 0, 'no answer-state filter');
+    await page.locator('[data-qb-drill-start]').click();
+    for (let i = 0; i < 12; i++) {
+        await page.waitForSelector('[data-qb-drill-card][data-qb-drill-loaded]');
+        assert.equal(await page.locator('[data-qb-drill-show], [data-qb-drill-answer]').count(), 0);
+        assert.ok((await page.locator('[data-qb-drill-prompt]').textContent()).trim().length > 0, 'the prompt is shown');
+        const key = await page.locator('[data-qb-drill-card]').getAttribute('data-qb-drill-key');
+        await page.keyboard.press('ArrowRight');
+        await page.waitForFunction((k) => document.querySelector('[data-qb-drill-card]').getAttribute('data-qb-drill-key') !== k, key);
+    }
+    const cards = readdirSync(path.join(practice.root, 'qbank', 'study', 'cards'), { recursive: true })
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => readFileSync(path.join(practice.root, 'qbank', 'study', 'cards', f), 'utf8'));
+    assert.ok(cards.length >= 10);
+    assert.ok(cards.every((c) => !c.includes('qb-answer') && !c.includes(ANSWER_ONLY)), 'no card file holds an answer');
     assert.deepEqual(errors, []);
 });
 

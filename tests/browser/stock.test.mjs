@@ -38,3 +38,16 @@ test('stock mdBook uses qbank search: Chinese is found and marked on arrival', a
     assert.ok(!requests.some((u) => /searchindex|elasticlunr|searcher/.test(u)), 'no mdBook search');
     assert.deepEqual(errors, []);
 });
+
+test('stock mdBook gets the study list and the drill cards from the qbank-search output', async () => {
+    const { page, errors } = await site.open();
+    await page.goto(site.url('qbank-progress.html'));
+    await page.waitForSelector('[data-qb-progress-body] [data-qb-progress]');
+    assert.match(await page.locator('.qb-progress-total').textContent(), /^0\/12 /);
+    await page.goto(site.url('qbank-drill.html'));
+    await page.waitForSelector('[data-qb-drill-setup]:not([hidden])');
+    await page.locator('[data-qb-drill-start]').click();
+    await page.waitForSelector('[data-qb-drill-card][data-qb-drill-loaded]');
+    assert.ok((await page.locator('[data-qb-drill-prompt]').textContent()).trim().length > 0);
+    assert.deepEqual(errors, []);
+});

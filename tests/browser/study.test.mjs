@@ -147,6 +147,82 @@ for (const [via, url] of Object.entries(VIAS)) {
         assert.deepEqual(fresh.errors, []);
         await fresh.context.close();
     });
+
+    test(`${via}: a drill over "not known" never shows Q1, and shows Q2 again 4 questions after it is marked unsure`, async () => {
+        const { page: first, context, errors } = await site.open();
+        let page = first;
+        await page.goto(url(RECORD));
+        await ready(page);
+        await page.locator(`${card(Q1)} [data-qb-mark="known"]`).click();
+        await page.locator(`${card(Q2)} [data-qb-mark="unsure"]`).click();
+        await page.goto(url('qbank-drill.html'));
+        await page.waitForSelector('[data-qb-drill-setup]:not([hidden])');
+        const total = Number((await page.locator('[data-qb-drill-count]').textContent()).match(/\d+/)[0]);
+        await page.locator('[data-qb-drill-start]').click();
+        const k1 = `${RECORD}#${Q1}`;
+        const k2 = `${RECORD}#${Q2}`;
+        const shown = async () => {
+            await page.waitForSelector('[data-qb-drill-card][data-qb-drill-loaded]');
+            return page.locator('[data-qb-drill-card]').getAttribute('data-qb-drill-key');
+        };
+        const seen = [];
+        let q2At = -1;
+        let q2Again = -1;
+        for (let i = 0; i < 3 * total && !(await page.locator('[data-qb-drill-card]').isHidden()); i++) {
+            const key = await shown();
+            seen.push(key);
+            if (i === 0) {
+                // Number, title, record and prompt; the answer closed until Space.
+                assert.match(await page.locator('[data-qb-drill-number]').textContent(), /^\d+\.$/);
+                assert.ok((await page.locator('[data-qb-drill-title]').textContent()).trim().length > 0);
+                assert.ok((await page.locator('[data-qb-drill-record]').textContent()).trim().length > 0);
+                assert.ok((await page.locator('[data-qb-drill-prompt]').textContent()).trim().length > 0);
+                assert.equal(await page.locator('[data-qb-drill-left]').textContent(), `还剩 ${total} 题`);
+                if (await page.locator('[data-qb-drill-show]').isVisible()) {
+                    assert.equal(await page.locator('[data-qb-drill-answer]').isVisible(), false, 'the answer starts closed');
+                    await page.keyboard.press('Space');
+                    assert.equal(await page.locator('[data-qb-drill-answer]').isVisible(), true, 'Space shows it');
+                    assert.equal(await page.locator('[data-qb-drill-show]').getAttribute('aria-expanded'), 'true');
+                }
+                // mdBook's arrow keys do not turn the page here: → skips, ← goes back.
+                await page.keyboard.press('ArrowRight');
+                assert.notEqual(await shown(), key, '→ skips');
+                assert.match(page.url(), /qbank-drill\.html$/);
+                await page.keyboard.press('ArrowLeft');
+                assert.equal(await shown(), key, '← goes back');
+                await page.waitForTimeout(300);
+                assert.match(page.url(), /qbank-drill\.html$/, 'mdBook did not turn the page');
+                // Closing the tab and coming back continues the drill.
+                await page.close();
+                page = await context.newPage();
+                await page.goto(url('qbank-drill.html'));
+                assert.equal(await shown(), key, 'the same question after the tab closed');
+            }
+            if (key === k2 && q2At < 0) {
+                q2At = i;
+                await page.keyboard.press('2');
+            } else {
+                if (key === k2 && q2Again < 0) {
+                    q2Again = i;
+                }
+                await page.keyboard.press('1');
+            }
+            await page.waitForFunction((k) => {
+                const c = document.querySelector('[data-qb-drill-card]');
+                return c.hidden || (c.getAttribute('data-qb-drill-key') !== k && c.hasAttribute('data-qb-drill-loaded'));
+            }, key);
+        }
+        assert.ok(!seen.includes(k1), 'Q1 (known) is not in the pool');
+        assert.ok(q2At >= 0, 'Q2 (unsure) is in the pool');
+        assert.equal(q2Again - q2At, 4, 'Q2, marked unsure, is the 4th question after it');
+        assert.match(await page.locator('[data-qb-drill-done]').textContent(), /刷完了/);
+        // The drill's marks are the cards' marks.
+        await page.goto(url(RECORD));
+        await ready(page);
+        assert.equal(await markOf(page, Q2), 'known', 'known in the drill at last');
+        assert.deepEqual(errors, []);
+        await context.close();
+    });
 }
 
 test('marks show as dots on the generated pages, and "hide known" hides them there', async () => {
@@ -166,6 +242,36 @@ test('marks show as dots on the generated pages, and "hide known" hides them the
     await context.close();
 });
 
+test('marks show on the frequently-asked page too, one dot per occurrence', async () => {
+    const banks = await startSite('banks');
+    try {
+        const { page, context, errors } = await banks.open();
+        await page.goto(banks.url('go/round2.html'));
+        await ready(page);
+        const first = page.locator('section.qb-card').first();
+        const id = await first.getAttribute('id');
+        await first.locator('[data-qb-mark="unsure"]').click();
+        await page.goto(banks.url('qbank-frequent.html'));
+        await page.waitForSelector('.qb-dot[data-qb-dot]', { state: 'attached' });
+        const groups = page.locator('.qb-frequent-group');
+        assert.ok((await groups.count()) > 0);
+        assert.equal(await page.locator('.qb-frequent-group > .qb-dot, .qb-frequent-head .qb-dot').count(), 0, 'no dot on a group, only on its occurrences');
+        for (const li of await page.locator('.qb-frequent-list > li').all()) {
+            assert.equal(await li.locator('.qb-dot').count(), 1, 'one dot per occurrence');
+        }
+        // A record in a folder: its marks are the generated pages' marks (one namespace per site).
+        const mine = page.locator(`.qb-frequent-list > li:has(a[href="go/round2.html#${id}"]) .qb-dot`);
+        assert.equal(await mine.getAttribute('data-qb-dot'), 'unsure');
+        await page.locator('[data-qb-filter-only-unsure]').check();
+        const visibleGroups = await groups.evaluateAll((gs) => gs.filter((g) => g.offsetParent !== null).length);
+        assert.equal(visibleGroups, 1, 'only the group with an unsure occurrence stays');
+        assert.deepEqual(errors, []);
+        await context.close();
+    } finally {
+        await banks.close();
+    }
+});
+
 test('without storage the marks work for the session, with a visible notice', async () => {
     const { page, context, errors } = await site.open({
         initScripts: [() => {
@@ -181,7 +287,7 @@ test('without storage the marks work for the session, with a visible notice', as
     await context.close();
 });
 
-test('screenshots: card marks and the progress page, light and navy, 1400 and 390 px', async () => {
+test('screenshots: card marks, the progress page and the drill, light and navy, 1400 and 390 px', async () => {
     for (const theme of ['light', 'navy']) {
         for (const width of [1400, 390]) {
             const { page, context } = await site.open({
@@ -198,6 +304,21 @@ test('screenshots: card marks and the progress page, light and navy, 1400 and 39
             await page.goto(site.url('qbank-progress.html'));
             await page.waitForSelector('[data-qb-progress-body] [data-qb-progress]');
             await screenshot(page, `study-progress-${theme}-${width}.png`);
+            await page.goto(site.url('qbank-drill.html'));
+            await page.waitForSelector('[data-qb-drill-setup]:not([hidden])');
+            await screenshot(page, `study-drill-settings-${theme}-${width}.png`);
+            await page.locator('[data-qb-drill-start]').click();
+            // A question with an answer, shown.
+            for (let i = 0; i < 20; i++) {
+                await page.waitForSelector('[data-qb-drill-card][data-qb-drill-loaded]');
+                if (await page.locator('[data-qb-drill-show]').isVisible()) {
+                    break;
+                }
+                await page.keyboard.press('ArrowRight');
+            }
+            await page.locator('[data-qb-drill-show]').click();
+            await screenshot(page, `study-drill-${theme}-${width}.png`);
+            await screenshot(page, `study-drill-full-${theme}-${width}.png`, { fullPage: true });
             await context.close();
         }
     }

@@ -85,6 +85,7 @@ fn render() -> Result<()> {
     let ctx = mdbook_renderer::RenderContext::from_json(io::stdin())?;
     let written =
         qbank::search::write_for_stock_mdbook(&ctx.root, &ctx.book, &ctx.config, &ctx.destination)?;
+    qbank::site::write_study_data_for_stock_mdbook(&ctx.root, &ctx.book, &ctx.config)?;
     if let Some(w) = written {
         eprintln!(
             "mdbook-qbank: search index of {} documents written ({} files, {} KB)",

@@ -1,0 +1,151 @@
+//! The drill's questions, one file each: once mdBook has written the pages (and qbank's HTML is
+//! back in them), every card of every record page is copied into a script of its own,
+//! `qbank/study/cards/PAGE/N.js` (PAGE the record page without `.html`, N the question's place
+//! in the record from 1), which calls `window.qbankCard("PAGE.html#ID", "<section …>")`.
+//!
+//! So the drill page loads the one question it shows, a few kilobytes, rather than its record
+//! page with every other question; and it loads it as a script, which works from `file://`.
+
+use crate::config::Config;
+use crate::lint::Bank;
+use crate::text::url_path;
+use anyhow::{Context, Result};
+use std::path::Path;
+
+/// Where the cards go, under the site root.
+const DIR: &str = "qbank/study/cards";
+
+const OPEN: &str = "<section class=\"qb-card\"";
+
+/// Every card of `html`: (its `id`, its whole `<section>`), in page order.
+fn cards(html: &str) -> Vec<(String, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = html[from..].find(OPEN) {
+        let start = from + at;
+        let Some(end) = section_end(html, start) else {
+            break;
+        };
+        let card = &html[start..end];
+        out.push((attr(card, "id").unwrap_or_default(), card));
+        from = end;
+    }
+    out
+}
+
+/// The end of the `<section>` that opens at `start`, counting nested sections.
+fn section_end(html: &str, start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = start;
+    loop {
+        let rest = &html[i..];
+        let open = rest.find("<section");
+        let close = rest.find("</section>")?;
+        match open {
+            Some(o) if o < close => {
+                depth += 1;
+                i += o + "<section".len();
+            }
+            _ => {
+                depth -= 1;
+                i += close + "</section>".len();
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+        }
+    }
+}
+
+/// The value of attribute `name` on the first tag of `tag`, unescaped.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let head = &tag[..tag.find('>')?];
+    let key = format!(" {name}=\"");
+    let at = head.find(&key)? + key.len();
+    let value = &head[at..at + head[at..].find('"')?];
+    Some(
+        value
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// `card` without its rubric sidebar, which the drill does not show (a quarter of a card).
+fn without_rubric(card: &str) -> std::borrow::Cow<'_, str> {
+    let Some(start) = card.find("<aside class=\"qb-rubric\"") else {
+        return card.into();
+    };
+    let Some(len) = card[start..].find("</aside>") else {
+        return card.into();
+    };
+    format!(
+        "{}{}",
+        &card[..start],
+        &card[start + len + "</aside>".len()..]
+    )
+    .into()
+}
+
+/// Writes the card files of every record page of `bank` found in `site`, when the book has a
+/// drill page.
+pub(crate) fn write(site: &Path, bank: &Bank, cfg: &Config) -> Result<()> {
+    if !cfg.page("drill") {
+        return Ok(());
+    }
+    for r in &bank.records {
+        let page = site.join(&r.html_path);
+        let Ok(html) = std::fs::read_to_string(&page) else {
+            continue;
+        };
+        let found = cards(&html);
+        let dir = site.join(DIR).join(r.html_path.with_extension(""));
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let url = url_path(&r.html_path);
+        for (n, q) in r.record.questions.iter().enumerate() {
+            let Some((_, card)) = found.iter().find(|(id, _)| *id == q.id) else {
+                continue;
+            };
+            let key = serde_json::to_string(&format!("{url}#{}", q.id))?;
+            let text = serde_json::to_string(&without_rubric(card))?;
+            let to = dir.join(format!("{}.js", n + 1));
+            std::fs::write(
+                &to,
+                format!("window.qbankCard && window.qbankCard({key}, {text});\n"),
+            )
+            .with_context(|| format!("writing {}", to.display()))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cards_are_found_with_nested_sections() {
+        let html = "<main><section class=\"qb-card\" id=\"a&amp;b\"><p>x</p><section>in</section></section>\n<hr><section class=\"qb-card\" id=\"c\">y</section><section>other</section></main>";
+        let found = cards(html);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].0, "a&b");
+        assert_eq!(
+            found[0].1,
+            "<section class=\"qb-card\" id=\"a&amp;b\"><p>x</p><section>in</section></section>"
+        );
+        assert_eq!(
+            found[1].1,
+            "<section class=\"qb-card\" id=\"c\">y</section>"
+        );
+        assert!(cards("<section class=\"qb-card\" id=\"x\">unclosed").is_empty());
+        assert_eq!(
+            without_rubric(
+                "<section><div>q</div><aside class=\"qb-rubric\" x><p>r</p></aside></section>"
+            ),
+            "<section><div>q</div></section>"
+        );
+    }
+}
