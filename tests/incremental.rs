@@ -131,9 +131,11 @@ fn an_answer_edit_rewrites_its_page_and_the_shards_that_changed() {
         rebuilt,
         [
             "examples/rust-round1.html",
+            "qbank/study/cards/examples/rust-round1/1.js",
+            "qbank/study/cards/examples/rust-round1/2.js",
             "qbank/sources/examples/rust-round1.js"
         ],
-        "only the page and its source"
+        "only the page, the drill's cards of it and its source"
     );
     // The search index: only the files whose bytes changed are written.
     let after = files(&search);

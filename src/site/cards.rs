@@ -97,29 +97,47 @@ pub(crate) fn write(site: &Path, bank: &Bank, cfg: &Config) -> Result<()> {
         return Ok(());
     }
     for r in &bank.records {
-        let page = site.join(&r.html_path);
-        let Ok(html) = std::fs::read_to_string(&page) else {
-            continue;
-        };
-        let found = cards(&html);
-        let dir = site.join(DIR).join(r.html_path.with_extension(""));
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let url = url_path(&r.html_path);
-        for (n, q) in r.record.questions.iter().enumerate() {
-            let Some((_, card)) = found.iter().find(|(id, _)| *id == q.id) else {
-                continue;
-            };
-            let key = serde_json::to_string(&format!("{url}#{}", q.id))?;
-            let text = serde_json::to_string(&without_rubric(card))?;
-            let to = dir.join(format!("{}.js", n + 1));
-            std::fs::write(
-                &to,
-                format!("window.qbankCard && window.qbankCard({key}, {text});\n"),
-            )
-            .with_context(|| format!("writing {}", to.display()))?;
-        }
+        write_record(site, r, cfg)?;
     }
     Ok(())
+}
+
+/// Writes the card files of one record page found in `site`; returns their paths relative to
+/// `site`. Nothing when the book has no drill page.
+pub(crate) fn write_record(
+    site: &Path,
+    r: &crate::lint::RecordChapter,
+    cfg: &Config,
+) -> Result<Vec<std::path::PathBuf>> {
+    let mut written = Vec::new();
+    if !cfg.page("drill") {
+        return Ok(written);
+    }
+    let page = site.join(&r.html_path);
+    let Ok(html) = std::fs::read_to_string(&page) else {
+        return Ok(written);
+    };
+    let found = cards(&html);
+    let rel_dir = Path::new(DIR).join(r.html_path.with_extension(""));
+    let dir = site.join(&rel_dir);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let url = url_path(&r.html_path);
+    for (n, q) in r.record.questions.iter().enumerate() {
+        let Some((_, card)) = found.iter().find(|(id, _)| *id == q.id) else {
+            continue;
+        };
+        let key = serde_json::to_string(&format!("{url}#{}", q.id))?;
+        let text = serde_json::to_string(&without_rubric(card))?;
+        let name = format!("{}.js", n + 1);
+        let to = dir.join(&name);
+        std::fs::write(
+            &to,
+            format!("window.qbankCard && window.qbankCard({key}, {text});\n"),
+        )
+        .with_context(|| format!("writing {}", to.display()))?;
+        written.push(rel_dir.join(name));
+    }
+    Ok(written)
 }
 
 #[cfg(test)]

@@ -360,17 +360,53 @@ impl Session {
             let out = self.work.scratch(&format!("pages-{n}"));
             self.render_into(book, partial, &bank, &out)?;
             let files = files.into_iter().map(|f| actual_page(&out, f));
-            let files: Vec<PathBuf> = files.collect::<BTreeSet<_>>().into_iter().collect();
+            let mut files: Vec<PathBuf> = files.collect::<BTreeSet<_>>().into_iter().collect();
             same_toc(&out, &self.built.dest, &files)?;
+            // The drill's copy of each card of a record page rendered here.
+            for rc in bank
+                .records
+                .iter()
+                .filter(|r| self.dirty.contains(&r.source_path))
+            {
+                if files.contains(&rc.html_path) {
+                    files.extend(super::cards::write_record(&out, rc, &self.built.cfg)?);
+                }
+            }
             for f in files {
                 staged.push((out.join(&f), f));
             }
         }
         lap("rendered");
         let dest = self.built.dest.clone();
+        // Study mode's question list, named by a hash of its content, changes with what the
+        // generated pages show: the new files go in before the pages that name them, and the
+        // old ones go.
+        let mut gone = Vec::new();
+        if generated && crate::render::study::wanted(&self.built.cfg) {
+            let staging = self.work.scratch("study");
+            let old = crate::render::study::data(&self.built.bank, &self.built.cfg);
+            let new = crate::render::study::data(&bank, &self.built.cfg);
+            for (name, js) in &new {
+                let tmp = staging.join(name);
+                if let Some(dir) = tmp.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::write(&tmp, js).with_context(|| format!("writing {}", tmp.display()))?;
+                replace(&tmp, &dest.join(name))?;
+                written.push(PathBuf::from(name));
+            }
+            gone.extend(
+                old.into_iter()
+                    .filter(|(name, _)| !new.iter().any(|(n, _)| n == name))
+                    .map(|(name, _)| dest.join(name)),
+            );
+        }
         for (from, rel) in staged {
             replace(&from, &dest.join(&rel))?;
             written.push(rel);
+        }
+        for path in gone {
+            let _ = std::fs::remove_file(path);
         }
         if self.built.cfg.interviewer_material() {
             let staging = self.work.scratch("sources");
