@@ -40,6 +40,8 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "also-asked",
     "page-progress",
     "notes",
+    "print-index",
+    "print-head",
 ];
 
 handlebars_helper!(prose: |text: str| {

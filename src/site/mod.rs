@@ -7,6 +7,7 @@ pub mod assets;
 pub mod dest;
 mod log;
 pub mod preprocessor;
+mod print;
 mod splice;
 mod tree;
 
@@ -292,18 +293,42 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
         }
     }
     md.config.build.build_dir = tmp.clone();
+    let qcfg = Config::from_book(&md.config)?;
+    // Whether print.html would pass `print-limit`, decided before mdBook renders anything:
+    // then mdBook writes no print page (nor holds it in memory) and qbank writes one per record.
+    let print_enabled = md
+        .config
+        .get::<bool>("output.html.print.enable")
+        .ok()
+        .flatten()
+        .unwrap_or(true);
+    let plan = print::PrintPlan::new(&md.book, &checked.bank, &qcfg, print_enabled)?;
+    let splice = std::sync::Arc::new(crate::site::splice::Splice::new());
+    let split = plan.as_ref().filter(|p| p.split);
+    if let Some(plan) = split {
+        tracing::debug!(
+            "print.html estimated at {} bytes, over {}: one print page per record",
+            plan.estimate,
+            plan.limit
+        );
+        print::check_names(plan)?;
+        md.config.set("output.html.print.enable", false)?;
+    }
     // mdBook links qbank's assets from every page itself, through a theme folder of ours:
     // the book's own theme files plus a head.hbs that adds them.
     let theme = work.scratch("theme");
-    let qcfg = Config::from_book(&md.config)?;
-    prepare_theme(&md.theme_dir(), &theme, &qcfg)?;
+    let print_css = prepare_theme(
+        &md.theme_dir(),
+        &theme,
+        &qcfg,
+        split.map(|_| (&*splice, work.scratch("mdbook-theme"))),
+    )?;
     md.config
         .set("output.html.theme", theme.to_string_lossy().as_ref())?;
     let cfg = Config::from_book(&md.config)?;
     let search = cfg.search;
     let search_dir = work.scratch("search");
     let bank = std::sync::Arc::new(checked.bank);
-    let splice = std::sync::Arc::new(crate::site::splice::Splice::new());
     md.with_preprocessor(QbankPreprocessor::in_process(
         Some(bank.clone()),
         Some(splice.clone()),
@@ -321,12 +346,20 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
         let (built, logged) = log::ErrorCounter::count(|| md.build());
         let built = built
             .map_err(|e| anyhow::anyhow!("{e:#}"))
-            .and_then(|()| splice.put_back(&tmp));
-        (built.map(|()| logged), index.join())
+            .and_then(|()| splice.put_back(&tmp, plan.as_ref()));
+        (built.map(|split| (logged, split)), index.join())
     });
-    let result = built.and_then(|logged| {
+    let result = built.and_then(|(logged, split)| {
         if logged > 0 {
             bail!("mdBook reported {logged} error(s) above; fix them (usually book.toml)")
+        }
+        if let (true, Some(plan)) = (split, &plan) {
+            if let Some(css) = &print_css {
+                let to = tmp.join("css/print.css");
+                std::fs::create_dir_all(tmp.join("css"))?;
+                std::fs::write(&to, css).with_context(|| format!("writing {}", to.display()))?;
+            }
+            print::write_index(&tmp, plan, &cfg)?;
         }
         let index = index.map_err(|_| anyhow::anyhow!("building the search index failed"))?;
         if let Some(written) = index {
@@ -355,8 +388,14 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
 }
 
 /// Copies the book's theme folder (if any) to `theme` and appends qbank's links to its
-/// head.hbs.
-fn prepare_theme(book_theme: &Path, theme: &Path, cfg: &Config) -> Result<()> {
+/// head.hbs. For a book whose print page is split (`split`: the splice and a scratch folder),
+/// also patches index.hbs (see [`print`]) and returns the print stylesheet to write.
+fn prepare_theme(
+    book_theme: &Path,
+    theme: &Path,
+    cfg: &Config,
+    split: Option<(&crate::site::splice::Splice, PathBuf)>,
+) -> Result<Option<Vec<u8>>> {
     let _ = std::fs::remove_dir_all(theme);
     std::fs::create_dir_all(theme).with_context(|| format!("creating {}", theme.display()))?;
     if book_theme.is_dir() {
@@ -380,8 +419,24 @@ fn prepare_theme(book_theme: &Path, theme: &Path, cfg: &Config) -> Result<()> {
     let head = theme.join("head.hbs");
     let mut text = std::fs::read_to_string(&head).unwrap_or_default();
     text.push_str(&assets::head_links(cfg));
+    let mut print_css = None;
+    if let Some((splice, scratch)) = split {
+        text.push_str(&splice.slot(print::HEAD_SLOT));
+        text.push('\n');
+        let (default_index, default_css) = print::default_theme(&scratch)?;
+        let index = theme.join("index.hbs");
+        let own = std::fs::read_to_string(&index).ok();
+        match print::patch_index(own.as_deref().unwrap_or(&default_index), |s| splice.slot(s)) {
+            Some(patched) => std::fs::write(&index, patched)?,
+            None => tracing::warn!(
+                "{}: no print button to point at the print pages",
+                index.display()
+            ),
+        }
+        print_css = Some(std::fs::read(theme.join("css/print.css")).unwrap_or(default_css));
+    }
     std::fs::write(&head, text)?;
-    Ok(())
+    Ok(print_css)
 }
 
 /// Where interview mode's export finds each record's markdown source: `SITE/qbank/sources/`.

@@ -13,6 +13,7 @@
 //! that qbank's HTML is written as qbank wrote it rather than re-serialized by mdBook. Stock
 //! `mdbook` with `mdbook-qbank` does not splice: it has no step after rendering.
 
+use crate::site::print::{HEAD_SLOT, HREF_SLOT, PrintPlan, print_page};
 use anyhow::{Context, Result, bail};
 use std::ops::Range;
 use std::path::Path;
@@ -104,37 +105,78 @@ impl Splice {
         self.hold(text, &markdown, 0)
     }
 
+    /// The marker of a named slot (`print-href`, `print-head`) that a patched theme puts into
+    /// every page, filled per page by [`Splice::put_back`].
+    pub(crate) fn slot(&self, name: &str) -> String {
+        format!("{}{name}{SUFFIX}", self.prefix)
+    }
+
     /// Puts the held HTML back into every `.html` file under `site`. Fails if a marker is
     /// unknown or a held block appears on no page, so that no text is ever lost silently.
-    pub fn put_back(&self, site: &Path) -> Result<()> {
+    ///
+    /// With a print plan (see [`crate::site::print`]) it also fills the print slots and, when
+    /// the book is split, writes each record page's print page beside it. A `print.html` that
+    /// turns out larger than the limit splits the book here. Returns whether the book is split.
+    pub(crate) fn put_back(&self, site: &Path, print: Option<&PrintPlan>) -> Result<bool> {
         let held = self
             .held
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if held.is_empty() {
-            return Ok(());
+        let mut split = print.is_some_and(|p| p.split);
+        if held.is_empty() && print.is_none() {
+            return Ok(split);
         }
         let mut used = vec![false; held.len()];
         let finder = memchr::memmem::Finder::new(self.prefix.as_bytes());
+        let mut pages = Vec::new();
         for entry in walkdir::WalkDir::new(site) {
             let entry = entry?;
             let path = entry.path();
-            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "html") {
-                continue;
+            if entry.file_type().is_file() && path.extension().is_some_and(|e| e == "html") {
+                pages.push(path.to_path_buf());
             }
+        }
+        // print.html first: whether it fits decides whether the book is split after all.
+        let print_html = site.join("print.html");
+        if let Some(i) = pages.iter().position(|p| *p == print_html) {
+            pages.swap(0, i);
+        }
+        for path in &pages {
+            let rel = path
+                .strip_prefix(site)
+                .map(crate::text::url_path)
+                .unwrap_or_default();
+            let record = rel != "index.html" && print.is_some_and(|p| p.records.contains(&rel));
             // Bytes, not a String: the markers are ASCII, and validating every page as UTF-8
             // would cost as much as the splicing.
             let page =
                 std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            if finder.find(&page).is_none() {
+            if finder.find(&page).is_none() && !(split && record) {
                 continue;
             }
-            let print =
-                path.parent() == Some(site) && path.file_name() == Some("print.html".as_ref());
+            let is_print = *path == print_html;
+            let href = crate::render::escape_html(&if split && record {
+                print_page(&rel)
+            } else {
+                "print.html".to_string()
+            });
             let filled = self
-                .fill(&finder, &page, &held, &mut used, print)
+                .fill(&finder, &page, &held, &mut used, is_print, (&href, ""))
                 .with_context(|| format!("filling in {}", path.display()))?;
-            std::fs::write(path, filled).with_context(|| format!("writing {}", path.display()))?;
+            if let Some(plan) = print.filter(|p| is_print && filled.len() as u64 > p.limit) {
+                // The estimate was low: split now.
+                tracing::debug!("print.html is {} bytes, over {}", filled.len(), plan.limit);
+                split = true;
+                std::fs::remove_file(path)
+                    .with_context(|| format!("removing {}", path.display()))?;
+                continue;
+            }
+            std::fs::write(path, &filled).with_context(|| format!("writing {}", path.display()))?;
+            if let (true, true, Some(plan)) = (split, record, print) {
+                let twin = self.fill(&finder, &page, &held, &mut used, false, (&href, &plan.head))?;
+                let to = site.join(print_page(&rel));
+                std::fs::write(&to, twin).with_context(|| format!("writing {}", to.display()))?;
+            }
         }
         if let Some(lost) = used.iter().position(|u| !u) {
             bail!(
@@ -143,9 +185,11 @@ impl Splice {
                 held.len()
             );
         }
-        Ok(())
+        Ok(split)
     }
 
+    /// `page` with every marker replaced: held blocks (rewritten for the print page when
+    /// `print`), and the slots `(print-href, print-head)`.
     fn fill(
         &self,
         finder: &memchr::memmem::Finder<'_>,
@@ -153,12 +197,24 @@ impl Splice {
         held: &[Held],
         used: &mut [bool],
         print: bool,
+        slots: (&str, &str),
     ) -> Result<Vec<u8>> {
         let mut out = Vec::with_capacity(page.len() * 2);
         let mut rest = page;
         while let Some(at) = finder.find(rest) {
             out.extend_from_slice(&rest[..at]);
             let after = &rest[at + self.prefix.len()..];
+            let named = [(HREF_SLOT, slots.0), (HEAD_SLOT, slots.1)]
+                .into_iter()
+                .find(|(name, _)| {
+                    after.starts_with(name.as_bytes())
+                        && after[name.len()..].starts_with(SUFFIX.as_bytes())
+                });
+            if let Some((name, value)) = named {
+                out.extend_from_slice(value.as_bytes());
+                rest = &after[name.len() + SUFFIX.len()..];
+                continue;
+            }
             let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
             let index: Option<usize> = std::str::from_utf8(&after[..digits])
                 .ok()
@@ -241,7 +297,7 @@ mod tests {
             .replace("bye", "<p>bye</p>");
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.html"), &page).unwrap();
-        s.put_back(dir.path()).unwrap();
+        s.put_back(dir.path(), None).unwrap();
         let back = std::fs::read_to_string(dir.path().join("a.html")).unwrap();
         assert_eq!(
             back.split_whitespace().collect::<String>(),
@@ -255,7 +311,7 @@ mod tests {
         s.hold("<div></div>", &[], 0);
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.html"), "nothing").unwrap();
-        assert!(s.put_back(dir.path()).is_err());
+        assert!(s.put_back(dir.path(), None).is_err());
     }
 
     #[test]
@@ -279,5 +335,65 @@ mod tests {
         assert!(md.starts_with("# Tags\n\n"));
         assert!(md.contains("## a {#t-a}"));
         assert!(!md.contains("<ul>"));
+    }
+
+    #[test]
+    fn a_print_page_over_the_limit_splits_the_book_after_all() {
+        let s = Splice::new();
+        let md = s.hold("<div>card</div>", &[], 0);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("r.html"), format!("<main>{md}</main>")).unwrap();
+        std::fs::write(dir.path().join("print.html"), format!("<main>{md}</main>")).unwrap();
+        let mut plan = PrintPlan {
+            split: false,
+            limit: 1000,
+            estimate: 0,
+            records: ["r.html".to_string()].into_iter().collect(),
+            chapters: vec![("R".into(), "r.html".into(), true)],
+            head: "<script>print</script>".into(),
+        };
+        // Under the limit: one print page, as mdBook wrote it.
+        assert!(!s.put_back(dir.path(), Some(&plan)).unwrap());
+        assert!(dir.path().join("print.html").exists());
+        assert!(!dir.path().join("r.print.html").exists());
+
+        // Over it: no print.html (the caller writes the index), a print page per record.
+        std::fs::write(dir.path().join("r.html"), format!("<main>{md}</main>")).unwrap();
+        std::fs::write(dir.path().join("print.html"), format!("<main>{md}</main>")).unwrap();
+        plan.limit = 10;
+        assert!(s.put_back(dir.path(), Some(&plan)).unwrap());
+        assert!(!dir.path().join("print.html").exists());
+        let twin = std::fs::read_to_string(dir.path().join("r.print.html")).unwrap();
+        assert_eq!(twin, "<main>\n\n<div>card</div>\n\n</main>");
+    }
+
+    #[test]
+    fn slots_are_filled_per_page() {
+        let s = Splice::new();
+        let dir = tempfile::tempdir().unwrap();
+        let page = format!(
+            "<head>{}</head><a href=\"../{}\">print</a>",
+            s.slot(HEAD_SLOT),
+            s.slot(HREF_SLOT)
+        );
+        std::fs::create_dir_all(dir.path().join("go")).unwrap();
+        std::fs::write(dir.path().join("go/r.html"), &page).unwrap();
+        std::fs::write(dir.path().join("about.html"), &page).unwrap();
+        let plan = PrintPlan {
+            split: true,
+            limit: 1000,
+            estimate: 2000,
+            records: ["go/r.html".to_string()].into_iter().collect(),
+            chapters: vec![],
+            head: "<script>print()</script>".into(),
+        };
+        assert!(s.put_back(dir.path(), Some(&plan)).unwrap());
+        let read = |p: &str| std::fs::read_to_string(dir.path().join(p)).unwrap();
+        assert_eq!(read("go/r.html"), "<head></head><a href=\"../go/r.print.html\">print</a>");
+        assert_eq!(
+            read("go/r.print.html"),
+            "<head><script>print()</script></head><a href=\"../go/r.print.html\">print</a>"
+        );
+        assert_eq!(read("about.html"), "<head></head><a href=\"../print.html\">print</a>");
     }
 }
