@@ -28,6 +28,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("new", &["config", "diag", "model", "parse", "text"]),
     ("serve", &["watch"]),
+    ("progress", &["site"]),
     ("watch", &[]),
 ];
 

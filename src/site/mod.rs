@@ -8,6 +8,7 @@ pub mod dest;
 mod log;
 pub mod preprocessor;
 mod print;
+pub mod progress;
 mod splice;
 mod tree;
 
@@ -17,6 +18,8 @@ use crate::lint::manifest::{self, Manifest};
 use crate::lint::{Bank, check_book, config_diagnostics, utf8_diagnostics};
 use crate::site::dest::{BookDirs, Origin, Workspace};
 use crate::site::preprocessor::QbankPreprocessor;
+use crate::site::progress::{Phase, Progress, Silent};
+use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use mdbook_driver::MDBook;
 use std::path::{Path, PathBuf};
@@ -222,7 +225,7 @@ fn display(root: &Path, rel: &Path) -> PathBuf {
 }
 
 /// How to build, beyond what book.toml says.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BuildOptions {
     /// Build this edition instead of book.toml's `[preprocessor.qbank] edition`.
@@ -230,6 +233,18 @@ pub struct BuildOptions {
     /// Replace a destination that holds files but does not look like a site (see
     /// [`crate::site::dest`]). Never overrides the refusal of the book itself or its sources.
     pub force: bool,
+    /// Where the build reports its phases; nowhere when `None`.
+    pub progress: Option<Arc<dyn Progress>>,
+}
+
+impl std::fmt::Debug for BuildOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BuildOptions")
+            .field("edition", &self.edition)
+            .field("force", &self.force)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 impl BuildOptions {
@@ -238,7 +253,15 @@ impl BuildOptions {
         BuildOptions {
             edition,
             force: false,
+            progress: None,
         }
+    }
+
+    /// Sets [`Self::progress`].
+    #[must_use]
+    pub fn progress(mut self, progress: Option<Arc<dyn Progress>>) -> Self {
+        self.progress = progress;
+        self
     }
 
     /// Sets [`Self::force`].
@@ -256,11 +279,30 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
 
 /// [`build`] with options.
 pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Result<PathBuf> {
+    let progress: Arc<dyn Progress> = opts.progress.clone().unwrap_or_else(|| Arc::new(Silent));
+    let built = build_reporting(root, dest, opts, &progress);
+    if built.is_err() {
+        progress.abandon();
+    }
+    built
+}
+
+fn build_reporting(
+    root: &Path,
+    dest: Option<&Path>,
+    opts: &BuildOptions,
+    progress: &Arc<dyn Progress>,
+) -> Result<PathBuf> {
     let config = load_config(root)?;
     // Before anything else: a destination that must not be replaced is refused untouched.
     let dest = destination_in(root, &config, dest, opts.force)?;
     let src = config.book.src.clone();
+    progress.start(Phase::Check, None);
     let (mut checked, md) = check_and_load(root, config)?;
+    progress.finish(
+        Phase::Check,
+        &format!("{} records", checked.bank.records.len()),
+    );
     // Ids the previous site had and this build drops break links: say so.
     if let (Some(md), Ok(Some(previous))) = (&md, Manifest::read(&dest)) {
         let gone = manifest::gone(&previous, &checked.bank, &md.book, &display(root, &src));
@@ -335,18 +377,34 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
     ));
 
     // The search index needs only the checked bank: build it while mdBook renders.
+    let chapters = md.book.chapters().count() as u64;
     let (built, index) = std::thread::scope(|s| {
         let index = s.spawn(|| {
             search.then(|| {
+                progress.start(Phase::Search, None);
                 let docs = crate::search::documents(&md.book, &bank, &cfg);
-                crate::search::write_to(&docs, &search_dir)
+                let written = crate::search::write_to(&docs, &search_dir);
+                if let Ok(w) = &written {
+                    progress.finish(
+                        Phase::Search,
+                        &format!("{} documents, {} files", w.docs, w.files),
+                    );
+                }
+                written
             })
         });
+        // mdBook's pages: its chapters, and the generated pages qbank adds.
+        progress.start(Phase::Render, Some(chapters + cfg.pages.len() as u64));
+        let on_page = Arc::clone(progress);
+        let (built, logged) = log::ErrorCounter::count_pages(
+            || md.build(),
+            Arc::new(move || on_page.advance(Phase::Render, 1)),
+        );
         // qbank's HTML goes back into the pages while the index thread still works.
-        let (built, logged) = log::ErrorCounter::count(|| md.build());
-        let built = built
-            .map_err(|e| anyhow::anyhow!("{e:#}"))
-            .and_then(|()| splice.put_back(&tmp, plan.as_ref()));
+        let built = built.map_err(|e| anyhow::anyhow!("{e:#}")).and_then(|()| {
+            progress.finish(Phase::Render, "");
+            splice.put_back(&tmp, plan.as_ref(), &**progress)
+        });
         (built.map(|split| (logged, split)), index.join())
     });
     let result = built.and_then(|(logged, split)| {
@@ -384,6 +442,7 @@ pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Resu
         return Err(e.context("build failed; the previous site was left as it was"));
     }
     work.commit()?;
+    progress.finish(Phase::Write, "");
     Ok(dest)
 }
 

@@ -14,6 +14,7 @@
 //! `mdbook` with `mdbook-qbank` does not splice: it has no step after rendering.
 
 use crate::site::print::{HEAD_SLOT, HREF_SLOT, PrintPlan, print_page};
+use crate::site::progress::{Phase, Progress};
 use anyhow::{Context, Result, bail};
 use std::ops::Range;
 use std::path::Path;
@@ -117,7 +118,12 @@ impl Splice {
     /// With a print plan (see [`crate::site::print`]) it also fills the print slots and, when
     /// the book is split, writes each record page's print page beside it. A `print.html` that
     /// turns out larger than the limit splits the book here. Returns whether the book is split.
-    pub(crate) fn put_back(&self, site: &Path, print: Option<&PrintPlan>) -> Result<bool> {
+    pub(crate) fn put_back(
+        &self,
+        site: &Path,
+        print: Option<&PrintPlan>,
+        progress: &dyn Progress,
+    ) -> Result<bool> {
         let held = self
             .held
             .lock()
@@ -141,7 +147,9 @@ impl Splice {
         if let Some(i) = pages.iter().position(|p| *p == print_html) {
             pages.swap(0, i);
         }
+        progress.start(Phase::Write, Some(pages.len() as u64));
         for path in &pages {
+            progress.advance(Phase::Write, 1);
             let rel = path
                 .strip_prefix(site)
                 .map(crate::text::url_path)
@@ -278,6 +286,7 @@ fn push_print_html(out: &mut String, html: &str, depth: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::site::progress::Silent;
 
     #[test]
     fn hold_keeps_markdown_and_marks_html() {
@@ -297,7 +306,7 @@ mod tests {
             .replace("bye", "<p>bye</p>");
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.html"), &page).unwrap();
-        s.put_back(dir.path(), None).unwrap();
+        s.put_back(dir.path(), None, &Silent).unwrap();
         let back = std::fs::read_to_string(dir.path().join("a.html")).unwrap();
         assert_eq!(
             back.split_whitespace().collect::<String>(),
@@ -311,7 +320,7 @@ mod tests {
         s.hold("<div></div>", &[], 0);
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.html"), "nothing").unwrap();
-        assert!(s.put_back(dir.path(), None).is_err());
+        assert!(s.put_back(dir.path(), None, &Silent).is_err());
     }
 
     #[test]
@@ -353,7 +362,7 @@ mod tests {
             head: "<script>print</script>".into(),
         };
         // Under the limit: one print page, as mdBook wrote it.
-        assert!(!s.put_back(dir.path(), Some(&plan)).unwrap());
+        assert!(!s.put_back(dir.path(), Some(&plan), &Silent).unwrap());
         assert!(dir.path().join("print.html").exists());
         assert!(!dir.path().join("r.print.html").exists());
 
@@ -361,7 +370,7 @@ mod tests {
         std::fs::write(dir.path().join("r.html"), format!("<main>{md}</main>")).unwrap();
         std::fs::write(dir.path().join("print.html"), format!("<main>{md}</main>")).unwrap();
         plan.limit = 10;
-        assert!(s.put_back(dir.path(), Some(&plan)).unwrap());
+        assert!(s.put_back(dir.path(), Some(&plan), &Silent).unwrap());
         assert!(!dir.path().join("print.html").exists());
         let twin = std::fs::read_to_string(dir.path().join("r.print.html")).unwrap();
         assert_eq!(twin, "<main>\n\n<div>card</div>\n\n</main>");
@@ -387,7 +396,7 @@ mod tests {
             chapters: vec![],
             head: "<script>print()</script>".into(),
         };
-        assert!(s.put_back(dir.path(), Some(&plan)).unwrap());
+        assert!(s.put_back(dir.path(), Some(&plan), &Silent).unwrap());
         let read = |p: &str| std::fs::read_to_string(dir.path().join(p)).unwrap();
         assert_eq!(read("go/r.html"), "<head></head><a href=\"../go/r.print.html\">print</a>");
         assert_eq!(
