@@ -212,7 +212,8 @@ impl ByteSize {
             _ => return None,
         };
         let bytes = number * scale;
-        (bytes.is_finite() && bytes >= 1.0 && bytes < u64::MAX as f64).then(|| ByteSize(bytes as u64))
+        (bytes.is_finite() && bytes >= 1.0 && bytes < u64::MAX as f64)
+            .then(|| ByteSize(bytes as u64))
     }
 }
 

@@ -36,7 +36,9 @@ impl Terminal {
             let (multi, over) = (multi.clone(), Arc::clone(&over));
             std::thread::spawn(move || {
                 let (lock, cvar) = &*over;
-                let done = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let done = lock
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 let (done, _) = cvar
                     .wait_timeout_while(done, delay, |done| !*done)
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -63,7 +65,9 @@ impl Terminal {
     /// Ends the display: finished lines stay, nothing more is drawn.
     fn end(&self) {
         let (lock, cvar) = &*self.over;
-        *lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = true;
+        *lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = true;
         cvar.notify_all();
     }
 }

@@ -582,7 +582,9 @@ fn book_with_print_limit(limit: &str) -> (tempfile::TempDir, PathBuf) {
 
 /// The print button's address on a page.
 fn print_button(html: &str) -> String {
-    let at = html.find("title=\"Print this book\"").expect("a print button");
+    let at = html
+        .find("title=\"Print this book\"")
+        .expect("a print button");
     let start = html[..at].rfind("href=\"").unwrap() + 6;
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
@@ -592,8 +594,14 @@ fn the_default_limit_keeps_one_print_page() {
     let site = site("book");
     assert!(site.join("print.html").exists());
     assert!(!site.join("go-backend-round2.print.html").exists());
-    assert_eq!(print_button(&page(&site, "go-backend-round2.html")), "print.html");
-    assert_eq!(print_button(&page(&site, "guide/format.html")), "../print.html");
+    assert_eq!(
+        print_button(&page(&site, "go-backend-round2.html")),
+        "print.html"
+    );
+    assert_eq!(
+        print_button(&page(&site, "guide/format.html")),
+        "../print.html"
+    );
 }
 
 #[test]
@@ -606,14 +614,21 @@ fn past_the_limit_each_record_has_a_print_page_and_print_html_lists_them() {
     let hrefs: Vec<_> = links.iter().map(|t| attr(t, "href").unwrap()).collect();
     assert_eq!(
         hrefs,
-        ["go-backend-round2.print.html", "examples/rust-round1.print.html"]
+        [
+            "go-backend-round2.print.html",
+            "examples/rust-round1.print.html"
+        ]
     );
     // Other chapters are listed with their own pages.
     assert!(index.contains(r#"<a href="guide/format.html">"#), "{index}");
     // No print page holds more than its record; none is over the limit.
     for (record, print, cards) in [
         ("go-backend-round2.html", "go-backend-round2.print.html", 10),
-        ("examples/rust-round1.html", "examples/rust-round1.print.html", 2),
+        (
+            "examples/rust-round1.html",
+            "examples/rust-round1.print.html",
+            2,
+        ),
     ] {
         let html = page(&site, print);
         assert!(html.len() < 60_000, "{print}: {}", html.len());
@@ -633,7 +648,10 @@ fn past_the_limit_each_record_has_a_print_page_and_print_html_lists_them() {
     }
     assert!(site.join("css/print.css").exists());
     // Elsewhere the button leads to the index.
-    assert_eq!(print_button(&page(&site, "guide/format.html")), "../print.html");
+    assert_eq!(
+        print_button(&page(&site, "guide/format.html")),
+        "../print.html"
+    );
     assert_eq!(print_button(&index), "print.html");
     // No marker is left anywhere.
     for entry in walkdir::WalkDir::new(&site) {

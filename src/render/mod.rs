@@ -274,7 +274,11 @@ impl Renderer {
 
     /// The content of the index print page: `entries` are `(title, href, is a record)`, in
     /// book order, hrefs relative to the site root.
-    pub fn print_index(&self, entries: &[(String, String, bool)], cfg: &Config) -> anyhow::Result<String> {
+    pub fn print_index(
+        &self,
+        entries: &[(String, String, bool)],
+        cfg: &Config,
+    ) -> anyhow::Result<String> {
         let entries: Vec<Value> = entries
             .iter()
             .map(|(title, href, record)| json!({ "title": title, "href": href, "record": record }))

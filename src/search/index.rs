@@ -88,6 +88,9 @@ struct Occurrences {
     starts: Vec<u32>,
 }
 
+/// About how much memory the CJK occurrences of one pass over the text may take.
+const CJK_MEMORY: usize = 256 << 20;
+
 /// Occurrences per block: 128 KiB, which glibc (with the CLI's mmap threshold) maps on its own
 /// and gives back to the system when freed; the untouched tail of a partly filled block is
 /// never resident.
@@ -132,7 +135,10 @@ impl Occurrences {
     fn place(&self, place: u32, hint: &mut usize) -> (u32, u32, u32) {
         let fits = |i: usize| self.starts[i] <= place && place < self.starts[i + 1];
         if !(*hint + 1 < self.starts.len() && fits(*hint)) {
-            *hint = self.starts.partition_point(|&s| s <= place).saturating_sub(1);
+            *hint = self
+                .starts
+                .partition_point(|&s| s <= place)
+                .saturating_sub(1);
         }
         let i = *hint;
         ((i / 3) as u32, (i % 3) as u32, place - self.starts[i])
@@ -214,53 +220,92 @@ pub fn write_to(docs: &[Doc], dir: &std::path::Path) -> std::io::Result<Written>
 
 /// Indexes `docs` in one pass, handing each finished file to `sink`. Returns the term count.
 fn index(docs: &[Doc], sink: &mut dyn FnMut(String, Vec<u8>)) -> std::io::Result<usize> {
+    index_within(docs, sink, CJK_MEMORY)
+}
+
+/// [`index`], with CJK occurrences kept to about `memory` bytes a pass.
+fn index_within(
+    docs: &[Doc],
+    sink: &mut dyn FnMut(String, Vec<u8>),
+    memory: usize,
+) -> std::io::Result<usize> {
     // Words are few: each gets a number the first time it is seen, and its postings.
     let mut word_ids: HashMap<String, u32> = HashMap::new();
     let mut words: Vec<(String, Posting)> = Vec::new();
     let mut field_words: Vec<(u32, u32)> = Vec::new();
     let mut positions = Vec::new();
     // CJK occurrences go straight into their bucket; each bucket is sorted on its own (small
-    // enough to stay in cache).
+    // enough to stay in cache). A big bank's buckets are filled and written in several passes
+    // over the text, so that their occurrences never take more than about CJK_MEMORY: each
+    // CJK character is one occurrence, and nearly every one is three bytes of UTF-8.
+    let estimate: usize = docs
+        .iter()
+        .flat_map(|d| d.fields.iter())
+        .map(|f| f.bytes().filter(|b| b & 0xF0 == 0xE0).count())
+        .sum();
+    let passes = (estimate * std::mem::size_of::<u64>())
+        .div_ceil(CJK_MEMORY)
+        .max(1);
     let mut cjk = Occurrences::new();
-    for (id, doc) in docs.iter().enumerate() {
-        let id = id as u32;
-        for (field, text) in doc.fields.iter().enumerate() {
-            let field = field as u32;
-            field_words.clear();
-            let start = cjk.open_field(text.chars().count())?;
-            terms(text, |t, p| match t {
-                Term::Word(w) => {
-                    let n = match word_ids.get(w) {
-                        Some(&n) => n,
-                        None => {
-                            let n = words.len() as u32;
-                            word_ids.insert(w.to_string(), n);
-                            words.push((w.to_string(), Posting::default()));
-                            n
-                        }
-                    };
-                    field_words.push((n, p));
+    let mut writer = CjkWriter::default();
+    for pass in 0..passes {
+        let buckets = BUCKETS as usize;
+        let (lo, hi) = (pass * buckets / passes, (pass + 1) * buckets / passes);
+        let mine = |c: char| (lo..hi).contains(&((c as u32 % BUCKETS) as usize));
+        for (id, doc) in docs.iter().enumerate() {
+            let id = id as u32;
+            for (field, text) in doc.fields.iter().enumerate() {
+                let start = if pass == 0 {
+                    cjk.open_field(text.chars().count())?
+                } else {
+                    cjk.starts[id as usize * 3 + field]
+                };
+                if pass > 0 {
+                    terms(text, |t, p| match t {
+                        Term::Uni(c) if mine(c) => cjk.push(c, 0, start + p),
+                        Term::Bi(a, b) if mine(a) => cjk.push(a, b as u32, start + p),
+                        _ => {}
+                    });
+                    continue;
                 }
-                Term::Uni(c) => cjk.push(c, 0, start + p),
-                Term::Bi(a, b) => cjk.push(a, b as u32, start + p),
-            });
-            field_words.sort_unstable();
-            let mut i = 0;
-            while i < field_words.len() {
-                let start = i;
-                positions.clear();
-                while i < field_words.len() && field_words[i].0 == field_words[start].0 {
-                    positions.push(field_words[i].1);
-                    i += 1;
+                let field = field as u32;
+                field_words.clear();
+                terms(text, |t, p| match t {
+                    Term::Word(w) => {
+                        let n = match word_ids.get(w) {
+                            Some(&n) => n,
+                            None => {
+                                let n = words.len() as u32;
+                                word_ids.insert(w.to_string(), n);
+                                words.push((w.to_string(), Posting::default()));
+                                n
+                            }
+                        };
+                        field_words.push((n, p));
+                    }
+                    Term::Uni(c) if mine(c) => cjk.push(c, 0, start + p),
+                    Term::Bi(a, b) if mine(a) => cjk.push(a, b as u32, start + p),
+                    Term::Uni(_) | Term::Bi(..) => {}
+                });
+                field_words.sort_unstable();
+                let mut i = 0;
+                while i < field_words.len() {
+                    let start = i;
+                    positions.clear();
+                    while i < field_words.len() && field_words[i].0 == field_words[start].0 {
+                        positions.push(field_words[i].1);
+                        i += 1;
+                    }
+                    words[field_words[start].0 as usize]
+                        .1
+                        .add(id, field, &positions);
                 }
-                words[field_words[start].0 as usize]
-                    .1
-                    .add(id, field, &positions);
             }
         }
+        cjk_shards(&mut writer, &mut cjk, lo..hi, sink);
     }
     drop(word_ids);
-    let cjk = cjk_shards(cjk, sink);
+    let cjk = writer.out;
     let prefixes = word_shards(&words, sink);
     let (heads, answers) = doc_shards(docs, sink);
 
@@ -300,18 +345,37 @@ struct CjkShards {
 /// each written as soon as it is full. A character whose terms alone pass that size (`一`,
 /// `的`…) gets shards of its own, cut between second characters, so that a query such as
 /// `一致性` loads one of them rather than everything that starts with `一`.
-fn cjk_shards(mut occurrences: Occurrences, sink: &mut dyn FnMut(String, Vec<u8>)) -> CjkShards {
-    let mut out = CjkShards::default();
+/// What [`cjk_shards`] carries from one pass to the next.
+#[derive(Default)]
+struct CjkWriter {
+    out: CjkShards,
+    /// The shard being filled, as JSON object members: `"限":{"流":"…","":"…"},"…":{…}`.
+    json: String,
+    /// The next shard number, and the number of the shard being filled.
+    next: u32,
+    current: u32,
+}
+
+fn cjk_shards(
+    w: &mut CjkWriter,
+    occurrences: &mut Occurrences,
+    range: std::ops::Range<usize>,
+    sink: &mut dyn FnMut(String, Vec<u8>),
+) {
+    if w.next == 0 {
+        w.next = 1;
+    }
+    let CjkWriter {
+        out,
+        json,
+        next,
+        current,
+    } = w;
     let mut positions = Vec::new();
-    // The shard being filled, as JSON object members: `"限":{"流":"…","":"…"},"…":{…}`.
-    let mut json = String::new();
     // One first character's terms (`"流":"…","":"…"`), and where each term starts.
     let mut group = String::new();
     let mut starts: Vec<(u32, usize)> = Vec::new();
-    let mut next = 1;
-    let mut current = 0;
     let count = occurrences.buckets.len();
-    let buckets = std::mem::take(&mut occurrences.buckets);
     let mut hint = 0;
     let mut write = |id: u32, body: &str| {
         let name = format!("c{id}");
@@ -320,7 +384,8 @@ fn cjk_shards(mut occurrences: Occurrences, sink: &mut dyn FnMut(String, Vec<u8>
             js_file(&name, format!("{{{body}}}").as_bytes()),
         );
     };
-    for (i, blocks) in buckets.into_iter().enumerate() {
+    for i in range {
+        let blocks = std::mem::take(&mut occurrences.buckets[i]);
         // One bucket at a time in one piece: its blocks are freed as they are copied.
         let mut occ = Vec::with_capacity(blocks.iter().map(Vec::len).sum());
         for block in blocks {
@@ -393,22 +458,21 @@ fn cjk_shards(mut occurrences: Occurrences, sink: &mut dyn FnMut(String, Vec<u8>
                         .filter(|c| *c != '\0')
                         .map_or(String::new(), String::from),
                 );
-                ids.push(next);
-                write(next, &format!("\"{first}\":{{{body}}}"));
-                next += 1;
+                ids.push(*next);
+                write(*next, &format!("\"{first}\":{{{body}}}"));
+                *next += 1;
                 from = to;
             }
             out.hot.insert(first.to_string(), (cuts, ids));
         }
-        out.of_bucket.push(current);
+        out.of_bucket.push(*current);
         if json.len() >= TERM_SHARD || i + 1 == count {
-            write(current, &json);
+            write(*current, json);
             json.clear();
-            current = next;
-            next += 1;
+            *current = *next;
+            *next += 1;
         }
     }
-    out
 }
 
 /// Writes the word shards: words in order, cut into shards of about [`TERM_SHARD`] bytes
@@ -684,5 +748,37 @@ mod tests {
             serde_json::from_str::<serde_json::Value>(json).unwrap();
         }
         assert!(names.contains(&"w0") && names.contains(&"c0"));
+    }
+
+    #[test]
+    fn several_passes_write_the_same_index_as_one() {
+        let text = |i: usize| {
+            let chars: Vec<char> = "限流算法令牌桶一致性哈希分布式锁消息队列的了是"
+                .chars()
+                .collect();
+            (0..200)
+                .map(|k| chars[(i * 7 + k * k) % chars.len()])
+                .collect::<String>()
+                + " kafka goroutine"
+        };
+        let docs: Vec<Doc> = (0..40)
+            .map(|i| Doc {
+                crumb: "r".into(),
+                title: format!("{i}. t"),
+                url: format!("r.html#{i}"),
+                answer_url: None,
+                fields: [text(i), text(i + 1), text(i + 2)],
+                kind_section: false,
+            })
+            .collect();
+        let run = |memory| {
+            let mut files = Vec::new();
+            let terms = index_within(&docs, &mut |n, c| files.push((n, c)), memory).unwrap();
+            (files, terms)
+        };
+        let one = run(usize::MAX);
+        for memory in [1, 1000, 20_000] {
+            assert_eq!(run(memory), one, "{memory}");
+        }
     }
 }

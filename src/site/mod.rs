@@ -10,6 +10,7 @@ pub mod preprocessor;
 mod print;
 pub mod progress;
 mod splice;
+mod theme;
 mod tree;
 
 use crate::config::{Config, Edition};
@@ -19,10 +20,10 @@ use crate::lint::{Bank, check_book, config_diagnostics, utf8_diagnostics};
 use crate::site::dest::{BookDirs, Origin, Workspace};
 use crate::site::preprocessor::QbankPreprocessor;
 use crate::site::progress::{Phase, Progress, Silent};
-use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use mdbook_driver::MDBook;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The outcome of checking a book.
 #[derive(Debug)]
@@ -345,7 +346,10 @@ fn build_reporting(
         .flatten()
         .unwrap_or(true);
     let plan = print::PrintPlan::new(&md.book, &checked.bank, &qcfg, print_enabled)?;
-    let splice = std::sync::Arc::new(crate::site::splice::Splice::new());
+    // qbank's HTML waits for mdBook in a file of the workspace, not in memory.
+    let splice = Arc::new(crate::site::splice::Splice::in_file(
+        &work.scratch("held.html"),
+    )?);
     let split = plan.as_ref().filter(|p| p.split);
     if let Some(plan) = split {
         tracing::debug!(
@@ -363,7 +367,8 @@ fn build_reporting(
         &md.theme_dir(),
         &theme,
         &qcfg,
-        split.map(|_| (&*splice, work.scratch("mdbook-theme"))),
+        &work.scratch("mdbook-theme"),
+        split.map(|_| &*splice),
     )?;
     md.config
         .set("output.html.theme", theme.to_string_lossy().as_ref())?;
@@ -446,14 +451,16 @@ fn build_reporting(
     Ok(dest)
 }
 
-/// Copies the book's theme folder (if any) to `theme` and appends qbank's links to its
-/// head.hbs. For a book whose print page is split (`split`: the splice and a scratch folder),
-/// also patches index.hbs (see [`print`]) and returns the print stylesheet to write.
+/// Copies the book's theme folder (if any) to `theme`, appends qbank's links to its head.hbs,
+/// and writes an index.hbs (the book's or mdBook's, from `scratch`) with its partials inlined
+/// (see [`theme`]). For a book whose print page is split (`split`), also patches index.hbs
+/// (see [`print`]) and returns the print stylesheet to write.
 fn prepare_theme(
     book_theme: &Path,
     theme: &Path,
     cfg: &Config,
-    split: Option<(&crate::site::splice::Splice, PathBuf)>,
+    scratch: &Path,
+    split: Option<&crate::site::splice::Splice>,
 ) -> Result<Option<Vec<u8>>> {
     let _ = std::fs::remove_dir_all(theme);
     std::fs::create_dir_all(theme).with_context(|| format!("creating {}", theme.display()))?;
@@ -478,23 +485,28 @@ fn prepare_theme(
     let head = theme.join("head.hbs");
     let mut text = std::fs::read_to_string(&head).unwrap_or_default();
     text.push_str(&assets::head_links(cfg));
-    let mut print_css = None;
-    if let Some((splice, scratch)) = split {
+    if let Some(splice) = split {
         text.push_str(&splice.slot(print::HEAD_SLOT));
         text.push('\n');
-        let (default_index, default_css) = print::default_theme(&scratch)?;
-        let index = theme.join("index.hbs");
-        let own = std::fs::read_to_string(&index).ok();
-        match print::patch_index(own.as_deref().unwrap_or(&default_index), |s| splice.slot(s)) {
-            Some(patched) => std::fs::write(&index, patched)?,
+    }
+    std::fs::write(&head, &text)?;
+    let header = std::fs::read_to_string(theme.join("header.hbs")).unwrap_or_default();
+    let default = theme::default_theme(scratch)?;
+    let index_path = theme.join("index.hbs");
+    let mut index = std::fs::read_to_string(&index_path).unwrap_or(default.index);
+    let mut print_css = None;
+    if let Some(splice) = split {
+        match print::patch_index(&index, |s| splice.slot(s)) {
+            Some(patched) => index = patched,
             None => tracing::warn!(
                 "{}: no print button to point at the print pages",
-                index.display()
+                index_path.display()
             ),
         }
-        print_css = Some(std::fs::read(theme.join("css/print.css")).unwrap_or(default_css));
+        print_css = Some(std::fs::read(theme.join("css/print.css")).unwrap_or(default.print_css));
     }
-    std::fs::write(&head, text)?;
+    let index = theme::inline_partials(&index, &[("head", &text), ("header", &header)]);
+    std::fs::write(&index_path, index)?;
     Ok(print_css)
 }
 

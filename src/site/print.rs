@@ -137,20 +137,6 @@ pub(crate) fn patch_index(hbs: &str, slot: impl Fn(&str) -> String) -> Option<St
     found.then_some(out)
 }
 
-/// The files of mdBook's default theme that a split book needs: `index.hbs` and
-/// `css/print.css`, written by mdBook itself into `dir`.
-pub(crate) fn default_theme(dir: &Path) -> Result<(String, Vec<u8>)> {
-    std::fs::create_dir_all(dir.join("theme"))?;
-    mdbook_html::theme::Theme::copy_theme(&mdbook_driver::config::HtmlConfig::default(), dir)
-        .map_err(|e| anyhow::anyhow!("{e:#}"))
-        .context("writing mdBook's default theme")?;
-    let theme = dir.join("theme");
-    Ok((
-        std::fs::read_to_string(theme.join("index.hbs"))?,
-        std::fs::read(theme.join("css/print.css"))?,
-    ))
-}
-
 /// Writes `print.html`: the chrome of the site's `index.html` around `print-index.hbs`. Falls
 /// back to the list alone in a bare page when a theme of its own has no `<main>`.
 pub(crate) fn write_index(site: &Path, plan: &PrintPlan, cfg: &Config) -> Result<()> {
@@ -204,7 +190,8 @@ mod tests {
     #[test]
     fn the_default_template_gets_its_button_back_with_a_slot() {
         let dir = tempfile::tempdir().unwrap();
-        let (hbs, css) = default_theme(dir.path()).unwrap();
+        let theme = crate::site::theme::default_theme(dir.path()).unwrap();
+        let (hbs, css) = (theme.index, theme.print_css);
         assert!(!css.is_empty());
         assert!(hbs.contains("print_enable") && hbs.contains("print.html"));
         let patched = patch_index(&hbs, |s| format!("<!--X-{s}-->")).unwrap();

@@ -16,6 +16,7 @@
 use crate::site::print::{HEAD_SLOT, HREF_SLOT, PrintPlan, print_page};
 use crate::site::progress::{Phase, Progress};
 use anyhow::{Context, Result, bail};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Mutex;
@@ -25,14 +26,73 @@ use std::sync::Mutex;
 pub struct Splice {
     /// `<!--qbank-splice-NONCE-`: the nonce keeps a record's own comments from ever matching.
     prefix: String,
-    held: Mutex<Vec<Held>>,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    held: Vec<Held>,
+    store: Store,
 }
 
 #[derive(Debug)]
 struct Held {
-    html: String,
+    /// Where the block's HTML is in the [`Store`].
+    at: u64,
+    len: usize,
     /// How deep the chapter lies below the site root, for links on `print.html`.
     depth: usize,
+}
+
+/// The held blocks' HTML, one after the other: in memory, or in a file (`qbank build`), which
+/// keeps a big bank's cards (370 MB at 100,000 questions) out of memory while mdBook renders.
+#[derive(Debug, Default)]
+struct Store {
+    mem: Vec<u8>,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    len: u64,
+    /// The first write error; reported by `put_back`.
+    error: Option<std::io::Error>,
+    /// Reading back from the file: a window of it, and where it starts.
+    window: Vec<u8>,
+    window_at: u64,
+}
+
+/// How much of the file one read brings in: a page's blocks lie one after the other.
+const WINDOW: usize = 1 << 20;
+
+impl Store {
+    fn push(&mut self, html: &str) {
+        match &mut self.file {
+            Some(f) => {
+                if let Err(e) = f.write_all(html.as_bytes()) {
+                    self.error.get_or_insert(e);
+                }
+            }
+            None => self.mem.extend_from_slice(html.as_bytes()),
+        }
+        self.len += html.len() as u64;
+    }
+
+    /// The bytes `at..at + len`.
+    fn get(&mut self, at: u64, len: usize) -> std::io::Result<&[u8]> {
+        let Some(f) = &mut self.file else {
+            let at = at as usize;
+            return Ok(&self.mem[at..at + len]);
+        };
+        let end = at + len as u64;
+        if at < self.window_at || end > self.window_at + self.window.len() as u64 {
+            f.flush()?;
+            let file = f.get_mut();
+            file.seek(SeekFrom::Start(at))?;
+            let want = (self.len - at).min(len.max(WINDOW) as u64) as usize;
+            self.window.resize(want, 0);
+            file.read_exact(&mut self.window)?;
+            self.window_at = at;
+        }
+        let from = (at - self.window_at) as usize;
+        Ok(&self.window[from..from + len])
+    }
 }
 
 const SUFFIX: &str = "-->";
@@ -52,17 +112,36 @@ impl Splice {
         let nonce = format!("{:x}{:x}", std::process::id(), nanos & 0xffff_ffff_ffff);
         Splice {
             prefix: format!("<!--qbank-splice-{nonce}-"),
-            held: Mutex::new(Vec::new()),
+            inner: Mutex::new(Inner::default()),
         }
+    }
+
+    /// A splice that keeps the held HTML in the file `path` (created, or emptied) rather than
+    /// in memory.
+    pub(crate) fn in_file(path: &Path) -> Result<Self> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)
+            .with_context(|| format!("creating {}", path.display()))?;
+        let splice = Splice::new();
+        splice.lock().store.file = Some(std::io::BufWriter::with_capacity(WINDOW, file));
+        Ok(splice)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// `text` with everything outside the `markdown` ranges (sorted, disjoint) held back and
     /// replaced by markers. `depth` is the chapter's depth below the site root.
     pub fn hold(&self, text: &str, markdown: &[Range<usize>], depth: usize) -> String {
-        let mut held = self
-            .held
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut inner = self.lock();
+        let Inner { held, store } = &mut *inner;
         let mut out = String::with_capacity(text.len() / 2);
         let mut pos = 0;
         let mut gap = |out: &mut String, html: &str| {
@@ -77,9 +156,11 @@ impl Splice {
             out.push_str(SUFFIX);
             out.push_str("\n\n");
             held.push(Held {
-                html: html.to_string(),
+                at: store.len,
+                len: html.len(),
                 depth,
             });
+            store.push(html);
         };
         for r in markdown {
             let start = r.start.max(pos).min(text.len());
@@ -124,10 +205,11 @@ impl Splice {
         print: Option<&PrintPlan>,
         progress: &dyn Progress,
     ) -> Result<bool> {
-        let held = self
-            .held
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut inner = self.lock();
+        let Inner { held, store } = &mut *inner;
+        if let Some(e) = store.error.take() {
+            return Err(e).context("keeping qbank's HTML in the build's workspace");
+        }
         let mut split = print.is_some_and(|p| p.split);
         if held.is_empty() && print.is_none() {
             return Ok(split);
@@ -169,7 +251,15 @@ impl Splice {
                 "print.html".to_string()
             });
             let filled = self
-                .fill(&finder, &page, &held, &mut used, is_print, (&href, ""))
+                .fill(
+                    &finder,
+                    &page,
+                    held,
+                    store,
+                    &mut used,
+                    is_print,
+                    (&href, ""),
+                )
                 .with_context(|| format!("filling in {}", path.display()))?;
             if let Some(plan) = print.filter(|p| is_print && filled.len() as u64 > p.limit) {
                 // The estimate was low: split now.
@@ -181,7 +271,15 @@ impl Splice {
             }
             std::fs::write(path, &filled).with_context(|| format!("writing {}", path.display()))?;
             if let (true, true, Some(plan)) = (split, record, print) {
-                let twin = self.fill(&finder, &page, &held, &mut used, false, (&href, &plan.head))?;
+                let twin = self.fill(
+                    &finder,
+                    &page,
+                    held,
+                    store,
+                    &mut used,
+                    false,
+                    (&href, &plan.head),
+                )?;
                 let to = site.join(print_page(&rel));
                 std::fs::write(&to, twin).with_context(|| format!("writing {}", to.display()))?;
             }
@@ -203,6 +301,7 @@ impl Splice {
         finder: &memchr::memmem::Finder<'_>,
         page: &[u8],
         held: &[Held],
+        store: &mut Store,
         used: &mut [bool],
         print: bool,
         slots: (&str, &str),
@@ -238,12 +337,17 @@ impl Splice {
                 bail!("unknown qbank marker {index}");
             };
             used[index] = true;
+            let bytes = store
+                .get(h.at, h.len)
+                .context("reading qbank's HTML back from the build's workspace")?;
             if print {
-                let mut html = String::with_capacity(h.html.len());
-                push_print_html(&mut html, &h.html, h.depth);
-                out.extend_from_slice(html.as_bytes());
+                // Held blocks are whole strs, so valid UTF-8.
+                let html = String::from_utf8_lossy(bytes);
+                let mut out_html = String::with_capacity(h.len);
+                push_print_html(&mut out_html, &html, h.depth);
+                out.extend_from_slice(out_html.as_bytes());
             } else {
-                out.extend_from_slice(h.html.as_bytes());
+                out.extend_from_slice(bytes);
             }
             rest = &after[digits + SUFFIX.len()..];
         }
@@ -398,11 +502,47 @@ mod tests {
         };
         assert!(s.put_back(dir.path(), Some(&plan), &Silent).unwrap());
         let read = |p: &str| std::fs::read_to_string(dir.path().join(p)).unwrap();
-        assert_eq!(read("go/r.html"), "<head></head><a href=\"../go/r.print.html\">print</a>");
+        assert_eq!(
+            read("go/r.html"),
+            "<head></head><a href=\"../go/r.print.html\">print</a>"
+        );
         assert_eq!(
             read("go/r.print.html"),
             "<head><script>print()</script></head><a href=\"../go/r.print.html\">print</a>"
         );
-        assert_eq!(read("about.html"), "<head></head><a href=\"../print.html\">print</a>");
+        assert_eq!(
+            read("about.html"),
+            "<head></head><a href=\"../print.html\">print</a>"
+        );
+    }
+
+    #[test]
+    fn held_html_kept_in_a_file_comes_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Splice::in_file(&dir.path().join("held")).unwrap();
+        // Blocks larger than the read window, and many small ones on several pages.
+        let big = format!("<div>{}</div>", "x".repeat(WINDOW + 10));
+        let mut pages = Vec::new();
+        for p in 0..3 {
+            let mut text = String::new();
+            for b in 0..50 {
+                text.push_str(&format!("<p>{p}-{b}</p>\n\nmd\n\n"));
+            }
+            text.push_str(&big);
+            let markdown: Vec<_> = text
+                .match_indices("md")
+                .map(|(i, m)| i..i + m.len())
+                .collect();
+            pages.push((text.clone(), s.hold(&text, &markdown, 0)));
+        }
+        for (i, (_, md)) in pages.iter().enumerate() {
+            std::fs::write(dir.path().join(format!("{i}.html")), md).unwrap();
+        }
+        s.put_back(dir.path(), None, &Silent).unwrap();
+        for (i, (text, _)) in pages.iter().enumerate() {
+            let back = std::fs::read_to_string(dir.path().join(format!("{i}.html"))).unwrap();
+            let squash = |t: &str| t.split_whitespace().collect::<String>();
+            assert_eq!(squash(&back), squash(text));
+        }
     }
 }
