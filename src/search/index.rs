@@ -244,8 +244,8 @@ fn index_within(
         .map(|f| f.bytes().filter(|b| b & 0xF0 == 0xE0).count())
         .sum();
     let passes = (estimate * std::mem::size_of::<u64>())
-        .div_ceil(CJK_MEMORY)
-        .max(1);
+        .div_ceil(memory.max(1))
+        .clamp(1, BUCKETS as usize);
     let mut cjk = Occurrences::new();
     let mut writer = CjkWriter::default();
     for pass in 0..passes {
