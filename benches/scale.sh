@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Big banks: `qbank build` against stock `mdbook build` 0.5.4 on generated banks of 10,000,
-# 50,000 and 100,000 questions, side by side, in one run: wall time, peak RSS (from
-# /usr/bin/time), their ratios, and the largest page qbank wrote (no page may pass
-# print-limit). The load average is printed next to every figure: on a shared machine, times
-# are only comparable at similar load.
+# 50,000 and 100,000 questions, side by side, in one run: wall time, CPU time (user + system),
+# peak RSS (from /usr/bin/time), their ratios, and the largest page qbank wrote (no print page
+# may pass print-limit). The load average is printed next to every figure: on a shared
+# machine wall times are only comparable at similar load; CPU times much less depend on it.
 #
 # Usage: benches/scale.sh [QUESTIONS...]          (default: 10000 50000 100000)
 #   STOCK_MAX=N   skip stock mdBook above N questions (it needs about 80 KB of memory a
@@ -29,14 +29,15 @@ fi
 cargo build --release --quiet --bin qbank --example gen-bank
 
 load() { cut -d' ' -f1 /proc/loadavg; }
-measure() { # label, command...; prints "wall rss_kb load_before"
+measure() { # label, command...; prints "wall rss_kb cpu load_before"
     local before
     before=$(load)
-    /usr/bin/time -f '%e %M' -o "$WORK/time.txt" nice -n "$NICE" "${@:2}" >/dev/null 2>"$WORK/$1.log" || {
+    /usr/bin/time -f '%e %M %U %S' -o "$WORK/time.txt" nice -n "$NICE" "${@:2}" >/dev/null 2>"$WORK/$1.log" || {
         tail -20 "$WORK/$1.log" >&2
         exit 1
     }
-    echo "$(cat "$WORK/time.txt") $before"
+    read -r wall rss user sys <"$WORK/time.txt"
+    echo "$wall $rss $(python3 -c "print(round($user + $sys, 2))") $before"
 }
 
 rows=()
@@ -56,7 +57,7 @@ for n in "${SIZES[@]}"; do
         s=$(measure "stock-$n" "$MDBOOK" build "$WORK/stock" -d "$(pwd)/$WORK/stock-site")
         rm -rf "$WORK/stock" "$WORK/stock-site"
     else
-        s="- - -"
+        s="- - - -"
     fi
     rm -rf "$bank"
     rows+=("$n $md $q $s $print $records $largest")
@@ -67,24 +68,22 @@ import sys
 cores, rows = sys.argv[1], sys.argv[2:]
 mb = lambda b: f"{b / 1e6:,.1f} MB"
 print(f"{cores} cores; load = 1-minute load average when the build started\n")
-head = ("questions", "markdown", "qbank time", "load", "qbank RSS", "stock time", "load", "stock RSS",
-        "time ×", "RSS ×", "print.html", "print pages", "largest page")
-print(("{:>10} {:>9} {:>11} {:>5} {:>10} {:>11} {:>5} {:>10} {:>7} {:>7} {:>11} {:>11}  {}").format(*head))
+fmt = "{:>9} {:>9} | {:>8} {:>8} {:>5} {:>10} | {:>8} {:>8} {:>5} {:>10} | {:>6} {:>6} {:>6} | {:>9} {:>6}  {}"
+print(fmt.format("questions", "markdown", "qbank", "cpu", "load", "RSS", "stock", "cpu", "load", "RSS",
+                 "time×", "cpu×", "RSS×", "print.html", "print pages", "largest page"))
 last_stock = None
 for row in rows:
-    n, md, qw, qr, ql, sw, sr, sl, pr, recs, big, bigname = row.split()
+    n, md, qw, qr, qc, ql, sw, sr, sc, sl, pr, recs, big, bigname = row.split()
     if sw != "-":
-        last_stock = (n, float(sw), int(sr))
-    ratio_t = ratio_r = "-"
-    vs = ""
+        last_stock = (n, float(sw), int(sr), float(sc))
+    ratios, vs = ("-", "-", "-"), ""
     if last_stock:
-        ratio_t = f"{float(qw) / last_stock[1]:.2f}"
-        ratio_r = f"{int(qr) / last_stock[2]:.2f}"
+        ratios = (f"{float(qw) / last_stock[1]:.2f}", f"{float(qc) / last_stock[3]:.2f}",
+                  f"{int(qr) / last_stock[2]:.2f}")
         if last_stock[0] != n:
             vs = f"  (ratios against stock at {int(last_stock[0]):,})"
-    stock = (f"{float(sw):.1f} s", sl, mb(int(sr) * 1024)) if sw != "-" else ("not run", "", "")
-    print(("{:>10} {:>9} {:>11} {:>5} {:>10} {:>11} {:>5} {:>10} {:>7} {:>7} {:>11} {:>11}  {}").format(
-        f"{int(n):,}", mb(int(md)), f"{float(qw):.1f} s", ql, mb(int(qr) * 1024), *stock,
-        ratio_t, ratio_r, mb(int(pr)), recs, f"{mb(int(big))} {bigname}") + vs)
-print("\ntargets at 100,000 questions: time × <= 0.30, RSS × <= 0.15")
+    stock = (f"{float(sw):.1f} s", f"{float(sc):.1f} s", sl, mb(int(sr) * 1024)) if sw != "-" else ("not run", "", "", "")
+    print(fmt.format(f"{int(n):,}", mb(int(md)), f"{float(qw):.1f} s", f"{float(qc):.1f} s", ql,
+                     mb(int(qr) * 1024), *stock, *ratios, mb(int(pr)), recs, f"{mb(int(big))} {bigname}") + vs)
+print("\ntargets at 100,000 questions: time× <= 0.30, RSS× <= 0.15")
 PY

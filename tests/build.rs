@@ -662,3 +662,35 @@ fn past_the_limit_each_record_has_a_print_page_and_print_html_lists_them() {
         }
     }
 }
+
+/// `qbank build` runs mdBook's `links` preprocessor on the chapters that have a `{{#` only:
+/// includes and `{{#title}}` still work there, and other chapters are untouched.
+#[test]
+fn includes_and_titles_still_expand() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("b");
+    copy_dir(&root().join("tests/fixtures/passthrough"), &book);
+    let src = book.join("src");
+    std::fs::write(src.join("part.txt"), "Included words here.\n").unwrap();
+    std::fs::create_dir_all(src.join("sub")).unwrap();
+    std::fs::write(
+        src.join("sub/inc.md"),
+        "# Includes\n\n{{#title A title of its own}}\n\n{{#include ../part.txt}}\n\n\\{{#include not-this}}\n",
+    )
+    .unwrap();
+    let summary = std::fs::read_to_string(src.join("SUMMARY.md")).unwrap();
+    std::fs::write(
+        src.join("SUMMARY.md"),
+        format!("{summary}\n- [Includes](sub/inc.md)\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("site");
+    qbank::site::build(&book, Some(&out)).unwrap();
+    let html = page(&out, "sub/inc.html");
+    assert!(html.contains("Included words here."), "{html}");
+    assert!(
+        html.contains("{{#include not-this}}"),
+        "an escaped include stays as text"
+    );
+    assert!(html.contains("<title>A title of its own</title>"), "{html}");
+}

@@ -376,6 +376,9 @@ fn build_reporting(
     let search = cfg.search;
     let search_dir = work.scratch("search");
     let bank = std::sync::Arc::new(checked.bank);
+    if md.config.build.use_default_preprocessors {
+        md.with_preprocessor(crate::site::preprocessor::Links);
+    }
     md.with_preprocessor(QbankPreprocessor::in_process(
         Some(bank.clone()),
         Some(splice.clone()),
