@@ -213,7 +213,7 @@ impl ByteSize {
         };
         let bytes = number * scale;
         (bytes.is_finite() && bytes >= 1.0 && bytes < u64::MAX as f64)
-            .then(|| ByteSize(bytes as u64))
+            .then_some(ByteSize(bytes as u64))
     }
 }
 

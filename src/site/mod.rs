@@ -369,7 +369,8 @@ fn build_reporting(
         &qcfg,
         &work.scratch("mdbook-theme"),
         split.map(|_| &*splice),
-    )?;
+    )
+    .context("build failed; the previous site was left as it was")?;
     md.config
         .set("output.html.theme", theme.to_string_lossy().as_ref())?;
     let cfg = Config::from_book(&md.config)?;

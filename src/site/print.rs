@@ -203,6 +203,6 @@ mod tests {
         hbs.register_template_string("t", "{{#if true}}yes{{/if}}")
             .unwrap();
         assert_eq!(hbs.render("t", &()).unwrap(), "yes");
-        assert!(patch_index("<html>no button</html>", |s| s.to_string()).is_none());
+        assert!(patch_index("<html>no button</html>", ToString::to_string).is_none());
     }
 }

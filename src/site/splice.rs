@@ -97,6 +97,14 @@ impl Store {
 
 const SUFFIX: &str = "-->";
 
+/// How [`Splice::put_back`] fills one page: whether it is `print.html` (whose held blocks get
+/// their links rewritten), and the values of the slots `(print-href, print-head)`.
+#[derive(Clone, Copy)]
+struct Fill<'a> {
+    print: bool,
+    slots: (&'a str, &'a str),
+}
+
 impl Default for Splice {
     fn default() -> Self {
         Self::new()
@@ -257,8 +265,10 @@ impl Splice {
                     held,
                     store,
                     &mut used,
-                    is_print,
-                    (&href, ""),
+                    Fill {
+                        print: is_print,
+                        slots: (&href, ""),
+                    },
                 )
                 .with_context(|| format!("filling in {}", path.display()))?;
             if let Some(plan) = print.filter(|p| is_print && filled.len() as u64 > p.limit) {
@@ -277,8 +287,10 @@ impl Splice {
                     held,
                     store,
                     &mut used,
-                    false,
-                    (&href, &plan.head),
+                    Fill {
+                        print: false,
+                        slots: (&href, &plan.head),
+                    },
                 )?;
                 let to = site.join(print_page(&rel));
                 std::fs::write(&to, twin).with_context(|| format!("writing {}", to.display()))?;
@@ -303,9 +315,9 @@ impl Splice {
         held: &[Held],
         store: &mut Store,
         used: &mut [bool],
-        print: bool,
-        slots: (&str, &str),
+        how: Fill<'_>,
     ) -> Result<Vec<u8>> {
+        let Fill { print, slots } = how;
         let mut out = Vec::with_capacity(page.len() * 2);
         let mut rest = page;
         while let Some(at) = finder.find(rest) {
