@@ -32,7 +32,10 @@ fn main() {
         5,
     );
     let mut built = None;
-    let t_index = median(|| built = Some(qbank::search::index::build(&docs)), 5);
+    let t_index = median(
+        || built = Some(qbank::search::index::build(&docs).expect("an index")),
+        5,
+    );
     let built = built.expect("built");
     let index_bytes: usize = built.files.iter().map(|f| f.1.len()).sum();
     println!(

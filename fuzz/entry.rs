@@ -468,7 +468,7 @@ fn check_terms(text: &str) {
 type Postings = BTreeMap<String, Vec<(u32, u32, u32)>>;
 
 fn check_index(docs: &[Doc]) {
-    let built = build(docs);
+    let built = build(docs).expect("an index of test documents");
     let mut files: HashMap<&str, Value> = HashMap::new();
     for (name, content) in &built.files {
         let json = content

@@ -84,6 +84,9 @@ pub struct Config {
     pub notes_time: Vec<String>,
     /// Heading texts of the evaluation template's summary block, which export fills in.
     pub summary_headings: Vec<String>,
+    /// The largest `print.html` qbank writes (`qbank build` only). A book whose print page
+    /// would be larger gets a print page per record and a `print.html` that lists them.
+    pub print_limit: ByteSize,
     /// Everything else in the table; used to warn about misspelt keys.
     #[serde(flatten)]
     pub unknown: BTreeMap<String, serde::de::IgnoredAny>,
@@ -119,6 +122,7 @@ impl Default for Config {
             notes_key_points: v(&["考察要点", "Key points"]),
             notes_time: v(&["用时", "Time"]),
             summary_headings: v(&["面试总结", "Summary"]),
+            print_limit: ByteSize::DEFAULT_PRINT_LIMIT,
             unknown: BTreeMap::new(),
             book_title: None,
         }
@@ -167,6 +171,7 @@ impl Config {
             "notes-key-points",
             "notes-time",
             "summary-headings",
+            "print-limit",
         ]
     }
 
@@ -190,5 +195,92 @@ impl Config {
     pub fn is_placeholder(&self, text: &str) -> bool {
         let t = text.trim();
         self.placeholders.iter().any(|p| p.trim() == t)
+    }
+}
+
+/// A size in bytes, written in book.toml as a number of bytes (`print-limit = 20000000`) or a
+/// string with a unit (`"32MB"`, `"500 KB"`, `"1.5GB"`; units of 1000, `B` allowed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ByteSize(pub u64);
+
+impl ByteSize {
+    /// The default `print-limit`: 32 MB. Chromium and Firefox still open and print a page of
+    /// that size in seconds; 178 MB (a 50,000-question bank in one page) they do not.
+    pub const DEFAULT_PRINT_LIMIT: ByteSize = ByteSize(32_000_000);
+
+    /// Reads `"32MB"`, `"500 KB"`, `"2000000"`, `"1.5GB"`. `None` for anything else.
+    pub fn parse(text: &str) -> Option<ByteSize> {
+        let t = text.trim();
+        let split = t
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(t.len());
+        let (number, unit) = t.split_at(split);
+        let number: f64 = number.parse().ok()?;
+        let scale: f64 = match unit.trim().to_ascii_uppercase().as_str() {
+            "" | "B" => 1.0,
+            "KB" | "K" => 1e3,
+            "MB" | "M" => 1e6,
+            "GB" | "G" => 1e9,
+            _ => return None,
+        };
+        let bytes = number * scale;
+        (bytes.is_finite() && bytes >= 1.0 && bytes < u64::MAX as f64)
+            .then_some(ByteSize(bytes as u64))
+    }
+}
+
+impl std::fmt::Display for ByteSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 >= 1_000_000 {
+            write!(f, "{:.1} MB", self.0 as f64 / 1e6)
+        } else {
+            write!(f, "{:.1} KB", self.0 as f64 / 1e3)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ByteSize {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        const EXPECTED: &str = "a size such as \"32MB\" or a number of bytes";
+        impl serde::de::Visitor<'_> for V {
+            type Value = ByteSize;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(EXPECTED)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ByteSize, E> {
+                if v == 0 {
+                    return Err(E::invalid_value(serde::de::Unexpected::Unsigned(v), &self));
+                }
+                Ok(ByteSize(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ByteSize, E> {
+                match u64::try_from(v) {
+                    Ok(v) => self.visit_u64(v),
+                    Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(v), &self)),
+                }
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ByteSize, E> {
+                ByteSize::parse(v)
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Str(v), &self))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ByteSize;
+
+    #[test]
+    fn sizes_read_with_and_without_units() {
+        assert_eq!(ByteSize::parse("32MB"), Some(ByteSize(32_000_000)));
+        assert_eq!(ByteSize::parse(" 500 kb "), Some(ByteSize(500_000)));
+        assert_eq!(ByteSize::parse("1.5GB"), Some(ByteSize(1_500_000_000)));
+        assert_eq!(ByteSize::parse("2000"), Some(ByteSize(2000)));
+        for bad in ["", "MB", "-3MB", "3 parsecs", "0", "1e400", "NaN"] {
+            assert_eq!(ByteSize::parse(bad), None, "{bad}");
+        }
     }
 }

@@ -52,6 +52,9 @@ pub(crate) struct Labels {
     pub search_toggle: &'static str,
     pub frequent_page: &'static str,
     pub frequent_intro: &'static str,
+    /// The index print page (`print.html` of a book printed record by record).
+    pub print_page: &'static str,
+    pub print_intro: &'static str,
     pub frequent_none: &'static str,
     pub best_answer: &'static str,
     /// `also asked in {n} other record(s)`: see [`Labels::also_asked`].
@@ -172,6 +175,8 @@ static ZH: Labels = Labels {
     search_toggle: "搜索",
     frequent_page: "高频题",
     frequent_intro: "在两份及以上面试记录中出现过的题目，按出现的记录数排序。",
+    print_page: "打印",
+    print_intro: "本书太大，无法作为一页打印。请打开要打印的记录：每条记录都有自己的打印页。",
     frequent_none: "还没有在多份记录中出现过的题目。",
     best_answer: "最佳答案",
     also_asked: ["另有 {n} 份面试记录问过此题", "另有 {n} 份面试记录问过此题"],
@@ -288,6 +293,8 @@ static EN: Labels = Labels {
     search_toggle: "Search",
     frequent_page: "Frequently asked",
     frequent_intro: "Questions asked in two or more interview records, most often asked first.",
+    print_page: "Print",
+    print_intro: "This book is too large to print as one page. Open the record to print: each has a print page of its own.",
     frequent_none: "No question is asked in more than one record yet.",
     best_answer: "best answer",
     also_asked: [

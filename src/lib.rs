@@ -10,6 +10,8 @@ pub mod lint;
 pub mod model;
 pub mod new;
 pub mod parse;
+#[cfg(feature = "cli")]
+pub mod progress;
 pub mod render;
 pub mod search;
 #[cfg(feature = "cli")]

@@ -262,7 +262,7 @@ fn main() -> ExitCode {
     install_signal_handlers();
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
-    match run(cli.command) {
+    match run(cli.command, cli.quiet > 0) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Bank(msg)) => {
             eprintln!("qbank: {msg}");
@@ -279,7 +279,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command) -> Result<(), Failure> {
+fn run(command: Command, quiet: bool) -> Result<(), Failure> {
     match command {
         Command::Build {
             book,
@@ -287,7 +287,16 @@ fn run(command: Command) -> Result<(), Failure> {
             edition,
             force,
         } => {
-            let opts = BuildOptions::edition(edition.map(Edition::from)).force(force);
+            // Phases and a bar on a terminal, for builds that take a while.
+            let progress = if quiet {
+                None
+            } else {
+                qbank::progress::Terminal::stderr()
+                    .map(|t| t as std::sync::Arc<dyn qbank::site::progress::Progress>)
+            };
+            let opts = BuildOptions::edition(edition.map(Edition::from))
+                .force(force)
+                .progress(progress);
             let dest = qbank::site::build_with(&book, dest_dir.as_deref(), &opts)?;
             eprintln!("qbank: built {}", dest.display());
         }

@@ -29,6 +29,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("new", &["config", "diag", "model", "parse", "text"]),
     ("serve", &["watch"]),
     ("watch", &["text"]),
+    ("progress", &["site"]),
 ];
 
 fn imports() -> BTreeMap<String, BTreeSet<String>> {

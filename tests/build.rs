@@ -614,3 +614,137 @@ fn scripts_get_the_cards_language() {
     );
     assert!(js.contains("\"lang\":\"zh\""), "{js}");
 }
+
+/// The bundled book with `print-limit` set to `limit` in its book.toml, built into a temporary
+/// folder: (the folder, the site).
+fn book_with_print_limit(limit: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("b");
+    copy_dir(&root().join("book"), &book);
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    let toml = toml.replacen(
+        "[preprocessor.qbank]\n",
+        &format!("[preprocessor.qbank]\nprint-limit = {limit}\n"),
+        1,
+    );
+    assert!(toml.contains("print-limit"), "{toml}");
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    let out = dir.path().join("site");
+    qbank::site::build(&book, Some(&out)).unwrap();
+    (dir, out)
+}
+
+/// The print button's address on a page.
+fn print_button(html: &str) -> String {
+    let at = html
+        .find("title=\"Print this book\"")
+        .expect("a print button");
+    let start = html[..at].rfind("href=\"").unwrap() + 6;
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+#[test]
+fn the_default_limit_keeps_one_print_page() {
+    let site = site("book");
+    assert!(site.join("print.html").exists());
+    assert!(!site.join("go-backend-round2.print.html").exists());
+    assert_eq!(
+        print_button(&page(&site, "go-backend-round2.html")),
+        "print.html"
+    );
+    assert_eq!(
+        print_button(&page(&site, "guide/format.html")),
+        "../print.html"
+    );
+}
+
+#[test]
+fn past_the_limit_each_record_has_a_print_page_and_print_html_lists_them() {
+    // 60 KB: the whole book's print page (about 150 KB) is over it, each record's is not.
+    let (_dir, site) = book_with_print_limit("\"60KB\"");
+    let index = page(&site, "print.html");
+    assert!(index.len() < 60_000);
+    let links = tags(&index, "data-qb-print-record");
+    let hrefs: Vec<_> = links.iter().map(|t| attr(t, "href").unwrap()).collect();
+    assert_eq!(
+        hrefs,
+        [
+            "go-backend-round2.print.html",
+            "examples/rust-round1.print.html"
+        ]
+    );
+    // Other chapters are listed with their own pages.
+    assert!(index.contains(r#"<a href="guide/format.html">"#), "{index}");
+    // No print page holds more than its record; none is over the limit.
+    for (record, print, cards) in [
+        ("go-backend-round2.html", "go-backend-round2.print.html", 10),
+        (
+            "examples/rust-round1.html",
+            "examples/rust-round1.print.html",
+            2,
+        ),
+    ] {
+        let html = page(&site, print);
+        assert!(html.len() < 60_000, "{print}: {}", html.len());
+        assert_eq!(html.matches("<section class=\"qb-card\"").count(), cards);
+        assert!(html.contains("window.print") && html.contains("noindex"));
+        assert_eq!(main_of(&html), main_of(&page(&site, record)), "{print}");
+        // The button on a record page leads to its print page; the page itself opens no dialog.
+        let own = page(&site, record);
+        assert!(!own.contains("window.print"));
+        let depth = record.matches('/').count();
+        assert_eq!(
+            print_button(&own),
+            format!("{}{}", "../".repeat(depth), print)
+        );
+        // The print stylesheet is still linked, and there.
+        assert!(own.contains("css/print.css\" media=\"print\""), "{record}");
+    }
+    assert!(site.join("css/print.css").exists());
+    // Elsewhere the button leads to the index.
+    assert_eq!(
+        print_button(&page(&site, "guide/format.html")),
+        "../print.html"
+    );
+    assert_eq!(print_button(&index), "print.html");
+    // No marker is left anywhere.
+    for entry in walkdir::WalkDir::new(&site) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_some_and(|e| e == "html") {
+            let html = std::fs::read_to_string(&path).unwrap();
+            assert!(!html.contains("qbank-splice"), "{}", path.display());
+        }
+    }
+}
+
+/// `qbank build` runs mdBook's `links` preprocessor on the chapters that have a `{{#` only:
+/// includes and `{{#title}}` still work there, and other chapters are untouched.
+#[test]
+fn includes_and_titles_still_expand() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("b");
+    copy_dir(&root().join("tests/fixtures/passthrough"), &book);
+    let src = book.join("src");
+    std::fs::write(src.join("part.txt"), "Included words here.\n").unwrap();
+    std::fs::create_dir_all(src.join("sub")).unwrap();
+    std::fs::write(
+        src.join("sub/inc.md"),
+        "# Includes\n\n{{#title A title of its own}}\n\n{{#include ../part.txt}}\n\n\\{{#include not-this}}\n",
+    )
+    .unwrap();
+    let summary = std::fs::read_to_string(src.join("SUMMARY.md")).unwrap();
+    std::fs::write(
+        src.join("SUMMARY.md"),
+        format!("{summary}\n- [Includes](sub/inc.md)\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("site");
+    qbank::site::build(&book, Some(&out)).unwrap();
+    let html = page(&out, "sub/inc.html");
+    assert!(html.contains("Included words here."), "{html}");
+    assert!(
+        html.contains("{{#include not-this}}"),
+        "an escaped include stays as text"
+    );
+    assert!(html.contains("<title>A title of its own</title>"), "{html}");
+}

@@ -398,3 +398,16 @@ fn a_record_missing_from_summary_warns_with_the_line_to_add() {
         assert_eq!(out.matches("QB024").count(), 1, "{out}");
     }
 }
+
+#[test]
+fn a_print_limit_that_is_no_size_is_located_in_book_toml() {
+    let (check, build) = check_and_build("bad-print-limit", true);
+    for out in [&check, &build] {
+        assert_diag(
+            out,
+            "error[QB017]: invalid value for `print-limit` in [preprocessor.qbank]",
+            "bad-print-limit/book.toml:7:1",
+        );
+        assert!(out.contains("\"32MB\""), "{out}");
+    }
+}

@@ -23,9 +23,28 @@ struct Served {
 }
 
 fn serve_book() -> Served {
+    serve_book_with("")
+}
+
+/// [`serve_book`] with `qbank` added under `[preprocessor.qbank]` of its book.toml.
+fn serve_book_with(qbank: &str) -> Served {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("book");
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("book"), &root);
+    if !qbank.is_empty() {
+        let toml = root.join("book.toml");
+        let text = std::fs::read_to_string(&toml).unwrap();
+        let text = if text.contains("[preprocessor.qbank]") {
+            text.replacen(
+                "[preprocessor.qbank]",
+                &format!("[preprocessor.qbank]\n{qbank}"),
+                1,
+            )
+        } else {
+            format!("{text}\n[preprocessor.qbank]\n{qbank}\n")
+        };
+        std::fs::write(&toml, text).unwrap();
+    }
     let gates = Gates::default();
     let session = Session::start(
         &root,
@@ -177,6 +196,29 @@ fn an_edit_to_the_last_chapter_keeps_its_next_link() {
         "\n\nOne more sentence.\n",
     );
     pages(&s.rebuild(&[changed]));
+    s.assert_same_as_full_build();
+}
+
+#[test]
+fn a_split_book_rewrites_the_record_print_page() {
+    let mut s = serve_book_with("print-limit = \"1KB\"");
+    assert!(
+        s.session
+            .dest()
+            .join("examples/rust-round1.print.html")
+            .is_file(),
+        "split"
+    );
+    let changed = s.edit(
+        RUST,
+        "排除了数据竞争",
+        "排除了数据竞争（以及 use-after-free）",
+    );
+    let rebuilt = pages(&s.rebuild(&[changed]));
+    assert!(
+        rebuilt.contains(&"examples/rust-round1.print.html".to_string()),
+        "{rebuilt:?}"
+    );
     s.assert_same_as_full_build();
 }
 

@@ -37,6 +37,11 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
+/// `s` escaped for HTML text and attribute values, with qbank's one escaping.
+pub fn escape_html(s: &str) -> String {
+    escape(s)
+}
+
 /// Renders records with the embedded templates.
 pub struct Renderer {
     hbs: Handlebars<'static>,
@@ -267,6 +272,29 @@ impl Renderer {
                 "practice": !interviewer,
             }),
         )
+    }
+
+    /// The content of the index print page: `entries` are `(title, href, is a record)`, in
+    /// book order, hrefs relative to the site root.
+    pub fn print_index(
+        &self,
+        entries: &[(String, String, bool)],
+        cfg: &Config,
+    ) -> anyhow::Result<String> {
+        let entries: Vec<Value> = entries
+            .iter()
+            .map(|(title, href, record)| json!({ "title": title, "href": href, "record": record }))
+            .collect();
+        self.render(
+            "print-index",
+            &json!({ "entries": entries, "labels": cfg.labels() }),
+        )
+    }
+
+    /// What a print page adds to its `<head>`: no indexing by search engines, and the print
+    /// dialog once it has loaded (as on mdBook's `print.html`).
+    pub fn print_head(&self) -> anyhow::Result<String> {
+        self.render("print-head", &json!({}))
     }
 
     /// The generated pages (tags, dimensions, coverage) that `cfg` asks for.

@@ -41,6 +41,8 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "page-progress",
     "page-drill",
     "notes",
+    "print-index",
+    "print-head",
 ];
 
 handlebars_helper!(prose: |text: str| {

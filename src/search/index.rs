@@ -75,15 +75,74 @@ impl Posting {
     }
 }
 
-/// One CJK occurrence, packed for sorting: first and second character (21 bits each; 0 for a
-/// run-final single character), document (32), field (2) and position (30). Sorting these
-/// puts every term's postings in order, with no map of millions of terms.
-fn pack(a: char, b: u32, doc: u32, field: u32, pos: u32) -> u128 {
-    ((a as u128) << 95)
-        | ((b as u128) << 74)
-        | ((doc as u128) << 32)
-        | ((field as u128) << 30)
-        | (pos.min((1 << 30) - 1) as u128)
+/// CJK occurrences, bucketed by first character (`code point % BUCKETS`), each packed into a
+/// `u64` for sorting: the first character's high bits (11; its low 10 bits are the bucket),
+/// the second character (21 bits; 0 for a run-final single character), and the occurrence's
+/// place in the whole text of the index (32 bits, see [`Occurrences::place`]). Sorting a
+/// bucket puts every term's postings in order, with no map of millions of terms. A bucket is
+/// kept in blocks of fixed size, so growing it never holds twice its size.
+struct Occurrences {
+    buckets: Vec<Vec<Vec<u64>>>,
+    /// Where each (document, field) starts among all places: field `d * 3 + f` holds places
+    /// `starts[d * 3 + f]..starts[d * 3 + f + 1]`.
+    starts: Vec<u32>,
+}
+
+/// About how much memory the CJK occurrences of one pass over the text may take.
+const CJK_MEMORY: usize = 256 << 20;
+
+/// Occurrences per block: 128 KiB, which glibc (with the CLI's mmap threshold) maps on its own
+/// and gives back to the system when freed; the untouched tail of a partly filled block is
+/// never resident.
+const BLOCK: usize = 16 * 1024;
+
+impl Occurrences {
+    fn new() -> Self {
+        Occurrences {
+            buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
+            starts: vec![0],
+        }
+    }
+
+    /// The next field (document `doc`, field `field`, in order) has `chars` characters.
+    /// Fails once the index would pass 2^32 characters in all.
+    fn open_field(&mut self, chars: usize) -> std::io::Result<u32> {
+        let start = *self.starts.last().unwrap_or(&0);
+        let end = u32::try_from(chars + 1)
+            .ok()
+            .and_then(|n| start.checked_add(n))
+            .ok_or_else(|| {
+                std::io::Error::other("the search index cannot hold more than 4 billion characters")
+            })?;
+        self.starts.push(end);
+        Ok(start)
+    }
+
+    fn push(&mut self, a: char, b: u32, place: u32) {
+        let blocks = &mut self.buckets[(a as u32 % BUCKETS) as usize];
+        let occ = (u64::from(a as u32 >> 10) << 53) | (u64::from(b) << 32) | u64::from(place);
+        match blocks.last_mut() {
+            Some(block) if block.len() < BLOCK => block.push(occ),
+            _ => {
+                let mut block = Vec::with_capacity(BLOCK);
+                block.push(occ);
+                blocks.push(block);
+            }
+        }
+    }
+
+    /// (document, field, position) of a place, given the field `hint` of the previous one.
+    fn place(&self, place: u32, hint: &mut usize) -> (u32, u32, u32) {
+        let fits = |i: usize| self.starts[i] <= place && place < self.starts[i + 1];
+        if !(*hint + 1 < self.starts.len() && fits(*hint)) {
+            *hint = self
+                .starts
+                .partition_point(|&s| s <= place)
+                .saturating_sub(1);
+        }
+        let i = *hint;
+        ((i / 3) as u32, (i % 3) as u32, place - self.starts[i])
+    }
 }
 
 /// The built index: file name → file content.
@@ -107,17 +166,17 @@ const HEAD_SHARD: usize = 24 * 1024;
 /// Target size of an answer shard, loaded only for results whose teaser is in an answer.
 const ANSWER_SHARD: usize = 48 * 1024;
 
-/// Indexes `docs` in memory (for tests and small books).
-pub fn build(docs: &[Doc]) -> Built {
+/// Indexes `docs` in memory (for tests and small books). Fails past 4 billion characters.
+pub fn build(docs: &[Doc]) -> std::io::Result<Built> {
     let mut files = Vec::new();
     let terms = index(docs, &mut |name, content| {
         files.push((name, String::from_utf8_lossy(&content).into_owned()));
-    });
-    Built {
+    })?;
+    Ok(Built {
         files,
         docs: docs.len(),
         terms,
-    }
+    })
 }
 
 /// What [`write_to`] wrote.
@@ -147,7 +206,7 @@ pub fn write_to(docs: &[Doc], dir: &std::path::Path) -> std::io::Result<Written>
                 error = Some(e);
             }
         }
-    });
+    })?;
     match error {
         Some(e) => Err(e),
         None => Ok(Written {
@@ -160,62 +219,93 @@ pub fn write_to(docs: &[Doc], dir: &std::path::Path) -> std::io::Result<Written>
 }
 
 /// Indexes `docs` in one pass, handing each finished file to `sink`. Returns the term count.
-fn index(docs: &[Doc], sink: &mut dyn FnMut(String, Vec<u8>)) -> usize {
+fn index(docs: &[Doc], sink: &mut dyn FnMut(String, Vec<u8>)) -> std::io::Result<usize> {
+    index_within(docs, sink, CJK_MEMORY)
+}
+
+/// [`index`], with CJK occurrences kept to about `memory` bytes a pass.
+fn index_within(
+    docs: &[Doc],
+    sink: &mut dyn FnMut(String, Vec<u8>),
+    memory: usize,
+) -> std::io::Result<usize> {
     // Words are few: each gets a number the first time it is seen, and its postings.
     let mut word_ids: HashMap<String, u32> = HashMap::new();
     let mut words: Vec<(String, Posting)> = Vec::new();
     let mut field_words: Vec<(u32, u32)> = Vec::new();
     let mut positions = Vec::new();
-    let total_chars: usize = docs
+    // CJK occurrences go straight into their bucket; each bucket is sorted on its own (small
+    // enough to stay in cache). A big bank's buckets are filled and written in several passes
+    // over the text, so that their occurrences never take more than about CJK_MEMORY: each
+    // CJK character is one occurrence, and nearly every one is three bytes of UTF-8.
+    let estimate: usize = docs
         .iter()
         .flat_map(|d| d.fields.iter())
-        .map(|f| f.len() / 3)
+        .map(|f| f.bytes().filter(|b| b & 0xF0 == 0xE0).count())
         .sum();
-    // CJK occurrences go straight into their bucket; each bucket is sorted on its own (small
-    // enough to stay in cache).
-    let mut cjk: Vec<Vec<u128>> = (0..BUCKETS)
-        .map(|_| Vec::with_capacity(total_chars / BUCKETS as usize))
-        .collect();
-    for (id, doc) in docs.iter().enumerate() {
-        let id = id as u32;
-        for (field, text) in doc.fields.iter().enumerate() {
-            let field = field as u32;
-            field_words.clear();
-            terms(text, |t, p| match t {
-                Term::Word(w) => {
-                    let n = match word_ids.get(w) {
-                        Some(&n) => n,
-                        None => {
-                            let n = words.len() as u32;
-                            word_ids.insert(w.to_string(), n);
-                            words.push((w.to_string(), Posting::default()));
-                            n
-                        }
-                    };
-                    field_words.push((n, p));
+    let passes = (estimate * std::mem::size_of::<u64>())
+        .div_ceil(memory.max(1))
+        .clamp(1, BUCKETS as usize);
+    let mut cjk = Occurrences::new();
+    let mut writer = CjkWriter::default();
+    for pass in 0..passes {
+        let buckets = BUCKETS as usize;
+        let (lo, hi) = (pass * buckets / passes, (pass + 1) * buckets / passes);
+        let mine = |c: char| (lo..hi).contains(&((c as u32 % BUCKETS) as usize));
+        for (id, doc) in docs.iter().enumerate() {
+            let id = id as u32;
+            for (field, text) in doc.fields.iter().enumerate() {
+                let start = if pass == 0 {
+                    cjk.open_field(text.chars().count())?
+                } else {
+                    cjk.starts[id as usize * 3 + field]
+                };
+                if pass > 0 {
+                    terms(text, |t, p| match t {
+                        Term::Uni(c) if mine(c) => cjk.push(c, 0, start + p),
+                        Term::Bi(a, b) if mine(a) => cjk.push(a, b as u32, start + p),
+                        _ => {}
+                    });
+                    continue;
                 }
-                Term::Uni(c) => cjk[(c as u32 % BUCKETS) as usize].push(pack(c, 0, id, field, p)),
-                Term::Bi(a, b) => {
-                    cjk[(a as u32 % BUCKETS) as usize].push(pack(a, b as u32, id, field, p));
+                let field = field as u32;
+                field_words.clear();
+                terms(text, |t, p| match t {
+                    Term::Word(w) => {
+                        let n = match word_ids.get(w) {
+                            Some(&n) => n,
+                            None => {
+                                let n = words.len() as u32;
+                                word_ids.insert(w.to_string(), n);
+                                words.push((w.to_string(), Posting::default()));
+                                n
+                            }
+                        };
+                        field_words.push((n, p));
+                    }
+                    Term::Uni(c) if mine(c) => cjk.push(c, 0, start + p),
+                    Term::Bi(a, b) if mine(a) => cjk.push(a, b as u32, start + p),
+                    Term::Uni(_) | Term::Bi(..) => {}
+                });
+                field_words.sort_unstable();
+                let mut i = 0;
+                while i < field_words.len() {
+                    let start = i;
+                    positions.clear();
+                    while i < field_words.len() && field_words[i].0 == field_words[start].0 {
+                        positions.push(field_words[i].1);
+                        i += 1;
+                    }
+                    words[field_words[start].0 as usize]
+                        .1
+                        .add(id, field, &positions);
                 }
-            });
-            field_words.sort_unstable();
-            let mut i = 0;
-            while i < field_words.len() {
-                let start = i;
-                positions.clear();
-                while i < field_words.len() && field_words[i].0 == field_words[start].0 {
-                    positions.push(field_words[i].1);
-                    i += 1;
-                }
-                words[field_words[start].0 as usize]
-                    .1
-                    .add(id, field, &positions);
             }
         }
+        cjk_shards(&mut writer, &mut cjk, lo..hi, sink);
     }
     drop(word_ids);
-    let cjk = cjk_shards(cjk, sink);
+    let cjk = writer.out;
     let prefixes = word_shards(&words, sink);
     let (heads, answers) = doc_shards(docs, sink);
 
@@ -237,7 +327,7 @@ fn index(docs: &[Doc], sink: &mut dyn FnMut(String, Vec<u8>)) -> usize {
         "x": sections,
     });
     sink("m".into(), js_file("m", manifest.to_string().as_bytes()));
-    cjk.terms + words.len()
+    Ok(cjk.terms + words.len())
 }
 
 /// The CJK shards' bookkeeping, for the manifest.
@@ -255,17 +345,38 @@ struct CjkShards {
 /// each written as soon as it is full. A character whose terms alone pass that size (`一`,
 /// `的`…) gets shards of its own, cut between second characters, so that a query such as
 /// `一致性` loads one of them rather than everything that starts with `一`.
-fn cjk_shards(buckets: Vec<Vec<u128>>, sink: &mut dyn FnMut(String, Vec<u8>)) -> CjkShards {
-    let mut out = CjkShards::default();
+/// What [`cjk_shards`] carries from one pass to the next.
+#[derive(Default)]
+struct CjkWriter {
+    out: CjkShards,
+    /// The shard being filled, as JSON object members: `"限":{"流":"…","":"…"},"…":{…}`.
+    json: String,
+    /// The next shard number, and the number of the shard being filled.
+    next: u32,
+    current: u32,
+}
+
+fn cjk_shards(
+    w: &mut CjkWriter,
+    occurrences: &mut Occurrences,
+    range: std::ops::Range<usize>,
+    sink: &mut dyn FnMut(String, Vec<u8>),
+) {
+    if w.next == 0 {
+        w.next = 1;
+    }
+    let CjkWriter {
+        out,
+        json,
+        next,
+        current,
+    } = w;
     let mut positions = Vec::new();
-    // The shard being filled, as JSON object members: `"限":{"流":"…","":"…"},"…":{…}`.
-    let mut json = String::new();
     // One first character's terms (`"流":"…","":"…"`), and where each term starts.
     let mut group = String::new();
     let mut starts: Vec<(u32, usize)> = Vec::new();
-    let mut next = 1;
-    let mut current = 0;
-    let count = buckets.len();
+    let count = occurrences.buckets.len();
+    let mut hint = 0;
     let mut write = |id: u32, body: &str| {
         let name = format!("c{id}");
         sink(
@@ -273,15 +384,22 @@ fn cjk_shards(buckets: Vec<Vec<u128>>, sink: &mut dyn FnMut(String, Vec<u8>)) ->
             js_file(&name, format!("{{{body}}}").as_bytes()),
         );
     };
-    for (i, mut occ) in buckets.into_iter().enumerate() {
+    for i in range {
+        let blocks = std::mem::take(&mut occurrences.buckets[i]);
+        // One bucket at a time in one piece: its blocks are freed as they are copied.
+        let mut occ = Vec::with_capacity(blocks.iter().map(Vec::len).sum());
+        for block in blocks {
+            occ.extend_from_slice(&block);
+        }
         occ.sort_unstable();
+        let first_of = |o: u64| ((o >> 53) as u32) << 10 | i as u32;
         let mut k = 0;
         while k < occ.len() {
-            let first = (occ[k] >> 95) as u32;
+            let first = first_of(occ[k]);
             group.clear();
             starts.clear();
-            while k < occ.len() && (occ[k] >> 95) as u32 == first {
-                let key = occ[k] >> 74;
+            while k < occ.len() && first_of(occ[k]) == first {
+                let key = occ[k] >> 32;
                 let second = (key & 0x1F_FFFF) as u32;
                 if !group.is_empty() {
                     group.push(',');
@@ -294,13 +412,18 @@ fn cjk_shards(buckets: Vec<Vec<u128>>, sink: &mut dyn FnMut(String, Vec<u8>)) ->
                 }
                 group.push_str("\":\"");
                 let mut last_doc = 0;
-                while k < occ.len() && occ[k] >> 74 == key {
-                    let run = occ[k] >> 30;
-                    let doc = ((occ[k] >> 32) & 0xFFFF_FFFF) as u32;
-                    let field = ((occ[k] >> 30) & 3) as u32;
+                while k < occ.len() && occ[k] >> 32 == key {
+                    let (doc, field, pos) = occurrences.place(occ[k] as u32, &mut hint);
+                    let run = hint;
                     positions.clear();
-                    while k < occ.len() && occ[k] >> 30 == run {
-                        positions.push((occ[k] & ((1 << 30) - 1)) as u32);
+                    positions.push(pos);
+                    k += 1;
+                    while k < occ.len() && occ[k] >> 32 == key {
+                        let (_, _, pos) = occurrences.place(occ[k] as u32, &mut hint);
+                        if hint != run {
+                            break;
+                        }
+                        positions.push(pos);
                         k += 1;
                     }
                     push_group(&mut group, &mut last_doc, doc, field, &positions);
@@ -335,22 +458,21 @@ fn cjk_shards(buckets: Vec<Vec<u128>>, sink: &mut dyn FnMut(String, Vec<u8>)) ->
                         .filter(|c| *c != '\0')
                         .map_or(String::new(), String::from),
                 );
-                ids.push(next);
-                write(next, &format!("\"{first}\":{{{body}}}"));
-                next += 1;
+                ids.push(*next);
+                write(*next, &format!("\"{first}\":{{{body}}}"));
+                *next += 1;
                 from = to;
             }
             out.hot.insert(first.to_string(), (cuts, ids));
         }
-        out.of_bucket.push(current);
+        out.of_bucket.push(*current);
         if json.len() >= TERM_SHARD || i + 1 == count {
-            write(current, &json);
+            write(*current, json);
             json.clear();
-            current = next;
-            next += 1;
+            *current = *next;
+            *next += 1;
         }
     }
-    out
 }
 
 /// Writes the word shards: words in order, cut into shards of about [`TERM_SHARD`] bytes
@@ -552,7 +674,7 @@ mod tests {
             fields: [String::new(), text, String::new()],
             kind_section: false,
         };
-        let b = build(&[doc]);
+        let b = build(&[doc]).unwrap();
         let parse = |name: &str| -> serde_json::Value {
             let content = &b.files.iter().find(|f| f.0 == name).unwrap().1;
             let json = content
@@ -607,7 +729,7 @@ mod tests {
             fields: [t.into(), p.into(), String::new()],
             kind_section: false,
         };
-        let b = build(&[doc("令牌桶", "Kafka 分区"), doc("热key", "goroutine泄漏")]);
+        let b = build(&[doc("令牌桶", "Kafka 分区"), doc("热key", "goroutine泄漏")]).unwrap();
         let names: Vec<&str> = b.files.iter().map(|f| f.0.as_str()).collect();
         assert!(names.contains(&"m") && names.contains(&"h0") && names.contains(&"a0"));
         let all: String = b.files.iter().map(|f| f.1.as_str()).collect();
@@ -626,5 +748,37 @@ mod tests {
             serde_json::from_str::<serde_json::Value>(json).unwrap();
         }
         assert!(names.contains(&"w0") && names.contains(&"c0"));
+    }
+
+    #[test]
+    fn several_passes_write_the_same_index_as_one() {
+        let text = |i: usize| {
+            let chars: Vec<char> = "限流算法令牌桶一致性哈希分布式锁消息队列的了是"
+                .chars()
+                .collect();
+            (0..200)
+                .map(|k| chars[(i * 7 + k * k) % chars.len()])
+                .collect::<String>()
+                + " kafka goroutine"
+        };
+        let docs: Vec<Doc> = (0..40)
+            .map(|i| Doc {
+                crumb: "r".into(),
+                title: format!("{i}. t"),
+                url: format!("r.html#{i}"),
+                answer_url: None,
+                fields: [text(i), text(i + 1), text(i + 2)],
+                kind_section: false,
+            })
+            .collect();
+        let run = |memory| {
+            let mut files = Vec::new();
+            let terms = index_within(&docs, &mut |n, c| files.push((n, c)), memory).unwrap();
+            (files, terms)
+        };
+        let one = run(usize::MAX);
+        for memory in [1, 1000, 20_000] {
+            assert_eq!(run(memory), one, "{memory}");
+        }
     }
 }

@@ -8,8 +8,11 @@ mod cards;
 pub mod dest;
 mod log;
 pub mod preprocessor;
+mod print;
+pub mod progress;
 pub mod session;
 mod splice;
+mod theme;
 mod tree;
 
 use crate::config::{Config, Edition};
@@ -18,9 +21,11 @@ use crate::lint::manifest::{self, Manifest};
 use crate::lint::{Bank, check_book, config_diagnostics, utf8_diagnostics};
 use crate::site::dest::{BookDirs, Origin, Workspace};
 use crate::site::preprocessor::QbankPreprocessor;
+use crate::site::progress::{Phase, Progress, Silent};
 use anyhow::{Context, Result, bail};
 use mdbook_driver::MDBook;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The outcome of checking a book.
 #[derive(Debug)]
@@ -242,7 +247,7 @@ fn display(root: &Path, rel: &Path) -> PathBuf {
 }
 
 /// How to build, beyond what book.toml says.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BuildOptions {
     /// Build this edition instead of book.toml's `[preprocessor.qbank] edition`.
@@ -250,6 +255,18 @@ pub struct BuildOptions {
     /// Replace a destination that holds files but does not look like a site (see
     /// [`crate::site::dest`]). Never overrides the refusal of the book itself or its sources.
     pub force: bool,
+    /// Where the build reports its phases; nowhere when `None`.
+    pub progress: Option<Arc<dyn Progress>>,
+}
+
+impl std::fmt::Debug for BuildOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BuildOptions")
+            .field("edition", &self.edition)
+            .field("force", &self.force)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 impl BuildOptions {
@@ -258,7 +275,15 @@ impl BuildOptions {
         BuildOptions {
             edition,
             force: false,
+            progress: None,
         }
+    }
+
+    /// Sets [`Self::progress`].
+    #[must_use]
+    pub fn progress(mut self, progress: Option<Arc<dyn Progress>>) -> Self {
+        self.progress = progress;
+        self
     }
 
     /// Sets [`Self::force`].
@@ -294,6 +319,8 @@ struct Built {
     docs: Vec<crate::search::index::Doc>,
     /// Whether the navigation came from the folder tree (no SUMMARY.md).
     generated_summary: bool,
+    /// The print pages: `None` when printing is off; `split` as the build ended.
+    print: Option<print::PrintPlan>,
 }
 
 /// [`build_with`], keeping what it knew. With `cache`, the parsed chapters stay there.
@@ -303,12 +330,32 @@ fn build_full(
     opts: &BuildOptions,
     cache: Option<&mut crate::lint::ParseCache>,
 ) -> Result<Built> {
+    let progress: Arc<dyn Progress> = opts.progress.clone().unwrap_or_else(|| Arc::new(Silent));
+    let built = build_reporting(root, dest, opts, &progress, cache);
+    if built.is_err() {
+        progress.abandon();
+    }
+    built
+}
+
+fn build_reporting(
+    root: &Path,
+    dest: Option<&Path>,
+    opts: &BuildOptions,
+    progress: &Arc<dyn Progress>,
+    cache: Option<&mut crate::lint::ParseCache>,
+) -> Result<Built> {
     let config = load_config(root)?;
     // Before anything else: a destination that must not be replaced is refused untouched.
     let dest = destination_in(root, &config, dest, opts.force)?;
     let src = config.book.src.clone();
     let generated_summary = !root.join(&src).join("SUMMARY.md").exists();
+    progress.start(Phase::Check, None);
     let (mut checked, md) = check_and_load(root, config, cache)?;
+    progress.finish(
+        Phase::Check,
+        &format!("{} records", checked.bank.records.len()),
+    );
     // Ids the previous site had and this build drops break links: say so.
     if let (Some(md), Ok(Some(previous))) = (&md, Manifest::read(&dest)) {
         let gone = manifest::gone(&previous, &checked.bank, &md.book, &display(root, &src));
@@ -334,42 +381,99 @@ fn build_full(
             md.config.set(asset.key, kept)?;
         }
     }
+    md.config.build.build_dir = tmp.clone();
+    let qcfg = Config::from_book(&md.config)?;
+    // Whether print.html would pass `print-limit`, decided before mdBook renders anything:
+    // then mdBook writes no print page (nor holds it in memory) and qbank writes one per record.
+    let print_enabled = md
+        .config
+        .get::<bool>("output.html.print.enable")
+        .ok()
+        .flatten()
+        .unwrap_or(true);
+    let plan = print::PrintPlan::new(&md.book, &checked.bank, &qcfg, print_enabled)?;
+    // qbank's HTML waits for mdBook in a file of the workspace, not in memory.
+    let splice = Arc::new(crate::site::splice::Splice::in_file(
+        &work.scratch("held.html"),
+    )?);
+    let split = plan.as_ref().filter(|p| p.split);
+    if let Some(plan) = split {
+        tracing::debug!(
+            "print.html estimated at {} bytes, over {}: one print page per record",
+            plan.estimate,
+            plan.limit
+        );
+        print::check_names(plan)?;
+        md.config.set("output.html.print.enable", false)?;
+    }
     // mdBook links qbank's assets from every page itself, through a theme folder of ours:
     // the book's own theme files plus a head.hbs that adds them.
     let theme = work.scratch("theme");
-    let qcfg = Config::from_book(&md.config)?;
-    prepare_theme(&book_theme, &theme, &qcfg)?;
-    point_at(&mut md, &tmp, &theme)?;
+    let print_css = prepare_theme(
+        &book_theme,
+        &theme,
+        &qcfg,
+        &work.scratch("mdbook-theme"),
+        split.map(|_| &*splice),
+    )
+    .context("build failed; the previous site was left as it was")?;
+    md.config
+        .set("output.html.theme", theme.to_string_lossy().as_ref())?;
     let cfg = Config::from_book(&md.config)?;
     let search = cfg.search;
     let search_dir = work.scratch("search");
     let bank = std::sync::Arc::new(checked.bank);
-    let splice = std::sync::Arc::new(crate::site::splice::Splice::new());
+    if md.config.build.use_default_preprocessors {
+        md.with_preprocessor(crate::site::preprocessor::Links);
+    }
     md.with_preprocessor(QbankPreprocessor::in_process(
         Some(bank.clone()),
         Some(splice.clone()),
     ));
 
     // The search index needs only the checked bank: build it while mdBook renders.
+    let chapters = md.book.chapters().count() as u64;
     let (built, index) = std::thread::scope(|s| {
         let index = s.spawn(|| {
             if !search {
                 return (Vec::new(), None);
             }
+            progress.start(Phase::Search, None);
             let docs = crate::search::documents(&md.book, &bank, &cfg);
             let written = crate::search::write_to(&docs, &search_dir);
+            if let Ok(w) = &written {
+                progress.finish(
+                    Phase::Search,
+                    &format!("{} documents, {} files", w.docs, w.files),
+                );
+            }
             (docs, Some(written))
         });
+        // mdBook's pages: its chapters, and the generated pages qbank adds.
+        progress.start(Phase::Render, Some(chapters + cfg.pages.len() as u64));
+        let on_page = Arc::clone(progress);
+        let (built, logged) = log::ErrorCounter::count_pages(
+            || md.build(),
+            Arc::new(move || on_page.advance(Phase::Render, 1)),
+        );
         // qbank's HTML goes back into the pages while the index thread still works.
-        let (built, logged) = log::ErrorCounter::count(|| md.build());
-        let built = built
-            .map_err(|e| anyhow::anyhow!("{e:#}"))
-            .and_then(|()| splice.put_back(&tmp));
-        (built.map(|()| logged), index.join())
+        let built = built.map_err(|e| anyhow::anyhow!("{e:#}")).and_then(|()| {
+            progress.finish(Phase::Render, "");
+            splice.put_back(&tmp, plan.as_ref(), &**progress)
+        });
+        (built.map(|split| (logged, split)), index.join())
     });
-    let result = built.and_then(|logged| {
+    let result = built.and_then(|(logged, split)| {
         if logged > 0 {
             bail!("mdBook reported {logged} error(s) above; fix them (usually book.toml)")
+        }
+        if let (true, Some(plan)) = (split, &plan) {
+            if let Some(css) = &print_css {
+                let to = tmp.join("css/print.css");
+                std::fs::create_dir_all(tmp.join("css"))?;
+                std::fs::write(&to, css).with_context(|| format!("writing {}", to.display()))?;
+            }
+            print::write_index(&tmp, plan, &cfg)?;
         }
         let (docs, index) =
             index.map_err(|_| anyhow::anyhow!("building the search index failed"))?;
@@ -391,16 +495,17 @@ fn build_full(
         let ids = tmp.join(manifest::PATH);
         std::fs::write(&ids, Manifest::of(&bank).to_json())
             .with_context(|| format!("writing {}", ids.display()))?;
-        Ok(docs)
+        Ok((docs, split))
     });
-    let docs = match result {
-        Ok(docs) => docs,
+    let (docs, split) = match result {
+        Ok(done) => done,
         Err(e) => {
             drop(work);
             return Err(e.context("build failed; the previous site was left as it was"));
         }
     };
     work.commit()?;
+    progress.finish(Phase::Write, "");
     Ok(Built {
         dest,
         md,
@@ -409,6 +514,10 @@ fn build_full(
         bank,
         docs,
         generated_summary,
+        print: plan.map(|mut p| {
+            p.split |= split;
+            p
+        }),
     })
 }
 
@@ -432,9 +541,17 @@ fn point_at(md: &mut MDBook, site: &Path, theme: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Copies the book's theme folder (if any) to `theme` and appends qbank's links to its
-/// head.hbs.
-fn prepare_theme(book_theme: &Path, theme: &Path, cfg: &Config) -> Result<()> {
+/// Copies the book's theme folder (if any) to `theme`, appends qbank's links to its head.hbs,
+/// and writes an index.hbs (the book's or mdBook's, from `scratch`) with its partials inlined
+/// (see [`theme`]). For a book whose print page is split (`split`), also patches index.hbs
+/// (see [`print`]) and returns the print stylesheet to write.
+fn prepare_theme(
+    book_theme: &Path,
+    theme: &Path,
+    cfg: &Config,
+    scratch: &Path,
+    split: Option<&crate::site::splice::Splice>,
+) -> Result<Option<Vec<u8>>> {
     let _ = std::fs::remove_dir_all(theme);
     std::fs::create_dir_all(theme).with_context(|| format!("creating {}", theme.display()))?;
     if book_theme.is_dir() {
@@ -458,8 +575,29 @@ fn prepare_theme(book_theme: &Path, theme: &Path, cfg: &Config) -> Result<()> {
     let head = theme.join("head.hbs");
     let mut text = std::fs::read_to_string(&head).unwrap_or_default();
     text.push_str(&assets::head_links(cfg));
-    std::fs::write(&head, text)?;
-    Ok(())
+    if let Some(splice) = split {
+        text.push_str(&splice.slot(print::HEAD_SLOT));
+        text.push('\n');
+    }
+    std::fs::write(&head, &text)?;
+    let header = std::fs::read_to_string(theme.join("header.hbs")).unwrap_or_default();
+    let default = theme::default_theme(scratch)?;
+    let index_path = theme.join("index.hbs");
+    let mut index = std::fs::read_to_string(&index_path).unwrap_or(default.index);
+    let mut print_css = None;
+    if let Some(splice) = split {
+        match print::patch_index(&index, |s| splice.slot(s)) {
+            Some(patched) => index = patched,
+            None => tracing::warn!(
+                "{}: no print button to point at the print pages",
+                index_path.display()
+            ),
+        }
+        print_css = Some(std::fs::read(theme.join("css/print.css")).unwrap_or(default.print_css));
+    }
+    let index = theme::inline_partials(&index, &[("head", &text), ("header", &header)]);
+    std::fs::write(&index_path, index)?;
+    Ok(print_css)
 }
 
 /// Where interview mode's export finds each record's markdown source: `SITE/qbank/sources/`.

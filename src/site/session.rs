@@ -58,6 +58,8 @@ pub struct Session {
     /// Scratch space beside the site: the theme folder and partial renders.
     work: Workspace,
     theme: PathBuf,
+    /// The splice of partial renders (cleared before each).
+    splice: Arc<Splice>,
     renderer: Arc<Renderer>,
     /// The generated pages' titles and paths, in order; worked out when first needed.
     pages: Option<Vec<(String, &'static str)>>,
@@ -120,7 +122,16 @@ impl Session {
     ) -> Result<Session> {
         let work = Workspace::new(&built.dest)?;
         let theme = work.scratch("theme");
-        prepare_theme(&built.book_theme, &theme, &built.cfg)?;
+        // One splice for every partial render: the theme of a split book holds its slots.
+        let splice = Arc::new(Splice::new());
+        let split = built.print.as_ref().is_some_and(|p| p.split);
+        prepare_theme(
+            &built.book_theme,
+            &theme,
+            &built.cfg,
+            &work.scratch("mdbook-theme"),
+            split.then_some(&*splice),
+        )?;
         let renderer = Arc::new(Renderer::new());
         let generated = generated_signature(&built.bank);
         let summary = built
@@ -138,6 +149,7 @@ impl Session {
             built,
             work,
             theme,
+            splice,
             renderer,
             pages: None,
             summary,
@@ -361,8 +373,8 @@ impl Session {
             self.render_into(book, partial, &bank, &out)?;
             let files = files.into_iter().map(|f| actual_page(&out, f));
             let mut files: Vec<PathBuf> = files.collect::<BTreeSet<_>>().into_iter().collect();
-            same_toc(&out, &self.built.dest, &files)?;
-            // The drill's copy of each card of a record page rendered here.
+            // The drill's copy of each card of a record page rendered here, and the record's
+            // print page when the book is split.
             for rc in bank
                 .records
                 .iter()
@@ -370,8 +382,18 @@ impl Session {
             {
                 if files.contains(&rc.html_path) {
                     files.extend(super::cards::write_record(&out, rc, &self.built.cfg)?);
+                    let print = super::print::print_page(&crate::text::url_path(&rc.html_path));
+                    if out.join(&print).is_file() {
+                        files.push(PathBuf::from(print));
+                    }
                 }
             }
+            let html: Vec<PathBuf> = files
+                .iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "html"))
+                .cloned()
+                .collect();
+            same_toc(&out, &self.built.dest, &html)?;
             for f in files {
                 staged.push((out.join(&f), f));
             }
@@ -429,7 +451,11 @@ impl Session {
         lap("written");
         self.dirty.clear();
         self.refresh_search(Arc::clone(&self.built.bank));
-        self.refresh_print();
+        // A split book's print pages are the records' own, written above; its print.html
+        // lists titles, which a page-only rebuild leaves as they were.
+        if self.built.print.as_ref().is_some_and(|p| !p.split) {
+            self.refresh_print();
+        }
         Ok(Some(written))
     }
 
@@ -442,7 +468,8 @@ impl Session {
         out: &Path,
     ) -> Result<()> {
         let _ = std::fs::remove_dir_all(out);
-        let splice = Arc::new(Splice::new());
+        let splice = Arc::clone(&self.splice);
+        splice.clear();
         let md = &mut self.built.md;
         point_at(md, out, &self.theme)?;
         md.with_preprocessor(QbankPreprocessor::partial(
@@ -457,7 +484,8 @@ impl Session {
         if logged > 0 {
             bail!("mdBook reported {logged} error(s) above; fix them (usually book.toml)")
         }
-        splice.put_back(out)
+        splice.put_back(out, self.built.print.as_ref(), &super::progress::Silent)?;
+        Ok(())
     }
 
     /// Renders `print.html` again after an incremental rebuild, when it is first asked for:
@@ -511,7 +539,14 @@ impl Session {
             let result = if docs == index.docs {
                 gate.finish(generation, || Ok(()))
             } else {
-                let files = crate::search::index::build(&docs).files;
+                let files = match crate::search::index::build(&docs) {
+                    Ok(built) => built.files,
+                    Err(e) => {
+                        let _ = gate.finish(generation, || Ok(()));
+                        eprintln!("updating the search index failed: {e:#}");
+                        return;
+                    }
+                };
                 let index = &mut *index;
                 let shards = index.shards.get_or_insert_with(|| read_shards(&dir));
                 gate.finish(generation, || {
@@ -704,7 +739,7 @@ impl PrintJob {
         ));
         let (result, _) = super::log::ErrorCounter::count(|| md.build());
         result.map_err(|e| anyhow::anyhow!("{e:#}"))?;
-        splice.put_back(&self.out)?;
+        splice.put_back(&self.out, None, &super::progress::Silent)?;
         // Only the newest render may take its place, and only while it is the newest.
         gate.finish(generation, || {
             replace(&self.out.join("print.html"), &self.dest)

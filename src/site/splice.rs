@@ -13,7 +13,10 @@
 //! that qbank's HTML is written as qbank wrote it rather than re-serialized by mdBook. Stock
 //! `mdbook` with `mdbook-qbank` does not splice: it has no step after rendering.
 
+use crate::site::print::{HEAD_SLOT, HREF_SLOT, PrintPlan, print_page};
+use crate::site::progress::{Phase, Progress};
 use anyhow::{Context, Result, bail};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Mutex;
@@ -23,17 +26,84 @@ use std::sync::Mutex;
 pub struct Splice {
     /// `<!--qbank-splice-NONCE-`: the nonce keeps a record's own comments from ever matching.
     prefix: String,
-    held: Mutex<Vec<Held>>,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    held: Vec<Held>,
+    store: Store,
 }
 
 #[derive(Debug)]
 struct Held {
-    html: String,
+    /// Where the block's HTML is in the [`Store`].
+    at: u64,
+    len: usize,
     /// How deep the chapter lies below the site root, for links on `print.html`.
     depth: usize,
 }
 
+/// The held blocks' HTML, one after the other: in memory, or in a file (`qbank build`), which
+/// keeps a big bank's cards (370 MB at 100,000 questions) out of memory while mdBook renders.
+#[derive(Debug, Default)]
+struct Store {
+    mem: Vec<u8>,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    len: u64,
+    /// The first write error; reported by `put_back`.
+    error: Option<std::io::Error>,
+    /// Reading back from the file: a window of it, and where it starts.
+    window: Vec<u8>,
+    window_at: u64,
+}
+
+/// How much of the file one read brings in: a page's blocks lie one after the other.
+const WINDOW: usize = 1 << 20;
+
+impl Store {
+    fn push(&mut self, html: &str) {
+        match &mut self.file {
+            Some(f) => {
+                if let Err(e) = f.write_all(html.as_bytes()) {
+                    self.error.get_or_insert(e);
+                }
+            }
+            None => self.mem.extend_from_slice(html.as_bytes()),
+        }
+        self.len += html.len() as u64;
+    }
+
+    /// The bytes `at..at + len`.
+    fn get(&mut self, at: u64, len: usize) -> std::io::Result<&[u8]> {
+        let Some(f) = &mut self.file else {
+            let at = at as usize;
+            return Ok(&self.mem[at..at + len]);
+        };
+        let end = at + len as u64;
+        if at < self.window_at || end > self.window_at + self.window.len() as u64 {
+            f.flush()?;
+            let file = f.get_mut();
+            file.seek(SeekFrom::Start(at))?;
+            let want = (self.len - at).min(len.max(WINDOW) as u64) as usize;
+            self.window.resize(want, 0);
+            file.read_exact(&mut self.window)?;
+            self.window_at = at;
+        }
+        let from = (at - self.window_at) as usize;
+        Ok(&self.window[from..from + len])
+    }
+}
+
 const SUFFIX: &str = "-->";
+
+/// How [`Splice::put_back`] fills one page: whether it is `print.html` (whose held blocks get
+/// their links rewritten), and the values of the slots `(print-href, print-head)`.
+#[derive(Clone, Copy)]
+struct Fill<'a> {
+    print: bool,
+    slots: (&'a str, &'a str),
+}
 
 impl Default for Splice {
     fn default() -> Self {
@@ -50,17 +120,42 @@ impl Splice {
         let nonce = format!("{:x}{:x}", std::process::id(), nanos & 0xffff_ffff_ffff);
         Splice {
             prefix: format!("<!--qbank-splice-{nonce}-"),
-            held: Mutex::new(Vec::new()),
+            inner: Mutex::new(Inner::default()),
         }
+    }
+
+    /// A splice that keeps the held HTML in the file `path` (created, or emptied) rather than
+    /// in memory.
+    pub(crate) fn in_file(path: &Path) -> Result<Self> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)
+            .with_context(|| format!("creating {}", path.display()))?;
+        let splice = Splice::new();
+        splice.lock().store.file = Some(std::io::BufWriter::with_capacity(WINDOW, file));
+        Ok(splice)
+    }
+
+    /// Forgets every held block, so that this splice (and a theme that has its slots) serves
+    /// another render (`serve`'s partial rebuilds).
+    pub(crate) fn clear(&self) {
+        *self.lock() = Inner::default();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// `text` with everything outside the `markdown` ranges (sorted, disjoint) held back and
     /// replaced by markers. `depth` is the chapter's depth below the site root.
     pub fn hold(&self, text: &str, markdown: &[Range<usize>], depth: usize) -> String {
-        let mut held = self
-            .held
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut inner = self.lock();
+        let Inner { held, store } = &mut *inner;
         let mut out = String::with_capacity(text.len() / 2);
         let mut pos = 0;
         let mut gap = |out: &mut String, html: &str| {
@@ -75,9 +170,11 @@ impl Splice {
             out.push_str(SUFFIX);
             out.push_str("\n\n");
             held.push(Held {
-                html: html.to_string(),
+                at: store.len,
+                len: html.len(),
                 depth,
             });
+            store.push(html);
         };
         for r in markdown {
             let start = r.start.max(pos).min(text.len());
@@ -104,37 +201,106 @@ impl Splice {
         self.hold(text, &markdown, 0)
     }
 
+    /// The marker of a named slot (`print-href`, `print-head`) that a patched theme puts into
+    /// every page, filled per page by [`Splice::put_back`].
+    pub(crate) fn slot(&self, name: &str) -> String {
+        format!("{}{name}{SUFFIX}", self.prefix)
+    }
+
     /// Puts the held HTML back into every `.html` file under `site`. Fails if a marker is
     /// unknown or a held block appears on no page, so that no text is ever lost silently.
-    pub fn put_back(&self, site: &Path) -> Result<()> {
-        let held = self
-            .held
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if held.is_empty() {
-            return Ok(());
+    ///
+    /// With a print plan (see [`crate::site::print`]) it also fills the print slots and, when
+    /// the book is split, writes each record page's print page beside it. A `print.html` that
+    /// turns out larger than the limit splits the book here. Returns whether the book is split.
+    pub(crate) fn put_back(
+        &self,
+        site: &Path,
+        print: Option<&PrintPlan>,
+        progress: &dyn Progress,
+    ) -> Result<bool> {
+        let mut inner = self.lock();
+        let Inner { held, store } = &mut *inner;
+        if let Some(e) = store.error.take() {
+            return Err(e).context("keeping qbank's HTML in the build's workspace");
+        }
+        let mut split = print.is_some_and(|p| p.split);
+        if held.is_empty() && print.is_none() {
+            return Ok(split);
         }
         let mut used = vec![false; held.len()];
         let finder = memchr::memmem::Finder::new(self.prefix.as_bytes());
+        let mut pages = Vec::new();
         for entry in walkdir::WalkDir::new(site) {
             let entry = entry?;
             let path = entry.path();
-            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "html") {
-                continue;
+            if entry.file_type().is_file() && path.extension().is_some_and(|e| e == "html") {
+                pages.push(path.to_path_buf());
             }
+        }
+        // print.html first: whether it fits decides whether the book is split after all.
+        let print_html = site.join("print.html");
+        if let Some(i) = pages.iter().position(|p| *p == print_html) {
+            pages.swap(0, i);
+        }
+        progress.start(Phase::Write, Some(pages.len() as u64));
+        for path in &pages {
+            progress.advance(Phase::Write, 1);
+            let rel = path
+                .strip_prefix(site)
+                .map(crate::text::url_path)
+                .unwrap_or_default();
+            let record = rel != "index.html" && print.is_some_and(|p| p.records.contains(&rel));
             // Bytes, not a String: the markers are ASCII, and validating every page as UTF-8
             // would cost as much as the splicing.
             let page =
                 std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            if finder.find(&page).is_none() {
+            if finder.find(&page).is_none() && !(split && record) {
                 continue;
             }
-            let print =
-                path.parent() == Some(site) && path.file_name() == Some("print.html".as_ref());
+            let is_print = *path == print_html;
+            let href = crate::render::escape_html(&if split && record {
+                print_page(&rel)
+            } else {
+                "print.html".to_string()
+            });
             let filled = self
-                .fill(&finder, &page, &held, &mut used, print)
+                .fill(
+                    &finder,
+                    &page,
+                    held,
+                    store,
+                    &mut used,
+                    Fill {
+                        print: is_print,
+                        slots: (&href, ""),
+                    },
+                )
                 .with_context(|| format!("filling in {}", path.display()))?;
-            std::fs::write(path, filled).with_context(|| format!("writing {}", path.display()))?;
+            if let Some(plan) = print.filter(|p| is_print && filled.len() as u64 > p.limit) {
+                // The estimate was low: split now.
+                tracing::debug!("print.html is {} bytes, over {}", filled.len(), plan.limit);
+                split = true;
+                std::fs::remove_file(path)
+                    .with_context(|| format!("removing {}", path.display()))?;
+                continue;
+            }
+            std::fs::write(path, &filled).with_context(|| format!("writing {}", path.display()))?;
+            if let (true, true, Some(plan)) = (split, record, print) {
+                let twin = self.fill(
+                    &finder,
+                    &page,
+                    held,
+                    store,
+                    &mut used,
+                    Fill {
+                        print: false,
+                        slots: (&href, &plan.head),
+                    },
+                )?;
+                let to = site.join(print_page(&rel));
+                std::fs::write(&to, twin).with_context(|| format!("writing {}", to.display()))?;
+            }
         }
         if let Some(lost) = used.iter().position(|u| !u) {
             bail!(
@@ -143,22 +309,37 @@ impl Splice {
                 held.len()
             );
         }
-        Ok(())
+        Ok(split)
     }
 
+    /// `page` with every marker replaced: held blocks (rewritten for the print page when
+    /// `print`), and the slots `(print-href, print-head)`.
     fn fill(
         &self,
         finder: &memchr::memmem::Finder<'_>,
         page: &[u8],
         held: &[Held],
+        store: &mut Store,
         used: &mut [bool],
-        print: bool,
+        how: Fill<'_>,
     ) -> Result<Vec<u8>> {
+        let Fill { print, slots } = how;
         let mut out = Vec::with_capacity(page.len() * 2);
         let mut rest = page;
         while let Some(at) = finder.find(rest) {
             out.extend_from_slice(&rest[..at]);
             let after = &rest[at + self.prefix.len()..];
+            let named = [(HREF_SLOT, slots.0), (HEAD_SLOT, slots.1)]
+                .into_iter()
+                .find(|(name, _)| {
+                    after.starts_with(name.as_bytes())
+                        && after[name.len()..].starts_with(SUFFIX.as_bytes())
+                });
+            if let Some((name, value)) = named {
+                out.extend_from_slice(value.as_bytes());
+                rest = &after[name.len() + SUFFIX.len()..];
+                continue;
+            }
             let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
             let index: Option<usize> = std::str::from_utf8(&after[..digits])
                 .ok()
@@ -174,12 +355,17 @@ impl Splice {
                 bail!("unknown qbank marker {index}");
             };
             used[index] = true;
+            let bytes = store
+                .get(h.at, h.len)
+                .context("reading qbank's HTML back from the build's workspace")?;
             if print {
-                let mut html = String::with_capacity(h.html.len());
-                push_print_html(&mut html, &h.html, h.depth);
-                out.extend_from_slice(html.as_bytes());
+                // Held blocks are whole strs, so valid UTF-8.
+                let html = String::from_utf8_lossy(bytes);
+                let mut out_html = String::with_capacity(h.len);
+                push_print_html(&mut out_html, &html, h.depth);
+                out.extend_from_slice(out_html.as_bytes());
             } else {
-                out.extend_from_slice(h.html.as_bytes());
+                out.extend_from_slice(bytes);
             }
             rest = &after[digits + SUFFIX.len()..];
         }
@@ -222,6 +408,7 @@ fn push_print_html(out: &mut String, html: &str, depth: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::site::progress::Silent;
 
     #[test]
     fn hold_keeps_markdown_and_marks_html() {
@@ -241,7 +428,7 @@ mod tests {
             .replace("bye", "<p>bye</p>");
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.html"), &page).unwrap();
-        s.put_back(dir.path()).unwrap();
+        s.put_back(dir.path(), None, &Silent).unwrap();
         let back = std::fs::read_to_string(dir.path().join("a.html")).unwrap();
         assert_eq!(
             back.split_whitespace().collect::<String>(),
@@ -255,7 +442,7 @@ mod tests {
         s.hold("<div></div>", &[], 0);
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.html"), "nothing").unwrap();
-        assert!(s.put_back(dir.path()).is_err());
+        assert!(s.put_back(dir.path(), None, &Silent).is_err());
     }
 
     #[test]
@@ -279,5 +466,101 @@ mod tests {
         assert!(md.starts_with("# Tags\n\n"));
         assert!(md.contains("## a {#t-a}"));
         assert!(!md.contains("<ul>"));
+    }
+
+    #[test]
+    fn a_print_page_over_the_limit_splits_the_book_after_all() {
+        let s = Splice::new();
+        let md = s.hold("<div>card</div>", &[], 0);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("r.html"), format!("<main>{md}</main>")).unwrap();
+        std::fs::write(dir.path().join("print.html"), format!("<main>{md}</main>")).unwrap();
+        let mut plan = PrintPlan {
+            split: false,
+            limit: 1000,
+            estimate: 0,
+            records: ["r.html".to_string()].into_iter().collect(),
+            chapters: vec![("R".into(), "r.html".into(), true)],
+            head: "<script>print</script>".into(),
+        };
+        // Under the limit: one print page, as mdBook wrote it.
+        assert!(!s.put_back(dir.path(), Some(&plan), &Silent).unwrap());
+        assert!(dir.path().join("print.html").exists());
+        assert!(!dir.path().join("r.print.html").exists());
+
+        // Over it: no print.html (the caller writes the index), a print page per record.
+        std::fs::write(dir.path().join("r.html"), format!("<main>{md}</main>")).unwrap();
+        std::fs::write(dir.path().join("print.html"), format!("<main>{md}</main>")).unwrap();
+        plan.limit = 10;
+        assert!(s.put_back(dir.path(), Some(&plan), &Silent).unwrap());
+        assert!(!dir.path().join("print.html").exists());
+        let twin = std::fs::read_to_string(dir.path().join("r.print.html")).unwrap();
+        assert_eq!(twin, "<main>\n\n<div>card</div>\n\n</main>");
+    }
+
+    #[test]
+    fn slots_are_filled_per_page() {
+        let s = Splice::new();
+        let dir = tempfile::tempdir().unwrap();
+        let page = format!(
+            "<head>{}</head><a href=\"../{}\">print</a>",
+            s.slot(HEAD_SLOT),
+            s.slot(HREF_SLOT)
+        );
+        std::fs::create_dir_all(dir.path().join("go")).unwrap();
+        std::fs::write(dir.path().join("go/r.html"), &page).unwrap();
+        std::fs::write(dir.path().join("about.html"), &page).unwrap();
+        let plan = PrintPlan {
+            split: true,
+            limit: 1000,
+            estimate: 2000,
+            records: ["go/r.html".to_string()].into_iter().collect(),
+            chapters: vec![],
+            head: "<script>print()</script>".into(),
+        };
+        assert!(s.put_back(dir.path(), Some(&plan), &Silent).unwrap());
+        let read = |p: &str| std::fs::read_to_string(dir.path().join(p)).unwrap();
+        assert_eq!(
+            read("go/r.html"),
+            "<head></head><a href=\"../go/r.print.html\">print</a>"
+        );
+        assert_eq!(
+            read("go/r.print.html"),
+            "<head><script>print()</script></head><a href=\"../go/r.print.html\">print</a>"
+        );
+        assert_eq!(
+            read("about.html"),
+            "<head></head><a href=\"../print.html\">print</a>"
+        );
+    }
+
+    #[test]
+    fn held_html_kept_in_a_file_comes_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Splice::in_file(&dir.path().join("held")).unwrap();
+        // Blocks larger than the read window, and many small ones on several pages.
+        let big = format!("<div>{}</div>", "x".repeat(WINDOW + 10));
+        let mut pages = Vec::new();
+        for p in 0..3 {
+            let mut text = String::new();
+            for b in 0..50 {
+                text.push_str(&format!("<p>{p}-{b}</p>\n\nmd\n\n"));
+            }
+            text.push_str(&big);
+            let markdown: Vec<_> = text
+                .match_indices("md")
+                .map(|(i, m)| i..i + m.len())
+                .collect();
+            pages.push((text.clone(), s.hold(&text, &markdown, 0)));
+        }
+        for (i, (_, md)) in pages.iter().enumerate() {
+            std::fs::write(dir.path().join(format!("{i}.html")), md).unwrap();
+        }
+        s.put_back(dir.path(), None, &Silent).unwrap();
+        for (i, (text, _)) in pages.iter().enumerate() {
+            let back = std::fs::read_to_string(dir.path().join(format!("{i}.html"))).unwrap();
+            let squash = |t: &str| t.split_whitespace().collect::<String>();
+            assert_eq!(squash(&back), squash(text));
+        }
     }
 }

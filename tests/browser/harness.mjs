@@ -92,13 +92,17 @@ async function buildInto(dir, edition) {
     const fixture = FIXTURES.includes(edition);
     const book = fixture ? path.join('tests', 'fixtures', edition) : 'book';
     const args = ['run', '-q', '--release', '--', 'build', book, '-d', dir];
-    if (edition && !fixture) {
+    const env = { ...process.env };
+    if (edition === 'print-split') {
+        // The bundled book past a tiny print-limit: a print page per record (see print.test.mjs).
+        env.MDBOOK_PREPROCESSOR__QBANK__PRINT_LIMIT = PRINT_SPLIT_LIMIT;
+    } else if (edition && !fixture) {
         args.push('--edition', edition);
     }
     await promisify(execFile)(
         'cargo',
         args,
-        { cwd: REPO, maxBuffer: 64 << 20, timeout: 15 * 60 * 1000 },
+        { cwd: REPO, env, maxBuffer: 64 << 20, timeout: 15 * 60 * 1000 },
     ).catch((e) => {
         throw new Error(`building the site failed:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
     });
@@ -106,6 +110,9 @@ async function buildInto(dir, edition) {
         throw new Error(`the build wrote no ${RECORD} into ${dir}`);
     }
 }
+
+/** The `print-limit` of the 'print-split' build: under the book's print page, over none of its records'. */
+export const PRINT_SPLIT_LIMIT = '60KB';
 
 /** Fixture books that `siteDir`/`startSite` can build by name, like an edition. */
 const FIXTURES = ['banks', 'hostile'];
