@@ -51,6 +51,12 @@ fn markdown_html(src: &str) -> String {
     {
         escaped = format!("\\{first}");
         escaped.as_str()
+    } else if first.starts_with('<') {
+        // Raw HTML first would open an HTML block (`<script>`, `<div>`…) that runs on as raw
+        // text; inside its paragraph in the record it is inline. A character before it keeps
+        // it inline here too, and is taken off again below.
+        escaped = format!("{KEEP_INLINE}{first}");
+        escaped.as_str()
     } else {
         first
     };
@@ -62,8 +68,13 @@ fn markdown_html(src: &str) -> String {
     );
     let t = html.trim();
     let t = t.strip_prefix("<p>").unwrap_or(t);
+    let t = t.strip_prefix(KEEP_INLINE).unwrap_or(t);
     t.strip_suffix("</p>").unwrap_or(t).trim().to_string()
 }
+
+/// A private-use character that keeps raw HTML at the start of inline text from being read
+/// as an HTML block (see [`markdown_html`]).
+const KEEP_INLINE: char = '\u{E000}';
 
 #[cfg(test)]
 mod tests {
@@ -93,5 +104,18 @@ mod tests {
         assert_eq!(inline_html("~~~ 旧写法"), "~~~ 旧写法");
         assert_eq!(inline_html("<!x"), "&lt;!x");
         assert_eq!(inline_html("```a``` b"), "<code>a</code> b");
+    }
+
+    /// Found by `fuzz/` (`fuzz/regressions/record/raw-html-first-*`): an information value
+    /// starting with `<script>` (or `<div>`) opened an HTML block in the card, which took the
+    /// rest of the value as raw text; in the record it is inline HTML in a paragraph.
+    #[test]
+    fn raw_html_first_stays_inline() {
+        assert_eq!(
+            inline_html("<script>x</scrript y <section_li z"),
+            "<script>x&lt;/scrript y &lt;section_li z"
+        );
+        assert_eq!(inline_html("<b>bold</b> text"), "<b>bold</b> text");
+        assert_eq!(inline_html("<div>x</div>"), "<div>x</div>");
     }
 }
