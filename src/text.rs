@@ -38,9 +38,34 @@ pub fn is_cjk(c: char) -> bool {
 
 /// A short content hash, for cache-busting file names.
 pub(crate) fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf29ce484222325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x100000001b3)
-    })
+    let mut h = Fnv::default();
+    h.add(s);
+    h.0
+}
+
+/// FNV-1a over everything written to it (with `write!`, or [`Fnv::add`]): [`fnv`] of a text
+/// without building the text.
+pub(crate) struct Fnv(pub(crate) u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    pub(crate) fn add(&mut self, s: &str) {
+        for b in s.bytes() {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+impl std::fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.add(s);
+        Ok(())
+    }
 }
 
 /// A chapter path as a URL path: components joined with `/` on every platform.

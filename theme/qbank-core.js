@@ -41,7 +41,27 @@
         }
     }
 
-    var namespace = 'qbank:' + (given.book || document.title) + ':' + siteRoot() + ':';
+    // The site root's path ("/handbook/"), and a page's path under it, decoded
+    // ("go/round2.html"): what study and interview mode key their storage and files by.
+    qb.root = siteRoot();
+    qb.pagePath = function (url) {
+        var p;
+        try {
+            p = new URL(url, location.href).pathname;
+        } catch (e) {
+            return '';
+        }
+        if (p.indexOf(qb.root) === 0) {
+            p = p.slice(qb.root.length);
+        }
+        try {
+            return decodeURIComponent(p);
+        } catch (e) {
+            return p;
+        }
+    };
+
+    var namespace = 'qbank:' + (given.book || document.title) + ':' + qb.root + ':';
 
     // Storage that never throws: a private window or a full quota makes `set` return false,
     // and callers keep working in memory for the session.

@@ -848,25 +848,17 @@
         // ---- Export ----
         // The record's source is `qbank/sources/<page>.js` (written by `qbank build`), loaded
         // by a script element when export is first pressed: it works from file:// too.
-        function siteRootPath() {
-            try {
-                return new URL(typeof window.path_to_root === 'string' ? window.path_to_root || './' : './', location.href).pathname;
-            } catch (e) {
-                return '/';
-            }
-        }
         var source = null;
         function loadSource(done, fail) {
             if (source) {
                 return done(source);
             }
-            var root = siteRootPath();
-            var rel = location.pathname.indexOf(root) === 0 ? location.pathname.slice(root.length) : location.pathname.replace(/^.*\//, '');
+            var rel = qb.pagePath(location.href);
             if (!rel || /\/$/.test(rel)) {
                 rel += 'index.html';
             }
             var s = document.createElement('script');
-            s.src = (window.path_to_root || '') + 'qbank/sources/' + rel.replace(/\.html$/, '.js');
+            s.src = (window.path_to_root || '') + 'qbank/sources/' + encodeURI(rel.replace(/\.html$/, '.js'));
             s.onload = function () {
                 source = window.qbankSource || null;
                 if (source && typeof source.source === 'string') {

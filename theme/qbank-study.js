@@ -401,33 +401,7 @@
         }
     }
 
-    function siteRoot() {
-        var up = typeof window.path_to_root === 'string' ? window.path_to_root : '';
-        try {
-            return new URL(up || './', location.href).pathname;
-        } catch (e) {
-            return '/';
-        }
-    }
-    var ROOT = siteRoot();
-
-    // The path of `url` under the site root, decoded: "go-backend-round2.html".
-    function pagePath(url) {
-        var p;
-        try {
-            p = new URL(url, location.href).pathname;
-        } catch (e) {
-            return '';
-        }
-        if (p.indexOf(ROOT) === 0) {
-            p = p.slice(ROOT.length);
-        }
-        try {
-            return decodeURIComponent(p);
-        } catch (e) {
-            return p;
-        }
-    }
+    var pagePath = qb.pagePath;
     study.pagePath = pagePath;
 
     // The key of a link to a question ("page.html#id"), or null.

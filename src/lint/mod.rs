@@ -141,21 +141,22 @@ fn check_with(
     cache: &mut ParseCache,
     keep: bool,
 ) -> Bank {
+    // Each chapter's text is hashed once: for the bank, and to find it in the cache.
     let mut bank = Bank {
         content_hashes: content_hashes(book),
         ..Bank::default()
     };
     // Each record's file and text, in the order of bank.records, for group diagnostics.
     let mut texts: Vec<(PathBuf, &str)> = Vec::new();
-    let chapters: Vec<_> = book
+    let (chapters, hashes): (Vec<_>, Vec<u64>) = book
         .chapters()
-        .filter(|ch| ch.path.is_some() && ch.source_path.is_some())
-        .collect();
+        .zip(bank.content_hashes.iter().copied())
+        .filter(|(ch, _)| ch.path.is_some() && ch.source_path.is_some())
+        .unzip();
     let files: Vec<PathBuf> = chapters
         .iter()
         .map(|ch| src_dir.join(ch.source_path.as_deref().unwrap_or(Path::new(""))))
         .collect();
-    let hashes: Vec<u64> = chapters.iter().map(|ch| text_hash(&ch.content)).collect();
     let missing: Vec<usize> = (0..chapters.len())
         .filter(|&i| {
             cache

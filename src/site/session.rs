@@ -33,6 +33,7 @@ use crate::render::pages::Page;
 use crate::site::dest::Workspace;
 use crate::site::preprocessor::{Partial, QbankPreprocessor};
 use crate::site::splice::Splice;
+use crate::text::Fnv;
 use anyhow::{Context, Result, bail};
 use mdbook_driver::MDBook;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
@@ -939,22 +940,4 @@ fn signature(bank: &Bank) -> u64 {
     body.sort();
     let _ = write!(text, "{body:?}");
     text.0
-}
-
-/// FNV-1a over what is written to it: a signature without building its text.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::fmt::Write for Fnv {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        for b in s.bytes() {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        Ok(())
-    }
 }
