@@ -580,6 +580,9 @@ fn body_into(
             Piece::Markdown(span) if span.start > 0 && !text[..span.start].ends_with('\n') => {
                 let md = &text[span.clone()];
                 match block_opener(md).or_else(|| continuation_opener(md)) {
+                    _ if opens_html_block(md) => {
+                        push_markdown(out, &format!("{}{md}", keep_inline(md)), ctx, markdown);
+                    }
                     Some(at) => {
                         let kept = format!("{}\\{}", &md[..at], &md[at..]);
                         push_markdown(out, &kept, ctx, markdown);
@@ -615,6 +618,37 @@ fn body_into(
         }
         let trimmed = start + out[start..].trim_end().len();
         out.truncate(trimmed);
+    }
+}
+
+/// Whether `md`'s first line, at the start of a block, opens an HTML block (any of CommonMark's
+/// seven kinds: `<div`, `<pre>`, `<!-- x -->`…), as mdBook's pulldown-cmark reads it. In the
+/// record, after the marker, it is inline, in a paragraph.
+fn opens_html_block(md: &str) -> bool {
+    use mdbook_markdown::pulldown_cmark::{Event, Tag};
+    if !md.starts_with('<') {
+        return false;
+    }
+    let line = md.split(['\n', '\r']).next().unwrap_or(md);
+    let opts = mdbook_markdown::MarkdownOptions::default();
+    matches!(
+        mdbook_markdown::new_cmark_parser(line, &opts).next(),
+        Some(Event::Start(Tag::HtmlBlock))
+    )
+}
+
+/// What keeps `md` (see [`opens_html_block`]) in a paragraph as in the record: before a tag or
+/// comment, which is markup inline, an empty element; before text (`<div` with no `>`), a
+/// backslash, which would show a complete tag as text.
+fn keep_inline(md: &str) -> &'static str {
+    use mdbook_markdown::pulldown_cmark::Event;
+    let line = md.split(['\n', '\r']).next().unwrap_or(md);
+    let opts = mdbook_markdown::MarkdownOptions::default();
+    let probe = format!("x{line}");
+    let mut events = mdbook_markdown::new_cmark_parser(&probe, &opts).skip(1);
+    match (events.next(), events.next()) {
+        (Some(Event::Text(t)), Some(Event::InlineHtml(_))) if &*t == "x" => "<span></span>",
+        _ => "\\",
     }
 }
 
@@ -748,7 +782,8 @@ mod tests {
 
     /// Found by `fuzz/` (regressions `fuzz/regressions/record/after-marker-*`): text after a
     /// marker on its line opened a block of its own in the card: `~~~ x` a code block whose
-    /// info string `x` was never shown, `<!x` an HTML block, `1. x` a list.
+    /// info string `x` was never shown, `<!x` or `<div` an HTML block (which hid the rest of
+    /// the line as raw HTML), `1. x` a list.
     #[test]
     fn text_after_a_marker_stays_in_its_paragraph() {
         let cfg = Config::default();
@@ -756,8 +791,21 @@ mod tests {
             ("~~~ 旧写法", "<p>~~~ 旧写法</p>"),
             ("<!W 问题", "<p>&lt;!W 问题</p>"),
             ("<!--W> 问题", "<p>&lt;!–W&gt; 问题</p>"),
-            // A closed comment is markup, which the sanitizer drops; the text stays.
-            ("<!-- 注 --> 问题", "<p>问题</p>"),
+            // A closed comment is markup, which the sanitizer drops; the text stays, and so
+            // does the empty element that keeps the line a paragraph.
+            ("<!-- 注 --> 问题", "<p><span></span> 问题</p>"),
+            // A block tag with no `>` is text in the record's paragraph, not an HTML block
+            // that hides it.
+            ("<div 问题", "<p>&lt;div 问题</p>"),
+            // A complete one is inline markup there: the markdown after it is still markdown.
+            (
+                "<kbd>K</kbd> **粗**",
+                "<p><kbd>K</kbd> <strong>粗</strong></p>",
+            ),
+            (
+                "<div>块</div> **粗**",
+                "<p><span></span><div>块</div> <strong>粗</strong></p>",
+            ),
             ("1. 第一问", "<p>1. 第一问</p>"),
             ("# 不是标题", "<p># 不是标题</p>"),
             ("- 不是列表", "<p>- 不是列表</p>"),
