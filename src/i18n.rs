@@ -381,6 +381,16 @@ impl Labels {
         self.asked_in.replace("{n}", &n.to_string())
     }
 
+    /// These labels as JSON for a template's context, serialized once per language: every
+    /// card with tags or follow-ups renders a template that reads them.
+    pub(crate) fn value(&'static self) -> serde_json::Value {
+        static CACHE: [std::sync::OnceLock<serde_json::Value>; 2] =
+            [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+        let slot = &CACHE[usize::from(std::ptr::eq(self, &EN))];
+        slot.get_or_init(|| serde_json::to_value(self).unwrap_or_default())
+            .clone()
+    }
+
     /// Chinese for `zh`, `zh-CN`, `zh_TW`…; English otherwise.
     pub(crate) fn for_language(lang: Option<&str>) -> &'static Labels {
         match lang {

@@ -94,10 +94,8 @@ impl Renderer {
         Ok(stamps)
     }
 
-    fn render(&self, name: &str, data: &impl Serialize) -> anyhow::Result<String> {
-        self.hbs
-            .render(name, data)
-            .map_err(|e| anyhow::anyhow!("rendering template {name}: {e}"))
+    fn render(&self, name: &str, data: Value) -> anyhow::Result<String> {
+        templates::render(&self.hbs, name, data)
     }
 
     /// The chapter markdown for `record`, parsed from `text`. `to_root` is the chapter's
@@ -139,14 +137,14 @@ impl Renderer {
         let mut rubric_html = match &record.rubric {
             Some(r) => self.render(
                 "rubric",
-                &json!({"dimensions": dims(r), "levels": r.levels, "labels": labels}),
+                templates::labeled(labels, json!({"dimensions": dims(r), "levels": r.levels })),
             )?,
             None => String::new(),
         };
         if !legend.is_empty() {
             rubric_html += &self.render(
                 "rubric-levels",
-                &json!({"levels": legend, "dimensions": [], "labels": labels}),
+                templates::labeled(labels, json!({"levels": legend, "dimensions": [] })),
             )?;
         }
         let stamps = self.stamps(labels)?;
@@ -214,8 +212,7 @@ impl Renderer {
                     match &record.rubric {
                         Some(r) => Some(self.render(
                             "rubric-table",
-                            &json!({"levels": r.levels, "dimensions": dims(r), "labels": labels,
-                                "summary": r.summary}),
+                            templates::labeled(labels, json!({"levels": r.levels, "dimensions": dims(r), "summary": r.summary})),
                         )?),
                         None => None,
                     }
@@ -246,7 +243,7 @@ impl Renderer {
     fn overview(
         &self,
         record: &Record,
-        labels: &Labels,
+        labels: &'static Labels,
         stamps: &Stamps,
         interviewer: bool,
     ) -> anyhow::Result<String> {
@@ -264,13 +261,15 @@ impl Renderer {
         }
         self.render(
             "overview",
-            &json!({
-                "items_html": items,
-                "answered": record.answered(),
-                "total": record.questions.len(),
-                "labels": labels,
-                "practice": !interviewer,
-            }),
+            templates::labeled(
+                labels,
+                json!({
+                    "items_html": items,
+                    "answered": record.answered(),
+                    "total": record.questions.len(),
+                    "practice": !interviewer
+                }),
+            ),
         )
     }
 
@@ -287,14 +286,14 @@ impl Renderer {
             .collect();
         self.render(
             "print-index",
-            &json!({ "entries": entries, "labels": cfg.labels() }),
+            templates::labeled(cfg.labels(), json!({ "entries": entries })),
         )
     }
 
     /// What a print page adds to its `<head>`: no indexing by search engines, and the print
     /// dialog once it has loaded (as on mdBook's `print.html`).
     pub fn print_head(&self) -> anyhow::Result<String> {
-        self.render("print-head", &json!({}))
+        self.render("print-head", json!({}))
     }
 
     /// The generated pages (tags, dimensions, coverage) that `cfg` asks for.
@@ -344,7 +343,7 @@ impl Renderer {
             }
         }
         let heading = record.info.as_ref().map_or("", |i| i.heading.as_str());
-        self.render("info", &json!({"heading": heading, "items": items}))
+        self.render("info", json!({"heading": heading, "items": items}))
     }
 
     /// Writes the card of `q` into `out`.
@@ -388,12 +387,14 @@ impl Renderer {
                 let d = meta.difficulty.unwrap_or(0);
                 meta_html = self.render(
                     "question-meta",
-                    &json!({
+                    templates::labeled(
+                        ctx.labels,
+                        json!({
                         "difficulty": meta.difficulty,
                         "stars": crate::text::stars(d),
-                        "tags": tags,
-                        "labels": ctx.labels,
-                    }),
+                        "tags": tags
+                        }),
+                    ),
                 )?;
             }
             if !meta.follow_ups.is_empty() {
@@ -403,18 +404,22 @@ impl Renderer {
                     .enumerate()
                     .map(|(i, f)| json!({"number": i + 1, "html": inline_html(f, ctx.raw)}))
                     .collect();
-                followups_html =
-                    self.render("follow-ups", &json!({"items": items, "labels": ctx.labels}))?;
+                followups_html = self.render(
+                    "follow-ups",
+                    templates::labeled(ctx.labels, json!({"items": items })),
+                )?;
             }
             if !meta.rubric.is_empty() {
                 let own = |l: &str| meta.rubric.iter().find(|r| r.0 == l).map(|r| r.1.clone());
                 own_rubric = Some(self.render(
                     "rubric-levels",
-                    &json!({
+                    templates::labeled(
+                        ctx.labels,
+                        json!({
                         "levels": descriptors(ctx.scale, ctx.raw, own),
-                        "dimensions": meta.dimensions,
-                        "labels": ctx.labels,
-                    }),
+                        "dimensions": meta.dimensions
+                        }),
+                    ),
                 )?);
             }
         }
@@ -423,7 +428,7 @@ impl Renderer {
         let also_html = match also {
             Some(a) => self.render(
                 "also-asked",
-                &json!({
+                json!({
                     "count": a.others,
                     "text": ctx.labels.also_asked(a.others),
                     "href": ctx.frequent_href.as_ref().map(|p| format!("{p}#{}", crate::render::pages::group_anchor(&a.group))),
@@ -452,15 +457,17 @@ impl Renderer {
                 let ticks: Vec<String> = n.ticks.iter().map(ToString::to_string).collect();
                 self.render(
                     "notes",
-                    &json!({
+                    templates::labeled(
+                        ctx.labels,
+                        json!({
                         "levels": levels,
                         "ticks": ticks.join(", "),
                         "time": n.time.map(|t| format!("{}:{:02}", t / 60, t % 60)),
                         "seconds": n.time,
                         "other": other,
-                        "text": n.text,
-                        "labels": ctx.labels,
-                    }),
+                        "text": n.text
+                        }),
+                    ),
                 )?
             }
             None => String::new(),
@@ -833,7 +840,7 @@ mod tests {
     #[test]
     fn prose_is_one_line() {
         let r = Renderer::new();
-        let out = r.render("prose", &json!({"text": "a\n\nb <c>\n"})).unwrap();
+        let out = r.render("prose", json!({"text": "a\n\nb <c>\n"})).unwrap();
         assert_eq!(
             out.trim(),
             r#"<div class="qb-prose">a&#10;&#10;b &lt;c&gt;</div>"#
@@ -869,14 +876,12 @@ mod tests {
         }
         assert_eq!(
             stamps.card.render(&values),
-            r.render("card", &data).unwrap().trim_end()
+            r.render("card", Value::Object(data)).unwrap().trim_end()
         );
         let text = "line one\n\nline <two> & three\n";
         assert_eq!(
             stamps.prose.render(&[text]),
-            r.render("prose", &json!({"text": text}))
-                .unwrap()
-                .trim_end()
+            r.render("prose", json!({"text": text})).unwrap().trim_end()
         );
     }
 }

@@ -137,10 +137,7 @@ fn frequent(
 ) -> anyhow::Result<String> {
     let labels = cfg.labels();
     let interviewer = cfg.interviewer_material();
-    let render = |name: &str, data: serde_json::Value| {
-        hbs.render(name, &data)
-            .map_err(|e| anyhow::anyhow!("rendering template {name}: {e}"))
-    };
+    let render = |name: &str, data: serde_json::Value| super::templates::render(hbs, name, data);
     let mut groups_html = String::new();
     for g in &bank.groups {
         let mut tags: Vec<&str> = Vec::new();
@@ -181,7 +178,9 @@ fn frequent(
         });
         groups_html.push_str(&render(
             "frequent-group",
-            json!({
+            super::templates::labeled(
+                labels,
+                json!({
                 "id": g.id,
                 "anchor": group_anchor(&g.id),
                 "count": g.records,
@@ -191,15 +190,18 @@ fn frequent(
                 "difficulty": difficulty.map(|d| d.to_string()).unwrap_or_default(),
                 "status": if g.best.is_some() { "answered" } else { "unanswered" },
                 "best": best,
-                "occurrences": occurrences,
-                "labels": labels,
-            }),
+                "occurrences": occurrences
+                }),
+            ),
         )?);
     }
     render(
         "page-frequent",
-        json!({"title": labels.frequent_page, "labels": labels, "groups_html": groups_html,
+        super::templates::labeled(
+            labels,
+            json!({"title": labels.frequent_page, "groups_html": groups_html,
                "all_tags": all_tags, "default_status": "", "practice": !interviewer}),
+        ),
     )
 }
 
@@ -235,10 +237,7 @@ pub(crate) fn generate(
         items.push((title, record_items));
     }
     all_tags.sort();
-    let render = |name: &str, data: serde_json::Value| {
-        hbs.render(name, &data)
-            .map_err(|e| anyhow::anyhow!("rendering template {name}: {e}"))
-    };
+    let render = |name: &str, data: serde_json::Value| super::templates::render(hbs, name, data);
     let sections = |m: BTreeMap<String, String>, anchor: &dyn Fn(&str) -> String, tagged: bool| {
         m.into_iter()
             .map(|(name, items_html)| Section {
@@ -258,9 +257,11 @@ pub(crate) fn generate(
         let secs = sections(by_tag, &tag_anchor, true);
         let md = render(
             "page-index",
-            json!({"title": labels.tags_page, "sections": secs, "labels": labels,
-                   "all_tags": all_tags, "default_status": "",
+            super::templates::labeled(
+                labels,
+                json!({"title": labels.tags_page, "sections": secs, "all_tags": all_tags, "default_status": "",
                    "practice": !cfg.interviewer_material()}),
+            ),
         )?;
         pages.push((labels.tags_page.to_string(), TAGS_MD, md));
     }
@@ -268,9 +269,11 @@ pub(crate) fn generate(
         let secs = sections(by_dim, &|d| format!("dim-{}", slugify(d)), false);
         let md = render(
             "page-index",
-            json!({"title": labels.dimensions_page, "sections": secs, "labels": labels,
-                   "all_tags": all_tags, "default_status": "",
+            super::templates::labeled(
+                labels,
+                json!({"title": labels.dimensions_page, "sections": secs, "all_tags": all_tags, "default_status": "",
                    "practice": !cfg.interviewer_material()}),
+            ),
         )?;
         pages.push((labels.dimensions_page.to_string(), DIMENSIONS_MD, md));
     }
@@ -297,10 +300,13 @@ pub(crate) fn generate(
         }
         let md = render(
             "page-coverage",
-            json!({"title": labels.coverage_page, "labels": labels, "records": records,
+            super::templates::labeled(
+                labels,
+                json!({"title": labels.coverage_page, "records": records,
                    "answered": answered, "total": total, "percent": percent(answered, total),
                    "sections": secs, "all_tags": all_tags, "default_status": "unanswered",
                    "practice": false}),
+            ),
         )?;
         pages.push((labels.coverage_page.to_string(), COVERAGE_MD, md));
     }

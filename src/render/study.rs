@@ -132,12 +132,15 @@ pub(super) fn progress(
     titles: &str,
 ) -> anyhow::Result<String> {
     let labels = cfg.labels();
-    hbs.render(
+    super::templates::render(
+        hbs,
         "page-progress",
-        &json!({"title": labels.progress_page, "labels": labels, "src": src,
+        super::templates::labeled(
+            labels,
+            json!({"title": labels.progress_page, "src": src,
                 "titles": titles}),
+        ),
     )
-    .map_err(|e| anyhow::anyhow!("rendering template page-progress: {e}"))
 }
 
 /// The drill page: the pool's settings (records, tags, difficulty, answer state, marks) and
@@ -156,11 +159,14 @@ pub(super) fn drill(
         .iter()
         .map(|r| json!({"page": url_path(&r.html_path), "title": super::pages::record_title(r)}))
         .collect();
-    hbs.render(
+    super::templates::render(
+        hbs,
         "page-drill",
-        &json!({"title": labels.drill_page, "labels": labels, "src": src,
+        super::templates::labeled(
+            labels,
+            json!({"title": labels.drill_page, "src": src,
                 "records": records, "all_tags": all_tags,
                 "practice": !cfg.interviewer_material()}),
+        ),
     )
-    .map_err(|e| anyhow::anyhow!("rendering template page-drill: {e}"))
 }
