@@ -151,10 +151,9 @@ fn an_answer_edit_rewrites_its_page_and_the_shards_that_changed() {
         [
             "examples/rust-round1.html",
             "qbank/study/cards/examples/rust-round1/1.js",
-            "qbank/study/cards/examples/rust-round1/2.js",
             "qbank/sources/examples/rust-round1.js"
         ],
-        "only the page, the drill's cards of it and its source"
+        "only the page, the drill's card of the edited question and the record's source"
     );
     // The search index: only the files whose bytes changed are written.
     let after = files(&search);
@@ -167,6 +166,30 @@ fn an_answer_edit_rewrites_its_page_and_the_shards_that_changed() {
         "{rewritten} of {}",
         after.len()
     );
+    s.assert_same_as_full_build();
+}
+
+/// Two edits to two records with no request for the search index between them: the index
+/// is brought up to date once, when first asked for, and holds both.
+#[test]
+fn edits_queue_their_search_documents_until_the_index_is_asked_for() {
+    let mut s = serve_book();
+    let first = s.edit(
+        RUST,
+        "排除了数据竞争",
+        "排除了数据竞争（以及 use-after-free）",
+    );
+    assert!(matches!(
+        s.session.rebuild(&[first]).unwrap(),
+        Rebuilt::Pages(_)
+    ));
+    let second = s.edit(SEED, "[请在此处回答]", "先读 go.mod，再看 vendor 目录");
+    assert!(matches!(
+        s.session.rebuild(&[second]).unwrap(),
+        Rebuilt::Pages(_)
+    ));
+    assert!(s.gates.search.wait_fresh(Duration::from_secs(120)));
+    assert!(s.gates.print.wait_fresh(Duration::from_secs(120)));
     s.assert_same_as_full_build();
 }
 

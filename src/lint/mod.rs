@@ -23,8 +23,8 @@ pub struct RecordChapter {
     pub source_path: PathBuf,
     /// Output path of the chapter's page (relative to the site root), e.g. `go/round2.html`.
     pub html_path: PathBuf,
-    /// The parsed record.
-    pub record: Record,
+    /// The parsed record, shared with `serve`'s parse cache.
+    pub record: std::sync::Arc<Record>,
     /// For each question, its group in [`Bank::groups`] when other records ask it too.
     pub group: Vec<Option<usize>>,
 }
@@ -113,8 +113,20 @@ impl Bank {
 /// and text did not change is not parsed or checked again.
 #[derive(Debug, Default)]
 pub struct ParseCache {
-    /// File → (hash of its text, what parsing it gave, the record rules' diagnostics).
-    entries: HashMap<PathBuf, (u64, crate::parse::Parsed, Vec<Diagnostic>)>,
+    /// File → what checking its text gave.
+    entries: HashMap<PathBuf, Cached>,
+}
+
+/// One chapter as [`check_book_cached`] keeps it. The record is shared with the banks made
+/// from it, so that a re-check of a large book copies no record.
+#[derive(Debug)]
+struct Cached {
+    /// A hash of the text it was made from.
+    hash: u64,
+    record: Option<std::sync::Arc<Record>>,
+    /// What parsing found, then what the record rules found.
+    diagnostics: Vec<Diagnostic>,
+    body_start: usize,
 }
 
 /// Parses every chapter of `book` and runs the book-wide checks. `src_dir` is the `src`
@@ -162,7 +174,7 @@ fn check_with(
             cache
                 .entries
                 .get(&files[i])
-                .is_none_or(|e| e.0 != hashes[i])
+                .is_none_or(|e| e.hash != hashes[i])
         })
         .collect();
     let inputs: Vec<(&Path, &str)> = missing
@@ -175,31 +187,37 @@ fn check_with(
             None => Vec::new(),
         };
         crate::diag::sort(&mut found);
-        cache
-            .entries
-            .insert(files[i].clone(), (hashes[i], parsed, found));
+        let mut diagnostics = parsed.diagnostics;
+        diagnostics.extend(found);
+        let cached = Cached {
+            hash: hashes[i],
+            record: parsed.record.map(std::sync::Arc::new),
+            diagnostics,
+            body_start: parsed.body_start,
+        };
+        cache.entries.insert(files[i].clone(), cached);
     }
     for (ci, ch) in chapters.iter().copied().enumerate() {
         let (Some(path), Some(source)) = (&ch.path, &ch.source_path) else {
             continue;
         };
         let file = &files[ci];
-        let (parsed, found) = if keep {
-            let Some((_, parsed, found)) = cache.entries.get(file) else {
+        let (record, body_start) = if keep {
+            let Some(c) = cache.entries.get(file) else {
                 continue;
             };
-            (parsed.clone(), found.clone())
+            bank.diagnostics.extend(c.diagnostics.iter().cloned());
+            (c.record.clone(), c.body_start)
         } else {
-            let Some((_, parsed, found)) = cache.entries.remove(file) else {
+            let Some(c) = cache.entries.remove(file) else {
                 continue;
             };
-            (parsed, found)
+            bank.diagnostics.extend(c.diagnostics);
+            (c.record, c.body_start)
         };
-        bank.diagnostics.extend(parsed.diagnostics);
-        bank.diagnostics.extend(found);
-        let Some(record) = parsed.record else {
-            if parsed.body_start > 0 {
-                bank.body_start.insert(source.clone(), parsed.body_start);
+        let Some(record) = record else {
+            if body_start > 0 {
+                bank.body_start.insert(source.clone(), body_start);
             }
             continue;
         };

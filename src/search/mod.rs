@@ -21,13 +21,26 @@ pub const DIR: &str = "qbank/search";
 /// card, and one per heading section of the other chapters. What the edition leaves out of
 /// the pages (answers and follow-ups in the practice edition) is left out here too.
 pub fn documents(book: &Book, bank: &Bank, cfg: &Config) -> Vec<Doc> {
+    documents_by_chapter(book, bank, cfg, None).0
+}
+
+/// [`documents`], and where each chapter's are in them: `(source path, range)` in book order,
+/// for every chapter with a page. With `only`, the documents of those chapters alone (by
+/// source path), as `serve` needs after an edit.
+pub fn documents_by_chapter(
+    book: &Book,
+    bank: &Bank,
+    cfg: &Config,
+    only: Option<&std::collections::BTreeSet<std::path::PathBuf>>,
+) -> (Vec<Doc>, Vec<(std::path::PathBuf, std::ops::Range<usize>)>) {
     let answers = cfg.interviewer_material();
     let records: HashMap<&Path, &Record> = bank
         .records
         .iter()
-        .map(|r| (r.source_path.as_path(), &r.record))
+        .map(|r| (r.source_path.as_path(), &*r.record))
         .collect();
     let mut docs = Vec::new();
+    let mut spans = Vec::new();
     for item in book.iter() {
         let BookItem::Chapter(ch) = item else {
             continue;
@@ -35,6 +48,10 @@ pub fn documents(book: &Book, bank: &Bank, cfg: &Config) -> Vec<Doc> {
         let (Some(path), Some(source)) = (&ch.path, &ch.source_path) else {
             continue;
         };
+        if only.is_some_and(|o| !o.contains(source)) {
+            continue;
+        }
+        let start = docs.len();
         let page = url_path(&path.with_extension("html"));
         match records.get(source.as_path()) {
             Some(record) => cards(&mut docs, record, &ch.content, &ch.name, &page, answers),
@@ -43,8 +60,9 @@ pub fn documents(book: &Book, bank: &Bank, cfg: &Config) -> Vec<Doc> {
                 sections(&mut docs, &ch.content[start..], &ch.name, &page);
             }
         }
+        spans.push((source.clone(), start..docs.len()));
     }
-    docs
+    (docs, spans)
 }
 
 fn body_text(body: &Body, text: &str) -> String {

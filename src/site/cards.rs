@@ -97,17 +97,20 @@ pub(crate) fn write(site: &Path, bank: &Bank, cfg: &Config) -> Result<()> {
         return Ok(());
     }
     for r in &bank.records {
-        write_record(site, r, cfg)?;
+        write_record(site, r, cfg, None)?;
     }
     Ok(())
 }
 
 /// Writes the card files of one record page found in `site`; returns their paths relative to
-/// `site`. Nothing when the book has no drill page.
+/// `site`. Nothing when the book has no drill page. A card whose file in `unless_in` (the
+/// live site, for `serve`'s rebuilds) already holds these bytes is not written: an edit to one
+/// answer rewrites one card.
 pub(crate) fn write_record(
     site: &Path,
     r: &crate::lint::RecordChapter,
     cfg: &Config,
+    unless_in: Option<&Path>,
 ) -> Result<Vec<std::path::PathBuf>> {
     let mut written = Vec::new();
     if !cfg.page("drill") {
@@ -129,13 +132,16 @@ pub(crate) fn write_record(
         let key = serde_json::to_string(&format!("{url}#{}", q.id))?;
         let text = serde_json::to_string(&without_rubric(card))?;
         let name = format!("{}.js", n + 1);
-        let to = dir.join(&name);
-        std::fs::write(
-            &to,
-            format!("window.qbankCard && window.qbankCard({key}, {text});\n"),
-        )
-        .with_context(|| format!("writing {}", to.display()))?;
-        written.push(rel_dir.join(name));
+        let rel = rel_dir.join(name);
+        let js = format!("window.qbankCard && window.qbankCard({key}, {text});\n");
+        if unless_in
+            .is_some_and(|live| std::fs::read(live.join(&rel)).is_ok_and(|b| b == js.as_bytes()))
+        {
+            continue;
+        }
+        let to = site.join(&rel);
+        std::fs::write(&to, js).with_context(|| format!("writing {}", to.display()))?;
+        written.push(rel);
     }
     Ok(written)
 }

@@ -315,8 +315,12 @@ struct Built {
     book_theme: PathBuf,
     cfg: Config,
     bank: std::sync::Arc<Bank>,
-    /// The search documents, in book order (empty when search is off).
-    docs: Vec<crate::search::index::Doc>,
+    /// The search documents, in book order (empty when search is off), and each chapter's
+    /// range in them.
+    docs: (
+        Vec<crate::search::index::Doc>,
+        Vec<(PathBuf, std::ops::Range<usize>)>,
+    ),
     /// Whether the navigation came from the folder tree (no SUMMARY.md).
     generated_summary: bool,
     /// The print pages: `None` when printing is off; `split` as the build ended.
@@ -436,11 +440,11 @@ fn build_reporting(
     let (built, index) = std::thread::scope(|s| {
         let index = s.spawn(|| {
             if !search {
-                return (Vec::new(), None);
+                return (Default::default(), None);
             }
             progress.start(Phase::Search, None);
-            let docs = crate::search::documents(&md.book, &bank, &cfg);
-            let written = crate::search::write_to(&docs, &search_dir);
+            let docs = crate::search::documents_by_chapter(&md.book, &bank, &cfg, None);
+            let written = crate::search::write_to(&docs.0, &search_dir);
             if let Ok(w) = &written {
                 progress.finish(
                     Phase::Search,

@@ -170,7 +170,7 @@ fn render_chapters(
         .records
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.source_path.as_path(), (i, &r.record)))
+        .map(|(i, r)| (r.source_path.as_path(), (i, &*r.record)))
         .collect();
     let mut failure: Option<(PathBuf, anyhow::Error)> = None;
     book.for_each_chapter_mut(|ch| {

@@ -94,7 +94,7 @@ impl std::fmt::Debug for Built {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Built")
             .field("dest", &self.dest)
-            .field("docs", &self.docs.len())
+            .field("docs", &self.docs.0.len())
             .finish_non_exhaustive()
     }
 }
@@ -139,9 +139,12 @@ impl Session {
             .generated_summary
             .then(|| super::tree::summary(&built.md.source_dir()))
             .flatten();
+        let (docs, spans) = std::mem::take(&mut built.docs);
         let index = SearchIndex {
             shards: None,
-            docs: std::mem::take(&mut built.docs),
+            docs,
+            spans,
+            pending: Vec::new(),
         };
         Ok(Session {
             root: root.to_path_buf(),
@@ -382,7 +385,8 @@ impl Session {
                 .filter(|r| self.dirty.contains(&r.source_path))
             {
                 if files.contains(&rc.html_path) {
-                    files.extend(super::cards::write_record(&out, rc, &self.built.cfg)?);
+                    let live = Some(self.built.dest.as_path());
+                    files.extend(super::cards::write_record(&out, rc, &self.built.cfg, live)?);
                     let print = super::print::print_page(&crate::text::url_path(&rc.html_path));
                     if out.join(&print).is_file() {
                         files.push(PathBuf::from(print));
@@ -450,8 +454,8 @@ impl Session {
         self.generated = generated_sig;
         self.built.bank = bank;
         lap("written");
+        self.refresh_search();
         self.dirty.clear();
-        self.refresh_search(Arc::clone(&self.built.bank));
         // A split book's print pages are the records' own, written above; its print.html
         // lists titles, which a page-only rebuild leaves as they were.
         if self.built.print.as_ref().is_some_and(|p| !p.split) {
@@ -514,19 +518,36 @@ impl Session {
         });
     }
 
-    /// Updates the search index after an incremental rebuild, when it is first asked for: the
-    /// documents of the book as it now is, indexed in memory, and only the files whose bytes
-    /// changed written (each by a rename). [`Gates::search`] runs it and holds requests for
-    /// the index until then.
-    fn refresh_search(&mut self, bank: Arc<Bank>) {
+    /// Updates the search index after an incremental rebuild, when it is first asked for. The
+    /// documents of the edited chapters are made now (a record's take a millisecond or two)
+    /// and queued; the first request for the index puts every queued chapter's in place of its
+    /// old ones, indexes the documents in memory and writes only the files whose bytes
+    /// changed (each by a rename). [`Gates::search`] runs that job and holds requests for the
+    /// index until then.
+    fn refresh_search(&mut self) {
         if !self.built.cfg.search {
             return;
         }
+        let (docs, spans) = crate::search::documents_by_chapter(
+            &self.built.md.book,
+            &self.built.bank,
+            &self.built.cfg,
+            Some(&self.dirty),
+        );
         let gate = self.gates.search.clone();
         let generation = gate.stale();
-        let book = self.built.md.book.clone();
-        let cfg = self.built.cfg.clone();
         let index = Arc::clone(&self.index);
+        {
+            let mut index = index
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut docs = docs.into_iter();
+            for (source, range) in spans {
+                index
+                    .pending
+                    .push((source, docs.by_ref().take(range.len()).collect()));
+            }
+        }
         let dir = self.built.dest.join(crate::search::DIR);
         let scratch = self.work.scratch(&format!("search-{generation}"));
         gate.clone().defer(move || {
@@ -534,39 +555,38 @@ impl Session {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             if !gate.is_latest(generation) {
+                // A later edit queued its job: it takes this one's chapters too.
                 return;
             }
-            let docs = crate::search::documents(&book, &bank, &cfg);
-            let result = if docs == index.docs {
-                gate.finish(generation, || Ok(()))
-            } else {
-                let files = match crate::search::index::build(&docs) {
-                    Ok(built) => built.files,
-                    Err(e) => {
-                        let _ = gate.finish(generation, || Ok(()));
-                        eprintln!("updating the search index failed: {e:#}");
-                        return;
-                    }
-                };
-                let index = &mut *index;
-                let shards = index.shards.get_or_insert_with(|| read_shards(&dir));
-                gate.finish(generation, || {
-                    index.docs = docs;
-                    std::fs::create_dir_all(&scratch)?;
-                    for (name, text) in files {
-                        let hash = crate::text::fnv(&text);
-                        if shards.get(&name) == Some(&hash) {
-                            continue;
-                        }
-                        let tmp = scratch.join(format!("{name}.js"));
-                        std::fs::write(&tmp, text)
-                            .with_context(|| format!("writing {}", tmp.display()))?;
-                        replace(&tmp, &dir.join(format!("{name}.js")))?;
-                        shards.insert(name, hash);
-                    }
-                    Ok(())
-                })
+            let index = &mut *index;
+            if !index.apply_pending() {
+                let _ = gate.finish(generation, || Ok(()));
+                return;
+            }
+            let files = match crate::search::index::build(&index.docs) {
+                Ok(built) => built.files,
+                Err(e) => {
+                    let _ = gate.finish(generation, || Ok(()));
+                    eprintln!("updating the search index failed: {e:#}");
+                    return;
+                }
             };
+            let shards = index.shards.get_or_insert_with(|| read_shards(&dir));
+            let result = gate.finish(generation, || {
+                std::fs::create_dir_all(&scratch)?;
+                for (name, text) in files {
+                    let hash = crate::text::fnv(&text);
+                    if shards.get(&name) == Some(&hash) {
+                        continue;
+                    }
+                    let tmp = scratch.join(format!("{name}.js"));
+                    std::fs::write(&tmp, text)
+                        .with_context(|| format!("writing {}", tmp.display()))?;
+                    replace(&tmp, &dir.join(format!("{name}.js")))?;
+                    shards.insert(name, hash);
+                }
+                Ok(())
+            });
             let _ = std::fs::remove_dir_all(&scratch);
             if let Err(e) = result {
                 eprintln!("updating the search index failed: {e:#}");
@@ -575,12 +595,41 @@ impl Session {
     }
 }
 
-/// The search index as the site has it: its documents, and a hash of each file by name.
+/// The search index as the site has it: its documents, each chapter's range in them, the
+/// documents of chapters edited since it was written, and a hash of each file by name.
 #[derive(Debug, Default)]
 struct SearchIndex {
     docs: Vec<crate::search::index::Doc>,
+    /// `(source path, range in docs)`, in book order.
+    spans: Vec<(PathBuf, std::ops::Range<usize>)>,
+    /// New documents of edited chapters, oldest first.
+    pending: Vec<(PathBuf, Vec<crate::search::index::Doc>)>,
     /// Read from the site when first needed.
     shards: Option<HashMap<String, u64>>,
+}
+
+impl SearchIndex {
+    /// Puts the pending documents in place of their chapters' old ones. Whether any changed.
+    fn apply_pending(&mut self) -> bool {
+        let mut changed = false;
+        for (source, new) in std::mem::take(&mut self.pending) {
+            let Some(at) = self.spans.iter().position(|(s, _)| *s == source) else {
+                continue;
+            };
+            let range = self.spans[at].1.clone();
+            if self.docs[range.clone()] == new[..] {
+                continue;
+            }
+            changed = true;
+            let (old_len, new_len) = (range.len(), new.len());
+            self.docs.splice(range.clone(), new);
+            self.spans[at].1 = range.start..range.start + new_len;
+            for (_, r) in &mut self.spans[at + 1..] {
+                *r = r.start + new_len - old_len..r.end + new_len - old_len;
+            }
+        }
+        changed
+    }
 }
 
 /// Files an incremental rebuild leaves to bring up to date on the first request for them
