@@ -162,7 +162,8 @@ fn no_text_lost(text: &str, record: &qbank::model::Record, chapter: &str, cfg: &
     let opts = mdbook_markdown::MarkdownOptions::default();
     let mut page = String::new();
     html::push_html(&mut page, mdbook_markdown::new_cmark_parser(chapter, &opts));
-    let seen = char_counts(&visible_text(&page));
+    let shown = visible_text(&page);
+    let seen = char_counts(&shown);
     // Raw HTML in the record (trusted) can hide text in stock mdBook's page too: an unclosed
     // `<div` runs to the next `>`. Only what the record shows as stock mdBook renders it must
     // be on qbank's page.
@@ -171,13 +172,15 @@ fn no_text_lost(text: &str, record: &qbank::model::Record, chapter: &str, cfg: &
         &mut stock,
         mdbook_markdown::new_cmark_parser(&strip_markers(&source, &markers(cfg)), &opts),
     );
-    let stock = char_counts(&visible_text(&stock));
+    let stock_shown = visible_text(&stock);
+    let stock = char_counts(&stock_shown);
     for (c, n) in char_counts(&source_text(&source, cfg)) {
         let n = n.min(stock.get(&c).copied().unwrap_or(0));
         let got = seen.get(&c).copied().unwrap_or(0);
         assert!(
             got >= n,
-            "{c:?}: {n} in the source, {got} on the page\n--- source\n{text}\n--- page\n{page}"
+            "{c:?}: {n} in the source, {got} on the page\n--- source\n{text}\n--- page\n{page}\n\
+             --- stock mdBook shows\n{stock_shown}\n--- the page shows\n{shown}"
         );
     }
 }

@@ -586,9 +586,15 @@ fn body_into(
             // of a block in the card, where `1. x`, `# x` or `~~~ x` would open another block.
             Piece::Markdown(span) if span.start > 0 && !text[..span.start].ends_with('\n') => {
                 let md = &text[span.clone()];
+                let html_after = continuation_html(md);
                 match block_opener(md).or_else(|| continuation_opener(md)) {
                     _ if opens_html_block(md) => {
                         push_markdown(out, &format!("{}{md}", keep_inline(md)), ctx, markdown);
+                    }
+                    _ if html_after.is_some() => {
+                        let at = html_after.unwrap_or_default();
+                        let kept = format!("{}{}{}", &md[..at], keep_inline(&md[at..]), &md[at..]);
+                        push_markdown(out, &kept, ctx, markdown);
                     }
                     Some(at) => {
                         let kept = format!("{}\\{}", &md[..at], &md[at..]);
@@ -644,6 +650,24 @@ fn opens_html_block(md: &str) -> bool {
     )
 }
 
+/// Like [`opens_html_block`], for the line after a marker that ends its line: where that
+/// line starts, when it opens an HTML block in the card but could not interrupt the marker's
+/// paragraph in the record (a tag alone on its line, CommonMark's seventh kind), so was
+/// inline there.
+fn continuation_html(md: &str) -> Option<usize> {
+    use mdbook_markdown::pulldown_cmark::{Event, Tag};
+    let rest = md.strip_prefix('\n').or_else(|| md.strip_prefix("\r\n"))?;
+    let line = rest.trim_start_matches(' ');
+    if rest.len() - line.len() > 3 || !opens_html_block(line) {
+        return None;
+    }
+    let probe = format!("x\n{line}");
+    let opts = mdbook_markdown::MarkdownOptions::default();
+    let interrupts = mdbook_markdown::new_cmark_parser(&probe, &opts)
+        .any(|e| matches!(e, Event::Start(Tag::HtmlBlock)));
+    (!interrupts).then_some(md.len() - line.len())
+}
+
 /// What keeps `md` (see [`opens_html_block`]) in a paragraph as in the record: before a tag or
 /// comment, which is markup inline, an empty element; before text (`<div` with no `>`), a
 /// backslash, which would show a complete tag as text.
@@ -682,9 +706,23 @@ fn block_opener(md: &str) -> Option<usize> {
         b'`' => run >= 3 && !line[run..].contains('`'),
         b'~' => run >= 3,
         b'<' => unclosed_markup(md),
+        // `[a]: /url` is a link definition, which shows nothing, and `[^1]: x` a footnote,
+        // which shows a number in place of its label.
+        b'[' => !starts_paragraph(md),
         _ => false,
     };
     opens.then_some(0)
+}
+
+/// Whether `md`, read from the start of a block, starts with a paragraph (and not with a
+/// definition, which shows nothing, before one).
+fn starts_paragraph(md: &str) -> bool {
+    use mdbook_markdown::pulldown_cmark::{Event, Tag};
+    let opts = mdbook_markdown::MarkdownOptions::default();
+    matches!(
+        mdbook_markdown::new_cmark_parser(md, &opts).into_offset_iter().next(),
+        Some((Event::Start(Tag::Paragraph), r)) if r.start == 0
+    )
 }
 
 /// Like [`block_opener`], for the line after a marker that ends its line: in the record that
@@ -790,7 +828,8 @@ mod tests {
     /// Found by `fuzz/` (regressions `fuzz/regressions/record/after-marker-*`): text after a
     /// marker on its line opened a block of its own in the card: `~~~ x` a code block whose
     /// info string `x` was never shown, `<!x` or `<div` an HTML block (which hid the rest of
-    /// the line as raw HTML), `1. x` a list.
+    /// the line as raw HTML), `1. x` a list, `[^2]: x` a footnote numbered 1, `[a]: /x` a link
+    /// definition, which shows nothing.
     #[test]
     fn text_after_a_marker_stays_in_its_paragraph() {
         let cfg = Config::default();
@@ -815,10 +854,26 @@ mod tests {
             ),
             ("1. 第一问", "<p>1. 第一问</p>"),
             ("# 不是标题", "<p># 不是标题</p>"),
+            ("[^2]: 不是脚注", "<p>[^2]: 不是脚注</p>"),
+            ("[链接]: /不是定义", "<p>[链接]: /不是定义</p>"),
+            (
+                "[链接]: /不是定义\n下一行",
+                "<p>[链接]: /不是定义\n下一行</p>",
+            ),
             ("- 不是列表", "<p>- 不是列表</p>"),
             ("*重点* 问题", "<p><em>重点</em> 问题</p>"),
             ("```go 代码```", "<p><code>go 代码</code></p>"),
             ("\n2. 第二问", "<p>2. 第二问</p>"),
+            // A lone tag cannot interrupt the marker's paragraph: it stays inline, and the
+            // markdown after it is still markdown. A block tag can, in the record too.
+            (
+                "\n<kbd>\n**粗**",
+                "<p><span></span><kbd>\n<strong>粗</strong>",
+            ),
+            (
+                "\n<div>\n\n**粗**",
+                "<div>\n<p><strong>粗</strong></p>\n</div>",
+            ),
             ("\n00)", "<p>00)</p>"),
             ("\n1. 第一问", "<ol>\n<li>第一问</li>\n</ol>"),
         ] {

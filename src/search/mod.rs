@@ -92,9 +92,13 @@ fn cards(docs: &mut Vec<Doc>, record: &Record, text: &str, name: &str, page: &st
         };
         if let Some(meta) = q.meta.as_ref().filter(|_| answers) {
             for f in &meta.follow_ups {
-                answer.push(' ');
-                // As the page shows it: inline markdown, its raw HTML left out.
-                answer.push_str(&plain_text(f));
+                // As the page shows it: inline markdown, its raw HTML left out (which can
+                // leave nothing).
+                let shown = plain_text(f);
+                if !shown.is_empty() {
+                    answer.push(' ');
+                    answer.push_str(&shown);
+                }
             }
         }
         docs.push(Doc {
