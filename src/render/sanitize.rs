@@ -126,6 +126,7 @@ pub(crate) fn chapter(text: &mut String, ranges: &mut [Range<usize>]) -> Result<
         return Ok(());
     }
     let mut fenced_ranges = BTreeSet::new();
+    let mut escaped_ranges = BTreeSet::new();
     let mut rounds = 0;
     loop {
         let (edits, unsettled) = find_edits(text, ranges);
@@ -140,7 +141,23 @@ pub(crate) fn chapter(text: &mut String, ranges: &mut [Range<usize>]) -> Result<
         // Code holds no HTML: what has not settled is shown as written. Once per range.
         let dirty: BTreeSet<usize> = edits.iter().map(|e| e.range).chain(unsettled).collect();
         if dirty.is_subset(&fenced_ranges) {
-            return Err(Unsettled);
+            // A fence did not hold (the markdown around it reads it otherwise): the text,
+            // escaped, in a `<pre>`, which holds no markup at all.
+            if dirty.is_subset(&escaped_ranges) {
+                return Err(Unsettled);
+            }
+            let pres = dirty
+                .difference(&escaped_ranges)
+                .map(|&i| Edit {
+                    range: i,
+                    at: ranges[i].clone(),
+                    with: escaped_pre(&text[ranges[i].clone()]),
+                })
+                .collect();
+            escaped_ranges.extend(dirty);
+            apply(text, ranges, pres);
+            rounds = 0;
+            continue;
         }
         let fences = dirty
             .difference(&fenced_ranges)
@@ -191,6 +208,15 @@ fn has_heading_attributes(md: &str) -> bool {
         }
     }
     false
+}
+
+/// `md` as text, escaped, in an HTML `<pre>` block: the last resort for a range that settles
+/// even as code.
+fn escaped_pre(md: &str) -> String {
+    let mut out = String::from("<pre class=\"qb-unsettled\">");
+    super::escape::push_escaped_with(&mut out, md.trim_end(), false);
+    out.push_str("</pre>");
+    out
 }
 
 /// `md` as a fenced code block: a fence longer than any run of backticks in it.
