@@ -324,12 +324,14 @@ impl Workspace {
     }
 
     /// Makes [`Self::site`] the destination. If the destination exists it is moved into the
-    /// workspace first, and moved back if the new site cannot take its place.
-    pub fn commit(self) -> Result<()> {
+    /// workspace first, and moved back if the new site cannot take its place. Returns the
+    /// workspace, with the previous site in it: dropping it deletes them, which on a slow
+    /// disk takes seconds for a big bank, so `serve` drops it after the reload.
+    pub fn commit(self) -> Result<Previous> {
         self.commit_with(|from, to| fs::rename(from, to))
     }
 
-    fn commit_with(mut self, rename: impl Fn(&Path, &Path) -> io::Result<()>) -> Result<()> {
+    fn commit_with(mut self, rename: impl Fn(&Path, &Path) -> io::Result<()>) -> Result<Previous> {
         let fresh = self.site();
         fs::write(
             fresh.join(SITE_MARKER),
@@ -338,8 +340,9 @@ impl Workspace {
         .with_context(|| format!("writing into {}", fresh.display()))?;
         let dest = self.dest.clone();
         if fs::symlink_metadata(&dest).is_err() {
-            return rename(&fresh, &dest)
-                .with_context(|| format!("moving the new site to {}", dest.display()));
+            rename(&fresh, &dest)
+                .with_context(|| format!("moving the new site to {}", dest.display()))?;
+            return Ok(Previous { _work: self });
         }
         let old = self.path().join("old");
         rename(&dest, &old).with_context(|| {
@@ -349,7 +352,7 @@ impl Workspace {
             )
         })?;
         let Err(err) = rename(&fresh, &dest) else {
-            return Ok(());
+            return Ok(Previous { _work: self });
         };
         match rename(&old, &dest) {
             Ok(()) => Err(anyhow::Error::new(err).context(format!(
@@ -392,6 +395,13 @@ impl Drop for Workspace {
 fn lock_live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     LIVE.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A committed [`Workspace`], holding the site it replaced: dropping it deletes both (and a
+/// signal does, as for any workspace).
+#[derive(Debug)]
+pub struct Previous {
+    _work: Workspace,
 }
 
 /// Removes workspaces in `parent` whose marker names a process that is gone.

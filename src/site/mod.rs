@@ -323,6 +323,8 @@ struct Built {
     ),
     /// Whether the navigation came from the folder tree (no SUMMARY.md).
     generated_summary: bool,
+    /// The site this build replaced, deleted when dropped (see [`dest::Previous`]).
+    previous: Option<dest::Previous>,
     /// The print pages: `None` when printing is off; `split` as the build ended.
     print: Option<print::PrintPlan>,
 }
@@ -508,9 +510,10 @@ fn build_reporting(
             return Err(e.context("build failed; the previous site was left as it was"));
         }
     };
-    work.commit()?;
+    let previous = work.commit()?;
     progress.finish(Phase::Write, "");
     Ok(Built {
+        previous: Some(previous),
         dest,
         md,
         book_theme,

@@ -121,6 +121,10 @@ impl Session {
         gates: Gates,
         cache: crate::lint::ParseCache,
     ) -> Result<Session> {
+        // The site this build replaced is deleted while the browser reloads, not before.
+        if let Some(previous) = built.previous.take() {
+            std::thread::spawn(move || drop(previous));
+        }
         let work = Workspace::new(&built.dest)?;
         let theme = work.scratch("theme");
         // One splice for every partial render: the theme of a split book holds its slots.
