@@ -205,6 +205,38 @@ fn frequent(
     )
 }
 
+/// The titles and chapter paths of the pages [`generate`] makes for `cfg`, in its order,
+/// without making them.
+pub(crate) fn list(cfg: &Config) -> Vec<(String, &'static str)> {
+    let labels = cfg.labels();
+    let mut out = Vec::new();
+    let mut add = |wanted: bool, title: &str, path: &'static str| {
+        if wanted {
+            out.push((title.to_string(), path));
+        }
+    };
+    add(cfg.page("frequent"), labels.frequent_page, FREQUENT_MD);
+    add(cfg.page("tags"), labels.tags_page, TAGS_MD);
+    add(
+        cfg.page("dimensions"),
+        labels.dimensions_page,
+        DIMENSIONS_MD,
+    );
+    add(
+        cfg.page("coverage") && cfg.interviewer_material(),
+        labels.coverage_page,
+        COVERAGE_MD,
+    );
+    let study = super::study::wanted(cfg);
+    add(
+        study && cfg.page("progress"),
+        labels.progress_page,
+        PROGRESS_MD,
+    );
+    add(study && cfg.page("drill"), labels.drill_page, DRILL_MD);
+    out
+}
+
 /// The pages `cfg` asks for, in the order frequent, tags, dimensions, coverage.
 pub(crate) fn generate(
     hbs: &handlebars::Handlebars<'static>,
@@ -321,5 +353,13 @@ pub(crate) fn generate(
             pages.push((labels.drill_page.to_string(), DRILL_MD, md));
         }
     }
+    debug_assert_eq!(
+        pages
+            .iter()
+            .map(|(t, p, _)| (t.clone(), *p))
+            .collect::<Vec<_>>(),
+        list(cfg),
+        "pages::list says what generate makes"
+    );
     Ok(pages)
 }

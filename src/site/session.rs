@@ -26,10 +26,8 @@
 //! build, file for file.
 
 use super::{BuildOptions, Built, build_full, diagnose, point_at, prepare_theme, report};
-use crate::config::Config;
 use crate::lint::Bank;
 use crate::render::Renderer;
-use crate::render::pages::Page;
 use crate::site::dest::Workspace;
 use crate::site::preprocessor::{Partial, QbankPreprocessor};
 use crate::site::splice::Splice;
@@ -62,8 +60,6 @@ pub struct Session {
     /// The splice of partial renders (cleared before each).
     splice: Arc<Splice>,
     renderer: Arc<Renderer>,
-    /// The generated pages' titles and paths, in order; worked out when first needed.
-    pages: Option<Vec<(String, &'static str)>>,
     /// What other pages show of the records (see [`signature`]).
     signature: u64,
     /// The navigation generated from the folder tree, for a book without SUMMARY.md.
@@ -159,7 +155,6 @@ impl Session {
             theme,
             splice,
             renderer,
-            pages: None,
             summary,
             index: Arc::new(std::sync::Mutex::new(index)),
             dirty: BTreeSet::new(),
@@ -287,27 +282,14 @@ impl Session {
             .last()
             .and_then(|ch| ch.source_path.as_ref())
             .is_some_and(|p| self.dirty.contains(p));
-        // The list of generated pages: to compare when they changed, and to link the last
-        // chapter to the first of them.
-        let mut pages = Vec::new();
-        if generated || last_is_dirty {
-            let before = match self.pages.take() {
-                Some(pages) => pages,
-                None => generated_pages(&self.renderer, &self.built.bank, &self.built.cfg)?,
-            };
-            pages = if generated {
-                generated_pages(&self.renderer, &bank, &self.built.cfg)?
-            } else {
-                before.clone()
-            };
-            let changed = pages != before;
-            self.pages = Some(before);
-            if changed {
-                // A generated page came or went: the navigation changed.
-                return Ok(None);
-            }
-        }
-        lap("generated pages compared");
+        // The list of generated pages, to link the last chapter to the first of them. It
+        // depends on book.toml alone, whose edits are full builds.
+        let pages = if generated || last_is_dirty {
+            crate::render::pages::list(&self.built.cfg)
+        } else {
+            Vec::new()
+        };
+        lap("generated pages listed");
         let bank = Arc::new(bank);
 
         let mut written = Vec::new();
@@ -451,9 +433,6 @@ impl Session {
                 replace(&staging.join(&rel), &dest.join(&rel))?;
                 written.push(rel);
             }
-        }
-        if generated {
-            self.pages = Some(pages);
         }
         self.generated = generated_sig;
         self.built.bank = bank;
@@ -803,18 +782,6 @@ impl PrintJob {
 }
 
 /// The titles and paths of the generated pages of `bank`, as the preprocessor adds them.
-fn generated_pages(
-    renderer: &Renderer,
-    bank: &Bank,
-    cfg: &Config,
-) -> Result<Vec<(String, &'static str)>> {
-    let pages: Vec<Page> = renderer.pages(bank, cfg)?;
-    Ok(pages
-        .into_iter()
-        .map(|(title, path, _)| (title, path))
-        .collect())
-}
-
 /// What the generated pages (tags, dimensions, coverage, frequent, progress…) show of the
 /// records: every question's place, id, number, title, state and metadata, and the groups
 /// with their best answers. An edit that leaves it as it was leaves them as they were.
