@@ -269,6 +269,51 @@ fn a_question_title_edit_gives_the_full_build() {
     s.assert_same_as_full_build();
 }
 
+/// Each search file by name, with its inode: a file written again gets a new one.
+#[cfg(unix)]
+fn inodes(dir: &Path) -> BTreeMap<PathBuf, u64> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (PathBuf::from(e.file_name()), e.metadata().unwrap().ino())
+        })
+        .collect()
+}
+
+/// A navigation change is a full build, but not of the search index: the reload does not
+/// wait for it, and when first asked for, only the files whose bytes changed are written.
+#[cfg(unix)]
+#[test]
+fn a_full_rebuild_carries_the_search_index_and_rewrites_what_changed() {
+    let mut s = serve_book();
+    let search = s.session.dest().join(qbank::search::DIR);
+    let before = inodes(&search);
+    let changed = s.edit(
+        "src/SUMMARY.md",
+        "[Search](guide/search.md)",
+        "[Searching](guide/search.md)",
+    );
+    assert_eq!(s.session.rebuild(&[changed]).unwrap(), Rebuilt::Full);
+    assert!(
+        !s.gates.search.is_fresh(),
+        "the search index waits for its first request"
+    );
+    assert!(s.gates.search.wait_fresh(Duration::from_secs(120)));
+    let after = inodes(&search);
+    let kept = after
+        .iter()
+        .filter(|(k, v)| before.get(*k) == Some(v))
+        .count();
+    assert!(
+        kept > 0 && kept < after.len(),
+        "{kept} of {} search files kept as they were",
+        after.len()
+    );
+    s.assert_same_as_full_build();
+}
+
 #[test]
 fn renumbering_gives_the_full_build() {
     let mut s = serve_book();

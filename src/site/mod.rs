@@ -301,7 +301,7 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<PathBuf> {
 
 /// [`build`] with options.
 pub fn build_with(root: &Path, dest: Option<&Path>, opts: &BuildOptions) -> Result<PathBuf> {
-    Ok(build_full(root, dest, opts, None)?.dest)
+    Ok(build_full(root, dest, opts, None, None)?.dest)
 }
 
 /// What a full build knew when it finished: enough for `serve` to rebuild pages one at a
@@ -323,6 +323,9 @@ struct Built {
     ),
     /// Whether the navigation came from the folder tree (no SUMMARY.md).
     generated_summary: bool,
+    /// The search index was carried over from the previous site, not made (see
+    /// [`build_full`]).
+    search_stale: bool,
     /// The site this build replaced, deleted when dropped (see [`dest::Previous`]).
     previous: Option<dest::Previous>,
     /// The print pages: `None` when printing is off; `split` as the build ended.
@@ -330,14 +333,19 @@ struct Built {
 }
 
 /// [`build_with`], keeping what it knew. With `cache`, the parsed chapters stay there.
+///
+/// With `carry_search` (the live site's search index, which `serve` brings up to date after
+/// the reload, see `session`), the index is not made: its files are linked into the new site
+/// as they are, and [`Built::search_stale`] says so.
 fn build_full(
     root: &Path,
     dest: Option<&Path>,
     opts: &BuildOptions,
     cache: Option<&mut crate::lint::ParseCache>,
+    carry_search: Option<&Path>,
 ) -> Result<Built> {
     let progress: Arc<dyn Progress> = opts.progress.clone().unwrap_or_else(|| Arc::new(Silent));
-    let built = build_reporting(root, dest, opts, &progress, cache);
+    let built = build_reporting(root, dest, opts, &progress, cache, carry_search);
     if built.is_err() {
         progress.abandon();
     }
@@ -350,6 +358,7 @@ fn build_reporting(
     opts: &BuildOptions,
     progress: &Arc<dyn Progress>,
     cache: Option<&mut crate::lint::ParseCache>,
+    carry_search: Option<&Path>,
 ) -> Result<Built> {
     let config = load_config(root)?;
     // Before anything else: a destination that must not be replaced is refused untouched.
@@ -426,7 +435,8 @@ fn build_reporting(
     md.config
         .set("output.html.theme", theme.to_string_lossy().as_ref())?;
     let cfg = Config::from_book(&md.config)?;
-    let search = cfg.search;
+    let carry_search = carry_search.filter(|d| cfg.search && d.is_dir());
+    let search = cfg.search && carry_search.is_none();
     let search_dir = work.scratch("search");
     let bank = std::sync::Arc::new(checked.bank);
     if md.config.build.use_default_preprocessors {
@@ -492,6 +502,9 @@ fn build_reporting(
             std::fs::rename(&search_dir, &into)
                 .with_context(|| format!("moving the search index into {}", into.display()))?;
         }
+        if let Some(from) = carry_search {
+            link_all(from, &tmp.join(crate::search::DIR))?;
+        }
         write_assets(&tmp, &cfg)?;
         write_study_data(&tmp, &bank, &cfg)?;
         cards::write(&tmp, &bank, &cfg)?;
@@ -514,6 +527,7 @@ fn build_reporting(
     progress.finish(Phase::Write, "");
     Ok(Built {
         previous: Some(previous),
+        search_stale: carry_search.is_some(),
         dest,
         md,
         book_theme,
@@ -526,6 +540,24 @@ fn build_reporting(
             p
         }),
     })
+}
+
+/// Hard-links every file of the folder `from` into `to` (a new folder), copying where a link
+/// cannot be made. Replacing a file of `to` later (by a rename) leaves `from` as it was.
+fn link_all(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        if !entry.file_type()?.is_file() {
+            continue;
+        }
+        let (a, b) = (entry.path(), to.join(entry.file_name()));
+        if std::fs::hard_link(&a, &b).is_err() {
+            std::fs::copy(&a, &b)
+                .with_context(|| format!("copying {} to {}", a.display(), b.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Prints `diagnostics`; an error among them stops the build.

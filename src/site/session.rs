@@ -17,10 +17,17 @@
 //!   the new one, never half of either.
 //!
 //! `print.html` holds every chapter, so re-rendering it is a full render; the search index is
-//! rebuilt in memory. Both are left stale by an incremental rebuild and brought up to date by
-//! the first request for them ([`Gates`]), so the reload never waits for them and a stale one
-//! is never served. Any other change (SUMMARY.md, book.toml, the theme, a file added, removed or
-//! renamed) is a full build, as is the first.
+//! rebuilt in memory, from the documents of the edited chapters made again and the others'
+//! as they were. Both are left stale by an incremental rebuild and brought up to date by the
+//! first request for them ([`Gates`]), so the reload never waits for them and a stale one is
+//! never served.
+//!
+//! Any other change (SUMMARY.md, the theme, a file added, removed or renamed) is a full
+//! build, as is the first, with two differences from `qbank build`: it reuses the parsed
+//! chapters whose text did not change, and it does not make the search index but links the
+//! live site's files into the new one, to be brought up to date (every document made again,
+//! only the files whose bytes changed written) on the first request for it. The site it
+//! replaced is deleted after the reload. A book.toml edit is a plain full build.
 //!
 //! `tests/incremental.rs` edits each kind of thing and compares the site with a clean full
 //! build, file for file.
@@ -106,7 +113,7 @@ impl Session {
         gates: Gates,
     ) -> Result<Session> {
         let mut cache = crate::lint::ParseCache::default();
-        let built = build_full(root, dest, opts, Some(&mut cache))?;
+        let built = build_full(root, dest, opts, Some(&mut cache), None)?;
         Session::after(root, opts, built, gates, cache)
     }
 
@@ -145,8 +152,10 @@ impl Session {
             docs,
             spans,
             pending: Vec::new(),
+            stale_all: built.search_stale,
         };
-        Ok(Session {
+        let stale = built.search_stale;
+        let mut session = Session {
             root: root.to_path_buf(),
             opts: opts.clone(),
             signature: signature(&built.bank),
@@ -162,7 +171,11 @@ impl Session {
             gates,
             cache,
             generated,
-        })
+        };
+        if stale {
+            session.refresh_search();
+        }
+        Ok(session)
     }
 
     /// The site's directory.
@@ -179,25 +192,38 @@ impl Session {
     /// watcher reports them). On error the site is left as it was.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt> {
         if self.needs_full || !self.note_changes(changed) {
-            return self.full();
+            return self.full(changed);
         }
         match self.incremental()? {
             Some(written) => Ok(Rebuilt::Pages(written)),
-            None => self.full(),
+            None => self.full(changed),
         }
     }
 
-    fn full(&mut self) -> Result<Rebuilt> {
+    /// A full build. Unless book.toml changed (which can change how records parse and what
+    /// search indexes), it keeps the parsed chapters and leaves the search index to the first
+    /// request for it, as an incremental rebuild does: the reload waits for neither.
+    fn full(&mut self, changed: &[PathBuf]) -> Result<Rebuilt> {
         // Until a full build succeeds, the next rebuild is a full one too.
         self.needs_full = true;
         // Background jobs of earlier rebuilds must not write into the new site.
         self.gates.reset();
-        let mut cache = crate::lint::ParseCache::default();
+        let config_changed = changed
+            .iter()
+            .any(|p| p.file_name().is_some_and(|n| n == "book.toml"));
+        let mut cache = if config_changed {
+            crate::lint::ParseCache::default()
+        } else {
+            std::mem::take(&mut self.cache)
+        };
+        let live_search = self.built.dest.join(crate::search::DIR);
+        let carry = (!config_changed && self.built.cfg.search).then_some(live_search.as_path());
         let built = build_full(
             &self.root,
             Some(&self.built.dest),
             &self.opts,
             Some(&mut cache),
+            carry,
         )?;
         *self = Session::after(&self.root, &self.opts, built, self.gates.clone(), cache)?;
         Ok(Rebuilt::Full)
@@ -511,16 +537,21 @@ impl Session {
         if !self.built.cfg.search {
             return;
         }
-        let (docs, spans) = crate::search::documents_by_chapter(
-            &self.built.md.book,
-            &self.built.bank,
-            &self.built.cfg,
-            Some(&self.dirty),
-        );
-        let gate = self.gates.search.clone();
-        let generation = gate.stale();
         let index = Arc::clone(&self.index);
-        {
+        // After a full build that carried the old index over, the job makes every chapter's
+        // documents, from the book as it is then.
+        let stale_all = index
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .stale_all;
+        let book = stale_all.then(|| self.built.md.book.clone());
+        if !stale_all {
+            let (docs, spans) = crate::search::documents_by_chapter(
+                &self.built.md.book,
+                &self.built.bank,
+                &self.built.cfg,
+                Some(&self.dirty),
+            );
             let mut index = index
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -531,6 +562,9 @@ impl Session {
                     .push((source, docs.by_ref().take(range.len()).collect()));
             }
         }
+        let gate = self.gates.search.clone();
+        let generation = gate.stale();
+        let (bank, cfg) = (Arc::clone(&self.built.bank), self.built.cfg.clone());
         let dir = self.built.dest.join(crate::search::DIR);
         let scratch = self.work.scratch(&format!("search-{generation}"));
         gate.clone().defer(move || {
@@ -542,7 +576,16 @@ impl Session {
                 return;
             }
             let index = &mut *index;
-            if !index.apply_pending() {
+            let mut changed = false;
+            if let Some(book) = book.as_ref().filter(|_| index.stale_all) {
+                (index.docs, index.spans) =
+                    crate::search::documents_by_chapter(book, &bank, &cfg, None);
+                // The book as it is now holds every queued edit.
+                index.pending.clear();
+                index.stale_all = false;
+                changed = true;
+            }
+            if !index.apply_pending() && !changed {
                 let _ = gate.finish(generation, || Ok(()));
                 return;
             }
@@ -557,6 +600,7 @@ impl Session {
             let shards = index.shards.get_or_insert_with(|| read_shards(&dir));
             let result = gate.finish(generation, || {
                 std::fs::create_dir_all(&scratch)?;
+                let names: HashSet<String> = files.iter().map(|(n, _)| n.clone()).collect();
                 for (name, text) in files {
                     let hash = crate::text::fnv(&text);
                     if shards.get(&name) == Some(&hash) {
@@ -568,6 +612,11 @@ impl Session {
                     replace(&tmp, &dir.join(format!("{name}.js")))?;
                     shards.insert(name, hash);
                 }
+                // Shards the index no longer has.
+                shards.retain(|name, _| {
+                    names.contains(name)
+                        || std::fs::remove_file(dir.join(format!("{name}.js"))).is_err()
+                });
                 Ok(())
             });
             let _ = std::fs::remove_dir_all(&scratch);
@@ -589,6 +638,9 @@ struct SearchIndex {
     pending: Vec<(PathBuf, Vec<crate::search::index::Doc>)>,
     /// Read from the site when first needed.
     shards: Option<HashMap<String, u64>>,
+    /// The files are a previous site's, carried over by a full build: every chapter's
+    /// documents are to be made again.
+    stale_all: bool,
 }
 
 impl SearchIndex {
