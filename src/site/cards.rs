@@ -90,27 +90,39 @@ fn without_rubric(card: &str) -> std::borrow::Cow<'_, str> {
     .into()
 }
 
+/// What a card file the live site already holds with the same bytes becomes (for `serve`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Live<'a> {
+    /// No live site: every card is written.
+    None,
+    /// Not written (the site is the live one's partial render): an edit to one answer
+    /// rewrites one card.
+    Skip(&'a Path),
+    /// Linked from the live site (a full rebuild into a new site): ten thousand cards cost no
+    /// new file, which a file system that just deleted as many is slow to make.
+    Link(&'a Path),
+}
+
 /// Writes the card files of every record page of `bank` found in `site`, when the book has a
 /// drill page.
-pub(crate) fn write(site: &Path, bank: &Bank, cfg: &Config) -> Result<()> {
+pub(crate) fn write(site: &Path, bank: &Bank, cfg: &Config, live: Live<'_>) -> Result<()> {
     if !cfg.page("drill") {
         return Ok(());
     }
     for r in &bank.records {
-        write_record(site, r, cfg, None)?;
+        write_record(site, r, cfg, live)?;
     }
     Ok(())
 }
 
-/// Writes the card files of one record page found in `site`; returns their paths relative to
-/// `site`. Nothing when the book has no drill page. A card whose file in `unless_in` (the
-/// live site, for `serve`'s rebuilds) already holds these bytes is not written: an edit to one
-/// answer rewrites one card.
+/// Writes the card files of one record page found in `site`; returns the paths, relative to
+/// `site`, of those it wrote. Nothing when the book has no drill page. See [`Live`] for cards
+/// the live site already has.
 pub(crate) fn write_record(
     site: &Path,
     r: &crate::lint::RecordChapter,
     cfg: &Config,
-    unless_in: Option<&Path>,
+    live: Live<'_>,
 ) -> Result<Vec<std::path::PathBuf>> {
     let mut written = Vec::new();
     if !cfg.page("drill") {
@@ -134,12 +146,15 @@ pub(crate) fn write_record(
         let name = format!("{}.js", n + 1);
         let rel = rel_dir.join(name);
         let js = format!("window.qbankCard && window.qbankCard({key}, {text});\n");
-        if unless_in
-            .is_some_and(|live| std::fs::read(live.join(&rel)).is_ok_and(|b| b == js.as_bytes()))
-        {
-            continue;
-        }
         let to = site.join(&rel);
+        let same = |live: &Path| std::fs::read(live.join(&rel)).is_ok_and(|b| b == js.as_bytes());
+        match live {
+            Live::Skip(dir) if same(dir) => continue,
+            Live::Link(dir) if same(dir) && std::fs::hard_link(dir.join(&rel), &to).is_ok() => {
+                continue;
+            }
+            _ => {}
+        }
         std::fs::write(&to, js).with_context(|| format!("writing {}", to.display()))?;
         written.push(rel);
     }

@@ -334,18 +334,19 @@ struct Built {
 
 /// [`build_with`], keeping what it knew. With `cache`, the parsed chapters stay there.
 ///
-/// With `carry_search` (the live site's search index, which `serve` brings up to date after
-/// the reload, see `session`), the index is not made: its files are linked into the new site
-/// as they are, and [`Built::search_stale`] says so.
+/// With `carry` (the live site, for `serve`'s full rebuilds, see `session`), the search index
+/// is not made: the live site's files are linked into the new site as they are, to be brought
+/// up to date after the reload, and [`Built::search_stale`] says so. The drill's card files
+/// that did not change are linked too.
 fn build_full(
     root: &Path,
     dest: Option<&Path>,
     opts: &BuildOptions,
     cache: Option<&mut crate::lint::ParseCache>,
-    carry_search: Option<&Path>,
+    carry: Option<&Path>,
 ) -> Result<Built> {
     let progress: Arc<dyn Progress> = opts.progress.clone().unwrap_or_else(|| Arc::new(Silent));
-    let built = build_reporting(root, dest, opts, &progress, cache, carry_search);
+    let built = build_reporting(root, dest, opts, &progress, cache, carry);
     if built.is_err() {
         progress.abandon();
     }
@@ -358,7 +359,7 @@ fn build_reporting(
     opts: &BuildOptions,
     progress: &Arc<dyn Progress>,
     cache: Option<&mut crate::lint::ParseCache>,
-    carry_search: Option<&Path>,
+    carry: Option<&Path>,
 ) -> Result<Built> {
     let config = load_config(root)?;
     // Before anything else: a destination that must not be replaced is refused untouched.
@@ -435,7 +436,8 @@ fn build_reporting(
     md.config
         .set("output.html.theme", theme.to_string_lossy().as_ref())?;
     let cfg = Config::from_book(&md.config)?;
-    let carry_search = carry_search.filter(|d| cfg.search && d.is_dir());
+    let live_search = carry.map(|live| live.join(crate::search::DIR));
+    let carry_search = live_search.as_deref().filter(|d| cfg.search && d.is_dir());
     let search = cfg.search && carry_search.is_none();
     let search_dir = work.scratch("search");
     let bank = std::sync::Arc::new(checked.bank);
@@ -507,7 +509,8 @@ fn build_reporting(
         }
         write_assets(&tmp, &cfg)?;
         write_study_data(&tmp, &bank, &cfg)?;
-        cards::write(&tmp, &bank, &cfg)?;
+        let live = carry.map_or(cards::Live::None, cards::Live::Link);
+        cards::write(&tmp, &bank, &cfg, live)?;
         if cfg.interviewer_material() {
             write_sources(&tmp, &root.join(&md.config.book.src), &bank, &cfg)?;
         }
@@ -711,7 +714,7 @@ pub fn write_study_data_for_stock_mdbook(
     }
     let bank = crate::lint::check_book(book, &cfg, &config.book.src);
     write_study_data(&site, &bank, &cfg)?;
-    cards::write(&site, &bank, &cfg)
+    cards::write(&site, &bank, &cfg, cards::Live::None)
 }
 
 /// Writes the embedded assets into the site, under the names [`assets::head_links`] uses.

@@ -216,8 +216,7 @@ impl Session {
         } else {
             std::mem::take(&mut self.cache)
         };
-        let live_search = self.built.dest.join(crate::search::DIR);
-        let carry = (!config_changed && self.built.cfg.search).then_some(live_search.as_path());
+        let carry = (!config_changed).then_some(self.built.dest.as_path());
         let built = build_full(
             &self.root,
             Some(&self.built.dest),
@@ -397,7 +396,7 @@ impl Session {
                 .filter(|r| self.dirty.contains(&r.source_path))
             {
                 if files.contains(&rc.html_path) {
-                    let live = Some(self.built.dest.as_path());
+                    let live = super::cards::Live::Skip(&self.built.dest);
                     files.extend(super::cards::write_record(&out, rc, &self.built.cfg, live)?);
                     let print = super::print::print_page(&crate::text::url_path(&rc.html_path));
                     if out.join(&print).is_file() {
