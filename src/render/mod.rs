@@ -586,22 +586,7 @@ fn body_into(
             // of a block in the card, where `1. x`, `# x` or `~~~ x` would open another block.
             Piece::Markdown(span) if span.start > 0 && !text[..span.start].ends_with('\n') => {
                 let md = &text[span.clone()];
-                let html_after = continuation_html(md);
-                match block_opener(md).or_else(|| continuation_opener(md)) {
-                    _ if opens_html_block(md) => {
-                        push_markdown(out, &format!("{}{md}", keep_inline(md)), ctx, markdown);
-                    }
-                    _ if html_after.is_some() => {
-                        let at = html_after.unwrap_or_default();
-                        let kept = format!("{}{}{}", &md[..at], keep_inline(&md[at..]), &md[at..]);
-                        push_markdown(out, &kept, ctx, markdown);
-                    }
-                    Some(at) => {
-                        let kept = format!("{}\\{}", &md[..at], &md[at..]);
-                        push_markdown(out, &kept, ctx, markdown);
-                    }
-                    None => push_markdown(out, md, ctx, markdown),
-                }
+                push_markdown(out, &in_paragraph(md), ctx, markdown);
             }
             Piece::Markdown(span) => push_markdown(out, &text[span.clone()], ctx, markdown),
             Piece::Lines(span) => stamps.lines.fill_with(out, &mut |_, _, out| {
@@ -631,6 +616,23 @@ fn body_into(
         }
         let trimmed = start + out[start..].trim_end().len();
         out.truncate(trimmed);
+    }
+}
+
+/// `md`, the rest of a marker's line, as it must be written at the start of a block to read
+/// as it does in the record, inline in the marker's paragraph (see [`opens_html_block`],
+/// [`continuation_html`], [`block_opener`] and [`continuation_opener`]).
+fn in_paragraph(md: &str) -> std::borrow::Cow<'_, str> {
+    if opens_html_block(md) {
+        return format!("{}{md}", keep_inline(md)).into();
+    }
+    if let Some(at) = continuation_html(md) {
+        let (before, line) = md.split_at(at);
+        return format!("{before}{}{line}", keep_inline(line)).into();
+    }
+    match block_opener(md).or_else(|| continuation_opener(md)) {
+        Some(at) => format!("{}\\{}", &md[..at], &md[at..]).into(),
+        None => md.into(),
     }
 }
 

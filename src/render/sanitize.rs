@@ -125,8 +125,10 @@ pub(crate) fn chapter(text: &mut String, ranges: &mut [Range<usize>]) -> Result<
     if !ranges.iter().any(|r| suspicious(&text[r.clone()])) {
         return Ok(());
     }
-    let mut fenced_ranges = BTreeSet::new();
-    let mut escaped_ranges = BTreeSet::new();
+    // What has not settled is shown as code, which holds no HTML; where the markdown around
+    // reads the fence otherwise, as its text escaped in a `<pre>`, which holds no markup at
+    // all. Per range: 0 as written, 1 fenced, 2 escaped.
+    let mut shown = vec![0u8; ranges.len()];
     let mut rounds = 0;
     loop {
         let (edits, unsettled) = find_edits(text, ranges);
@@ -138,37 +140,28 @@ pub(crate) fn chapter(text: &mut String, ranges: &mut [Range<usize>]) -> Result<
             apply(text, ranges, edits);
             continue;
         }
-        // Code holds no HTML: what has not settled is shown as written. Once per range.
         let dirty: BTreeSet<usize> = edits.iter().map(|e| e.range).chain(unsettled).collect();
-        if dirty.is_subset(&fenced_ranges) {
-            // A fence did not hold (the markdown around it reads it otherwise): the text,
-            // escaped, in a `<pre>`, which holds no markup at all.
-            if dirty.is_subset(&escaped_ranges) {
-                return Err(Unsettled);
-            }
-            let pres = dirty
-                .difference(&escaped_ranges)
-                .map(|&i| Edit {
+        let fallbacks: Vec<Edit> = dirty
+            .into_iter()
+            .filter_map(|i| {
+                let md = &text[ranges[i].clone()];
+                let with = match shown[i] {
+                    0 => fenced(md),
+                    1 => escaped_pre(md),
+                    _ => return None,
+                };
+                shown[i] += 1;
+                Some(Edit {
                     range: i,
                     at: ranges[i].clone(),
-                    with: escaped_pre(&text[ranges[i].clone()]),
+                    with,
                 })
-                .collect();
-            escaped_ranges.extend(dirty);
-            apply(text, ranges, pres);
-            rounds = 0;
-            continue;
-        }
-        let fences = dirty
-            .difference(&fenced_ranges)
-            .map(|&i| Edit {
-                range: i,
-                at: ranges[i].clone(),
-                with: fenced(&text[ranges[i].clone()]),
             })
             .collect();
-        fenced_ranges.extend(dirty);
-        apply(text, ranges, fences);
+        if fallbacks.is_empty() {
+            return Err(Unsettled);
+        }
+        apply(text, ranges, fallbacks);
         rounds = 0;
     }
 }
