@@ -171,6 +171,17 @@ fn no_text_lost(text: &str, record: &qbank::model::Record, chapter: &str, cfg: &
     if let Some((block, _)) = qbank::parse::meta::find_front_matter(text) {
         source.replace_range(block, "");
     }
+    // `{{#question ID}}` is replaced by a link whose text is the question's title, which the
+    // record need not hold. It counts for nothing, on both sides of the comparison below: a
+    // `·` keeps a line that holds only the token from turning blank.
+    let links: Vec<Range<usize>> = qbank::lint::links::tokens(&source)
+        .into_iter()
+        .filter(|t| !t.escaped)
+        .map(|t| t.span)
+        .collect();
+    for span in links.into_iter().rev() {
+        source.replace_range(span, "·");
+    }
     let opts = mdbook_markdown::MarkdownOptions::default();
     let mut page = String::new();
     html::push_html(&mut page, mdbook_markdown::new_cmark_parser(chapter, &opts));
@@ -205,18 +216,10 @@ fn char_counts(s: &str) -> HashMap<char, usize> {
     m
 }
 
-/// The source's text, without markers and placeholders.
+/// The source's text, without markers and placeholders. `{{#question}}` links are taken out
+/// by the caller.
 fn source_text(md: &str, cfg: &Config) -> String {
-    // `{{#question ID}}` is replaced by a link whose text is the question's title.
     let mut md = md.to_string();
-    let links: Vec<Range<usize>> = qbank::lint::links::tokens(&md)
-        .into_iter()
-        .filter(|t| !t.escaped)
-        .map(|t| t.span)
-        .collect();
-    for span in links.into_iter().rev() {
-        md.replace_range(span, "");
-    }
     // A placeholder on a line of its own is split into several text events (`[` and `]` may
     // open a link): take placeholders out of the markdown first.
     for p in &cfg.placeholders {
