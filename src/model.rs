@@ -68,6 +68,9 @@ pub struct InfoItem {
     pub key: String,
     /// The value's markdown source.
     pub value: Span,
+    /// The column where the item's content starts: its lines after the first are indented by
+    /// it, as they are inside the list item.
+    pub indent: usize,
 }
 
 /// One question card.

@@ -429,14 +429,18 @@ impl<'a> Parser<'a> {
 
     fn info_item(&self, item: &Span) -> InfoItem {
         let (start, src) = item_content(self.text, item);
+        let line = self.text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let indent = self.text[line..start].chars().count();
         match bold_label(src) {
             Some((key, len)) => InfoItem {
                 key: key.to_string(),
                 value: start + len..item.end,
+                indent,
             },
             None => InfoItem {
                 key: String::new(),
                 value: start..item.end,
+                indent,
             },
         }
     }

@@ -316,13 +316,7 @@ impl Renderer {
         let mut items: Vec<Value> = Vec::new();
         if let Some(info) = &record.info {
             for it in &info.items {
-                // The card replaces the list: every paragraph of an item must be in it.
-                let value_html = text[it.value.clone()]
-                    .split("\n\n")
-                    .filter(|p| !p.trim().is_empty())
-                    .map(|p| inline_html(p, raw))
-                    .collect::<Vec<_>>()
-                    .join("<br>");
+                let value_html = info_value_html(&text[it.value.clone()], it.indent, raw);
                 items.push(json!({"key": it.key, "value_html": value_html}));
             }
         }
@@ -557,6 +551,55 @@ impl Also {
     }
 }
 
+/// An information item's value (`value`, the rest of the item after its label) as HTML. The
+/// card replaces the list, so the value is rendered as its item holds it: every paragraph, and
+/// its lines after the first taken out of the item's `indent`, so that a nested list or a
+/// lazy line reads as it does in the record. The first line continues the label's paragraph
+/// ([`in_paragraph`]). A value of one paragraph is inline.
+fn info_value_html(value: &str, indent: usize, raw: RawHtml) -> String {
+    let value = value.trim_start_matches([' ', '\t']);
+    let mut md = String::with_capacity(value.len());
+    let mut rest = value;
+    let mut first = true;
+    while !rest.is_empty() {
+        let end = rest.find(['\n', '\r']).map_or(rest.len(), |i| {
+            i + if rest[i..].starts_with("\r\n") { 2 } else { 1 }
+        });
+        let (line, after) = rest.split_at(end);
+        if first {
+            md.push_str(line);
+        } else {
+            // Up to `indent` columns of leading whitespace, as a list item's container takes it.
+            let mut col = 0;
+            let mut cut = 0;
+            for b in line.bytes() {
+                match b {
+                    b' ' if col < indent => col += 1,
+                    b'\t' if col < indent => col = (col / 4 + 1) * 4,
+                    _ => break,
+                }
+                cut += 1;
+            }
+            md.push_str(&line[cut..]);
+        }
+        first = false;
+        rest = after;
+    }
+    let md = in_paragraph(md.trim_end());
+    let mut html = String::new();
+    let opts = mdbook_markdown::MarkdownOptions::default();
+    mdbook_markdown::pulldown_cmark::html::push_html(
+        &mut html,
+        mdbook_markdown::new_cmark_parser(&md, &opts),
+    );
+    let html = sanitize::block(&html, raw).into_owned();
+    let t = html.trim();
+    match t.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => t.to_string(),
+    }
+}
+
 /// Level descriptors in scale order, for the levels that have one.
 fn descriptors(scale: &[String], raw: RawHtml, get: impl Fn(&str) -> Option<String>) -> Vec<Value> {
     scale
@@ -584,13 +627,17 @@ fn body_into(
         match piece {
             // Text after the marker on its line: part of a paragraph in the record, but the start
             // of a block in the card, where `1. x`, `# x` or `~~~ x` would open another block.
-            Piece::Markdown(span) if span.start > 0 && !text[..span.start].ends_with('\n') => {
+            Piece::Markdown(span)
+                if span.start > 0 && !text[..span.start].ends_with(['\n', '\r']) =>
+            {
                 let md = &text[span.clone()];
                 push_markdown(out, &in_paragraph(md), ctx, markdown);
             }
             Piece::Markdown(span) => push_markdown(out, &text[span.clone()], ctx, markdown),
+            // A paragraph in the record, also where it starts after a link definition
+            // (`[a]: /x` then `4. x`), which stays in the piece before it.
             Piece::Lines(span) => stamps.lines.fill_with(out, &mut |_, _, out| {
-                push_markdown(out, &text[span.clone()], ctx, markdown);
+                push_markdown(out, &in_paragraph(&text[span.clone()]), ctx, markdown);
             }),
             Piece::Heading {
                 level,
@@ -630,7 +677,10 @@ fn in_paragraph(md: &str) -> std::borrow::Cow<'_, str> {
         let (before, line) = md.split_at(at);
         return format!("{before}{}{line}", keep_inline(line)).into();
     }
-    match block_opener(md).or_else(|| continuation_opener(md)) {
+    match block_opener(md)
+        .or_else(|| continuation_opener(md))
+        .or_else(|| table_delimiter(md))
+    {
         Some(at) => format!("{}\\{}", &md[..at], &md[at..]).into(),
         None => md.into(),
     }
@@ -658,7 +708,7 @@ fn opens_html_block(md: &str) -> bool {
 /// inline there.
 fn continuation_html(md: &str) -> Option<usize> {
     use mdbook_markdown::pulldown_cmark::{Event, Tag};
-    let rest = md.strip_prefix('\n').or_else(|| md.strip_prefix("\r\n"))?;
+    let rest = after_line_end(md)?;
     let line = rest.trim_start_matches(' ');
     if rest.len() - line.len() > 3 || !opens_html_block(line) {
         return None;
@@ -668,6 +718,12 @@ fn continuation_html(md: &str) -> Option<usize> {
     let interrupts = mdbook_markdown::new_cmark_parser(&probe, &opts)
         .any(|e| matches!(e, Event::Start(Tag::HtmlBlock)));
     (!interrupts).then_some(md.len() - line.len())
+}
+
+/// `md` after the line ending it starts with: `\n`, `\r\n` or, as CommonMark also reads it,
+/// a lone `\r`.
+fn after_line_end(md: &str) -> Option<&str> {
+    ["\r\n", "\n", "\r"].iter().find_map(|e| md.strip_prefix(e))
 }
 
 /// What keeps `md` (see [`opens_html_block`]) in a paragraph as in the record: before a tag or
@@ -689,7 +745,7 @@ fn keep_inline(md: &str) -> &'static str {
 /// own: before the `.` of a list number, or before a bullet, heading `#`, `>`, fence, thematic
 /// break or unclosed `<!`/`<?` that starts it.
 fn block_opener(md: &str) -> Option<usize> {
-    let line = md.split('\n').next().unwrap_or("");
+    let line = md.split(['\n', '\r']).next().unwrap_or("");
     let b = line.as_bytes();
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
     if (1..=9).contains(&digits) && matches!(b.get(digits), Some(b'.' | b')')) {
@@ -731,8 +787,8 @@ fn starts_paragraph(md: &str) -> bool {
 /// line continues the marker's paragraph unless it can interrupt one, which an ordered list not
 /// starting at 1 and an empty list item cannot (`**面试官**:` then `2. x`).
 fn continuation_opener(md: &str) -> Option<usize> {
-    let rest = md.strip_prefix('\n').or_else(|| md.strip_prefix("\r\n"))?;
-    let line = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
+    let rest = after_line_end(md)?;
+    let line = rest.split(['\n', '\r']).next().unwrap_or("");
     let l = line.trim_start_matches(' ');
     let at = md.len() - rest.len() + (line.len() - l.len());
     if at - (md.len() - rest.len()) > 3 {
@@ -751,6 +807,32 @@ fn continuation_opener(md: &str) -> Option<usize> {
     }
     let from_one = digits == 0 || l[..digits].parse::<u64>() == Ok(1);
     (after.trim().is_empty() || !from_one).then_some(at + digits)
+}
+
+/// Where a backslash keeps `md`'s first two lines from reading as a table's header and
+/// delimiter rows: before the delimiter row. In the record the first line continues the
+/// marker's paragraph: a table's header must start its paragraph, and on the marker's own
+/// line the marker is a cell of its own, so the counts differ.
+fn table_delimiter(md: &str) -> Option<usize> {
+    use mdbook_markdown::pulldown_cmark::{Event, Tag};
+    // After a marker that ends its line, the first line is the next one.
+    let skip = md.len() - after_line_end(md).unwrap_or(md).len();
+    let first = skip + md[skip..].find(['\n', '\r'])?;
+    let rest = after_line_end(&md[first..])?;
+    let at = md.len() - rest.len();
+    let line = rest.split(['\n', '\r']).next().unwrap_or("");
+    let row = line.trim_start_matches(' ');
+    let delimiter = row.contains('-')
+        && row
+            .bytes()
+            .all(|b| matches!(b, b'|' | b':' | b'-' | b' ' | b'\t'));
+    if !delimiter || line.len() - row.len() > 3 {
+        return None;
+    }
+    let opts = mdbook_markdown::MarkdownOptions::default();
+    let table = mdbook_markdown::new_cmark_parser(&md[..at + line.len()], &opts)
+        .any(|e| matches!(e, Event::Start(Tag::Table(_))));
+    table.then_some(at + line.len() - row.len())
 }
 
 /// Whether `md` starts with a comment, processing instruction, declaration or CDATA section
@@ -822,7 +904,20 @@ mod tests {
             .record(&record, md, &cfg, "", &Default::default())
             .unwrap();
         assert!(
-            out.contains("<dd>预计90分钟<br>备注：可<code>延长</code></dd>"),
+            out.contains("<dd><p>预计90分钟</p>\n<p>备注：可<code>延长</code></p></dd>"),
+            "{out}"
+        );
+        // The lines of an item after its first are read as its list item holds them: a
+        // nested list stays a list, and a lazy `===` under it is text, not a heading.
+        let md = "# R\n\n## 面试信息\n- **面试时间**: 预计\n    - 子项 `代\n===\n码`\n\n### 1. Q\n\n**面试官**: ask\n";
+        let record = crate::parse::parse(std::path::Path::new("r.md"), md, &cfg)
+            .record
+            .unwrap();
+        let out = Renderer::new()
+            .record(&record, md, &cfg, "", &Default::default())
+            .unwrap();
+        assert!(
+            out.contains("<dd><p>预计</p>\n<ul>\n<li>子项 <code>代 === 码</code></li>\n</ul></dd>"),
             "{out}"
         );
     }
@@ -878,6 +973,19 @@ mod tests {
             ),
             ("\n00)", "<p>00)</p>"),
             ("\n1. 第一问", "<ol>\n<li>第一问</li>\n</ol>"),
+            // A lone CR ends a line, as in CommonMark: the bullet after it starts a list
+            // that interrupts the marker's paragraph, in the record and in the card.
+            ("问题\r* 列表", "<li>列表</li>"),
+            // A table's header must start its paragraph: after a marker that ends its line,
+            // the rows are text in the record, so a list number after them is text too.
+            (
+                "\n| a | b |\n|---|---|\n2. 二",
+                "<p>| a | b |\n|—|—|\n2. 二</p>",
+            ),
+            // A paragraph after a link definition (which shows nothing) can start with what
+            // would open a block at the start of one: written on several lines, it is shown
+            // with its line breaks, on its own in the card.
+            ("\n\n[定义]: /x\n4. 第四行\n第二行", "4. 第四行"),
         ] {
             let md = format!("# R\n\n### 1. Q\n\n**面试官**: {after}\n\n**Answer**: {after}\n");
             let record = crate::parse::parse(std::path::Path::new("r.md"), &md, &cfg)

@@ -29,8 +29,9 @@
 //! A range that has not settled after [`ROUNDS`] rounds (only contrived input gets there) is
 //! shown as a code block, which holds neither HTML nor links.
 //!
-//! HTML that qbank renders from inline markdown (titles, key points, follow-ups, info values,
-//! level descriptors) goes through [`inline`].
+//! HTML that qbank renders from inline markdown (titles, key points, follow-ups, level
+//! descriptors) goes through [`inline`]; an info value, which can hold blocks, through
+//! [`block`].
 
 use crate::config::RawHtml;
 use ammonia::Builder;
@@ -49,7 +50,7 @@ use std::sync::LazyLock;
 /// Rounds of policy and balance before a range that still changes is shown as code.
 const ROUNDS: usize = 8;
 
-/// Tags allowed where qbank puts inline HTML (a title, a key point, a follow-up, an info value).
+/// Tags allowed where qbank puts inline HTML (a title, a key point, a follow-up).
 const INLINE_TAGS: &[&str] = &[
     "a", "abbr", "b", "bdi", "br", "cite", "code", "data", "del", "dfn", "em", "i", "img", "ins",
     "kbd", "mark", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strike", "strong",
@@ -90,6 +91,12 @@ static SCHEMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| BLOCK.clone_u
 /// it. HTML made only of the tags markdown's inline syntax produces is returned as it is.
 pub(crate) fn inline(html: &str, raw: RawHtml) -> Cow<'_, str> {
     clean_inline(html, raw, &INLINE)
+}
+
+/// HTML that qbank rendered from a piece of a record's markdown that can hold blocks (an info
+/// value), cleaned with the policy of the record's own markdown unless `raw` trusts it.
+pub(crate) fn block(html: &str, raw: RawHtml) -> Cow<'_, str> {
+    clean_inline(html, raw, &BLOCK)
 }
 
 /// A question's title as inline HTML: like [`inline`], without links (it is one).
