@@ -153,12 +153,46 @@ pub enum Piece {
     /// A fenced block with no language that holds prose: rendered as wrapped text.
     Prose {
         /// The fence's content.
-        text: String,
+        text: Text,
     },
     /// A paragraph of CJK text written on several lines: copied like [`Piece::Markdown`], and
     /// shown with its line breaks. (CommonMark joins the lines, with a space between Chinese
     /// characters where the author meant a new line.)
     Lines(Span),
+}
+
+/// Text taken from a record: a span of its source, as it nearly always is, or a copy where it
+/// is not one run of the source (a fence indented in a list item loses its indentation). A
+/// bank of 100,000 questions would otherwise hold its prose answers twice.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Text {
+    /// Bytes of the record's source.
+    Span(Span),
+    /// A copy.
+    Owned(String),
+}
+
+impl Text {
+    /// The text, out of `source`, the record's text.
+    pub fn get<'a>(&'a self, source: &'a str) -> &'a str {
+        match self {
+            Text::Span(s) => source.get(s.clone()).unwrap_or(""),
+            Text::Owned(t) => t,
+        }
+    }
+
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        match self {
+            Text::Span(s) => s.len(),
+            Text::Owned(t) => t.len(),
+        }
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// The state of a question's answer area.

@@ -60,7 +60,7 @@ fn headings_and_rules_inside_an_answer_stay_in_it() {
                 SEED[s.clone()].to_string()
             }
             qbank::model::Piece::Heading { html, .. } => html.clone(),
-            qbank::model::Piece::Prose { text } => text.clone(),
+            qbank::model::Piece::Prose { text } => text.get(SEED).to_string(),
             _ => String::new(),
         })
         .collect();

@@ -75,6 +75,15 @@ impl CodeText {
         owned.push_str(t);
     }
 
+    /// The content for the model: the span, with no copy, unless it had to be copied.
+    pub(super) fn to_model(&self) -> crate::model::Text {
+        match (&self.owned, &self.span) {
+            (Some(o), _) => crate::model::Text::Owned(o.clone()),
+            (None, Some(s)) => crate::model::Text::Span(s.clone()),
+            (None, None) => crate::model::Text::Owned(String::new()),
+        }
+    }
+
     pub(super) fn get<'a>(&'a self, src: &'a str) -> &'a str {
         match (&self.owned, &self.span) {
             (Some(o), _) => o,

@@ -294,6 +294,7 @@ impl<'a> Parser<'a> {
             record.questions.push(q);
         }
         assign_ids(&mut record.questions);
+        record.questions.shrink_to_fit();
 
         // Evaluation template.
         if let Some(e) = eval {
@@ -772,7 +773,7 @@ impl<'a> Parser<'a> {
                     && is_prose(text.get(self.text)) =>
                 {
                     Piece::Prose {
-                        text: text.get(self.text).to_string(),
+                        text: text.to_model(),
                     }
                 }
                 Kind::Paragraph if is_cjk_lines(&self.text[b.span.clone()]) => {
@@ -785,6 +786,8 @@ impl<'a> Parser<'a> {
             cursor = b.span.end;
         }
         copy(&mut pieces, cursor, end);
+        // A bank keeps every record's model while mdBook renders: no spare capacity.
+        pieces.shrink_to_fit();
         Body { pieces }
     }
 }

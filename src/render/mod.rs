@@ -659,7 +659,7 @@ fn body_into(
                     .heading
                     .fill(out, &[level, &id, &sanitize::inline(html, ctx.raw)]);
             }
-            Piece::Prose { text } => stamps.prose.fill(out, &[text]),
+            Piece::Prose { text: prose } => stamps.prose.fill(out, &[prose.get(text)]),
         }
         let trimmed = start + out[start..].trim_end().len();
         out.truncate(trimmed);

@@ -71,7 +71,7 @@ fn body_text(body: &Body, text: &str) -> String {
         let part = match piece {
             Piece::Markdown(span) | Piece::Lines(span) => plain_text(&text[span.clone()]),
             Piece::Heading { text, .. } => collapse(text),
-            Piece::Prose { text } => collapse(text),
+            Piece::Prose { text: prose } => collapse(prose.get(text)),
         };
         if !part.is_empty() {
             if !out.is_empty() {

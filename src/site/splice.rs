@@ -184,6 +184,8 @@ impl Splice {
             pos = end;
         }
         gap(&mut out, &text[pos..]);
+        // mdBook keeps every chapter until it has rendered them all: not a byte more.
+        out.shrink_to_fit();
         out
     }
 
