@@ -748,3 +748,50 @@ fn includes_and_titles_still_expand() {
     );
     assert!(html.contains("<title>A title of its own</title>"), "{html}");
 }
+
+/// `qbank build` holds record texts outside mdBook's book while it renders (memory at big
+/// banks), except a record with a `{{#`, which mdBook's `links` preprocessor may change: an
+/// include inside an answer is expanded into its card, and the other records are whole.
+#[test]
+fn a_record_with_an_include_and_one_without() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("b");
+    copy_dir(&root().join("tests/fixtures/passthrough"), &book);
+    let src = book.join("src");
+    std::fs::write(src.join("snippet.txt"), "Words from the included file.\n").unwrap();
+    let record = |extra: &str| {
+        format!(
+            "# Round {extra}\n\n### 1. Channels\n\n**Interviewer**: When do you close a channel?\n\n\
+             **Candidate answer**:\n\nOnly the sender closes it. {extra}\n"
+        )
+    };
+    std::fs::write(
+        src.join("with.md"),
+        record("{{#include snippet.txt}}").replace("# Round {{#include snippet.txt}}", "# Round A"),
+    )
+    .unwrap();
+    std::fs::write(src.join("without.md"), record("plain")).unwrap();
+    let summary = std::fs::read_to_string(src.join("SUMMARY.md")).unwrap();
+    std::fs::write(
+        src.join("SUMMARY.md"),
+        format!("{summary}\n- [With](with.md)\n- [Without](without.md)\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("site");
+    qbank::site::build(&book, Some(&out)).unwrap();
+    for (file, words) in [
+        (
+            "with.html",
+            "Only the sender closes it. Words from the included file.",
+        ),
+        ("without.html", "Only the sender closes it. plain"),
+    ] {
+        let html = page(&out, file);
+        assert!(
+            html.contains("data-qb-question="),
+            "{file} has cards:\n{html}"
+        );
+        assert!(html.contains(words), "{file}:\n{html}");
+        assert!(html.contains("When do you close a channel?"), "{file}");
+    }
+}

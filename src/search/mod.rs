@@ -33,6 +33,18 @@ pub fn documents_by_chapter(
     cfg: &Config,
     only: Option<&std::collections::BTreeSet<std::path::PathBuf>>,
 ) -> (Vec<Doc>, Vec<(std::path::PathBuf, std::ops::Range<usize>)>) {
+    documents_from(book, bank, cfg, only, |ch| ch.content.as_str())
+}
+
+/// [`documents_by_chapter`], with each chapter's text from `text` (`qbank build` holds a big
+/// bank's record texts outside the book while mdBook renders).
+pub fn documents_from<'b>(
+    book: &'b Book,
+    bank: &Bank,
+    cfg: &Config,
+    only: Option<&std::collections::BTreeSet<std::path::PathBuf>>,
+    text: impl Fn(&'b mdbook_preprocessor::book::Chapter) -> &'b str,
+) -> (Vec<Doc>, Vec<(std::path::PathBuf, std::ops::Range<usize>)>) {
     let answers = cfg.interviewer_material();
     let records: HashMap<&Path, &Record> = bank
         .records
@@ -54,10 +66,10 @@ pub fn documents_by_chapter(
         let start = docs.len();
         let page = url_path(&path.with_extension("html"));
         match records.get(source.as_path()) {
-            Some(record) => cards(&mut docs, record, &ch.content, &ch.name, &page, answers),
+            Some(record) => cards(&mut docs, record, text(ch), &ch.name, &page, answers),
             None => {
                 let start = bank.body_start.get(source).copied().unwrap_or(0);
-                sections(&mut docs, &ch.content[start..], &ch.name, &page);
+                sections(&mut docs, &text(ch)[start..], &ch.name, &page);
             }
         }
         spans.push((source.clone(), start..docs.len()));

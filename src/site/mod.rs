@@ -367,6 +367,8 @@ fn build_reporting(
     let src = config.book.src.clone();
     let generated_summary = !root.join(&src).join("SUMMARY.md").exists();
     progress.start(Phase::Check, None);
+    // Serve keeps the book as loaded for its rebuilds; a plain build lets go of what it can.
+    let keep_book = cache.is_some();
     let (mut checked, md) = check_and_load(root, config, cache)?;
     progress.finish(
         Phase::Check,
@@ -444,10 +446,19 @@ fn build_reporting(
     if md.config.build.use_default_preprocessors {
         md.with_preprocessor(crate::site::preprocessor::Links);
     }
-    md.with_preprocessor(QbankPreprocessor::in_process(
-        Some(bank.clone()),
-        Some(splice.clone()),
-    ));
+    // A plain build holds the record texts outside mdBook's book (serve keeps the book whole
+    // for its rebuilds).
+    let sources = (!keep_book).then(|| {
+        Arc::new(crate::site::preprocessor::Sources::take(
+            &mut md.book,
+            &bank,
+        ))
+    });
+    let qbank = QbankPreprocessor::in_process(Some(bank.clone()), Some(splice.clone()));
+    md.with_preprocessor(match &sources {
+        Some(s) => qbank.with_sources(s.clone()),
+        None => qbank,
+    });
 
     // The search index needs only the checked bank: build it while mdBook renders.
     let chapters = md.book.chapters().count() as u64;
@@ -457,7 +468,14 @@ fn build_reporting(
                 return (Default::default(), None);
             }
             progress.start(Phase::Search, None);
-            let docs = crate::search::documents_by_chapter(&md.book, &bank, &cfg, None);
+            let docs = match &sources {
+                Some(held) => {
+                    crate::search::documents_from(&md.book, &bank, &cfg, None, |ch| held.text(ch))
+                }
+                None => crate::search::documents_by_chapter(&md.book, &bank, &cfg, None),
+            };
+            // The held texts are no longer needed here.
+            drop(sources);
             let written = crate::search::write_to(&docs.0, &search_dir);
             if let Ok(w) = &written {
                 progress.finish(

@@ -35,6 +35,61 @@ pub struct QbankPreprocessor {
     /// an edit changed; see `site::session`). The book handed to the preprocessor then holds
     /// those chapters and their neighbours, and `checked` is trusted as it is.
     pub partial: Option<Arc<Partial>>,
+    /// Record texts `qbank build` took out of mdBook's book (see [`Sources`]): put back into
+    /// the preprocessor's copy, then let go.
+    sources: Option<Arc<std::sync::Mutex<Option<Arc<Sources>>>>>,
+}
+
+/// Record texts held outside mdBook's book while it builds (`qbank build`).
+///
+/// mdBook clones its book for the preprocessors and keeps the original until every page is
+/// rendered, next to every chapter's tree: at 100,000 questions that original was 158 MB of
+/// sources that nothing reads again. The texts wait here instead, by source path. The qbank
+/// preprocessor copies them into its copy of the book, the search index reads them, and each
+/// lets go when done, so they are gone before mdBook builds its trees.
+#[derive(Debug, Default)]
+pub(crate) struct Sources(HashMap<PathBuf, String>);
+
+impl Sources {
+    /// Takes the text of every record chapter of `book` out of it, leaving it empty. A
+    /// chapter with a `{{#` keeps its text: mdBook's `links` preprocessor, which runs first,
+    /// may change it.
+    pub(crate) fn take(book: &mut Book, bank: &Bank) -> Self {
+        let records: std::collections::HashSet<&Path> = bank
+            .records
+            .iter()
+            .map(|r| r.source_path.as_path())
+            .collect();
+        let mut taken = HashMap::new();
+        book.for_each_chapter_mut(|ch| {
+            if let Some(source) = &ch.source_path
+                && records.contains(source.as_path())
+                && !ch.content.contains("{{#")
+            {
+                taken.insert(source.clone(), std::mem::take(&mut ch.content));
+            }
+        });
+        Sources(taken)
+    }
+
+    /// The text of `ch`: held here, or in the chapter.
+    pub(crate) fn text<'a>(&'a self, ch: &'a Chapter) -> &'a str {
+        ch.source_path
+            .as_ref()
+            .and_then(|s| self.0.get(s))
+            .map_or(ch.content.as_str(), String::as_str)
+    }
+
+    /// Copies the held texts into `book`'s chapters.
+    fn restore(&self, book: &mut Book) {
+        book.for_each_chapter_mut(|ch| {
+            if let Some(text) = ch.source_path.as_ref().and_then(|s| self.0.get(s))
+                && ch.content.is_empty()
+            {
+                ch.content.clone_from(text);
+            }
+        });
+    }
 }
 
 /// The pages a partial render writes.
@@ -66,6 +121,7 @@ impl QbankPreprocessor {
             checked: None,
             splice: None,
             partial: None,
+            sources: None,
         }
     }
 
@@ -78,7 +134,14 @@ impl QbankPreprocessor {
             checked,
             splice,
             partial: None,
+            sources: None,
         }
+    }
+
+    /// With record texts held outside the book (see [`Sources`]).
+    pub(crate) fn with_sources(mut self, sources: Arc<Sources>) -> Self {
+        self.sources = Some(Arc::new(std::sync::Mutex::new(Some(sources))));
+        self
     }
 
     /// For `serve`'s rebuild of some pages only (see [`Partial`]).
@@ -96,6 +159,14 @@ impl Preprocessor for QbankPreprocessor {
     }
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
+        let held = self.sources.as_ref().and_then(|s| {
+            s.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take()
+        });
+        if let Some(held) = held {
+            held.restore(&mut book);
+        }
         let cfg = Config::from_book(&ctx.config).map_err(|e| {
             let d = crate::lint::config_error(&ctx.root.join("book.toml"), &e);
             anyhow::anyhow!("{}", render_all(&[d], stderr_color()))
