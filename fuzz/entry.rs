@@ -500,6 +500,13 @@ type Postings = BTreeMap<String, Vec<(u32, u32, u32)>>;
 
 fn check_index(docs: &[Doc]) {
     let built = build(docs).expect("an index of test documents");
+    // A big bank's index is made in several passes over the text, each keeping the CJK
+    // occurrences of some buckets only: the files must not depend on how many.
+    for memory in [16, 256] {
+        let passes = qbank::search::index::build_in_passes(docs, memory).expect("an index");
+        assert_eq!(passes.files, built.files, "in passes of {memory} bytes");
+        assert_eq!(passes.terms, built.terms);
+    }
     let mut files: HashMap<&str, Value> = HashMap::new();
     for (name, content) in &built.files {
         let json = content

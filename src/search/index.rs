@@ -179,6 +179,25 @@ pub fn build(docs: &[Doc]) -> std::io::Result<Built> {
     })
 }
 
+/// [`build`], keeping CJK occurrences to about `memory` bytes a pass, as a big bank's index is
+/// made: every pass count must give the same files. For the fuzz target and tests.
+#[doc(hidden)]
+pub fn build_in_passes(docs: &[Doc], memory: usize) -> std::io::Result<Built> {
+    let mut files = Vec::new();
+    let terms = index_within(
+        docs,
+        &mut |name, content| {
+            files.push((name, String::from_utf8_lossy(&content).into_owned()));
+        },
+        memory,
+    )?;
+    Ok(Built {
+        files,
+        docs: docs.len(),
+        terms,
+    })
+}
+
 /// What [`write_to`] wrote.
 #[derive(Debug)]
 pub struct Written {
