@@ -681,6 +681,11 @@ fn in_paragraph(md: &str) -> std::borrow::Cow<'_, str> {
         .or_else(|| continuation_opener(md))
         .or_else(|| table_delimiter(md))
     {
+        // A backslash would shorten a fence's run of backticks or tildes, which in the record
+        // is a code span's delimiter or plain text: "```" with no closing run of three is text
+        // there, but "\\```" leaves a run of two that closes at the next "``", hiding what is
+        // between and showing the rest as markup. An empty element keeps the run whole.
+        Some(0) if md.starts_with(['`', '~']) => format!("<span></span>{md}").into(),
         Some(at) => format!("{}\\{}", &md[..at], &md[at..]).into(),
         None => md.into(),
     }
@@ -931,7 +936,13 @@ mod tests {
     fn text_after_a_marker_stays_in_its_paragraph() {
         let cfg = Config::default();
         for (after, shown) in [
-            ("~~~ 旧写法", "<p>~~~ 旧写法</p>"),
+            ("~~~ 旧写法", "<p><span></span>~~~ 旧写法</p>"),
+            // A run of three backticks with no closing run of three is text in the record; a
+            // later run of two opens a code span there, which must close where it does.
+            (
+                "```旧\n``<b>粗</b>``",
+                "<p><span></span>```旧\n<code>&lt;b&gt;粗&lt;/b&gt;</code></p>",
+            ),
             ("<!W 问题", "<p>&lt;!W 问题</p>"),
             ("<!--W> 问题", "<p>&lt;!–W&gt; 问题</p>"),
             // A closed comment is markup, which the sanitizer drops; the text stays, and so
