@@ -316,7 +316,8 @@ impl Renderer {
         let mut items: Vec<Value> = Vec::new();
         if let Some(info) = &record.info {
             for it in &info.items {
-                let value_html = info_value_html(&text[it.value.clone()], it.indent, raw);
+                let value = &text[it.value.clone()];
+                let value_html = info_value_html(value, it.indent, !it.key.is_empty(), raw);
                 items.push(json!({"key": it.key, "value_html": value_html}));
             }
         }
@@ -554,9 +555,10 @@ impl Also {
 /// An information item's value (`value`, the rest of the item after its label) as HTML. The
 /// card replaces the list, so the value is rendered as its item holds it: every paragraph, and
 /// its lines after the first taken out of the item's `indent`, so that a nested list or a
-/// lazy line reads as it does in the record. The first line continues the label's paragraph
-/// ([`in_paragraph`]). A value of one paragraph is inline.
-fn info_value_html(value: &str, indent: usize, raw: RawHtml) -> String {
+/// lazy line reads as it does in the record. After a label, the first line continues the
+/// label's paragraph ([`in_paragraph`]); an item with no label starts with a block of its own
+/// (`- - x` is a nested list). A value of one paragraph is inline.
+fn info_value_html(value: &str, indent: usize, after_label: bool, raw: RawHtml) -> String {
     let value = value.trim_start_matches([' ', '\t']);
     let mut md = String::with_capacity(value.len());
     let mut rest = value;
@@ -585,7 +587,12 @@ fn info_value_html(value: &str, indent: usize, raw: RawHtml) -> String {
         first = false;
         rest = after;
     }
-    let md = in_paragraph(md.trim_end());
+    let md = md.trim_end();
+    let md = if after_label {
+        in_paragraph(md)
+    } else {
+        md.into()
+    };
     let mut html = String::new();
     let opts = mdbook_markdown::MarkdownOptions::default();
     mdbook_markdown::pulldown_cmark::html::push_html(
@@ -923,6 +930,19 @@ mod tests {
             .unwrap();
         assert!(
             out.contains("<dd><p>预计</p>\n<ul>\n<li>子项 <code>代 === 码</code></li>\n</ul></dd>"),
+            "{out}"
+        );
+        // An item with no label starts with a block of its own, as in the record: `- - x` is
+        // a nested list, and the lines after it are its lazy lines, not a table.
+        let md = "# R\n\n## 面试信息\n- **岗位**: Go\n- - 子项 |\n|----\n二 | 2 |\n\n### 1. Q\n\n**面试官**: ask\n";
+        let record = crate::parse::parse(std::path::Path::new("r.md"), md, &cfg)
+            .record
+            .unwrap();
+        let out = Renderer::new()
+            .record(&record, md, &cfg, "", &Default::default())
+            .unwrap();
+        assert!(
+            out.contains("<dd><ul>\n<li>子项 |\n|––\n二 | 2 |</li>\n</ul></dd>"),
             "{out}"
         );
     }
