@@ -582,7 +582,17 @@ fn info_value_html(value: &str, indent: usize, after_label: bool, raw: RawHtml) 
                 }
                 cut += 1;
             }
-            md.push_str(&line[cut..]);
+            let line = &line[cut..];
+            // A lazy line (indented less than the item's content) continues a paragraph of the
+            // item and starts nothing; out of the item, a `|` in front would start a table. It
+            // goes on the line before instead: a line break in a paragraph or a code span
+            // shows as a space. (A backslash would show in a code span.)
+            let hard_break = md.ends_with("  \n") || md.ends_with("\\\n");
+            if col < indent && line.starts_with('|') && md.ends_with('\n') && !hard_break {
+                md.pop();
+                md.push(' ');
+            }
+            md.push_str(line);
         }
         first = false;
         rest = after;
@@ -822,9 +832,10 @@ fn continuation_opener(md: &str) -> Option<usize> {
 }
 
 /// Where a backslash keeps `md`'s first two lines from reading as a table's header and
-/// delimiter rows: before the delimiter row. In the record the first line continues the
-/// marker's paragraph: a table's header must start its paragraph, and on the marker's own
-/// line the marker is a cell of its own, so the counts differ.
+/// delimiter rows, when in the record they could not: before the delimiter row. There the
+/// first line continues the marker's paragraph, which a header row interrupts only when it
+/// starts with `|` (pulldown-cmark's rule); on the marker's own line the marker is a cell of
+/// its own. The record's reading is probed with a paragraph line (or a cell) in front.
 fn table_delimiter(md: &str) -> Option<usize> {
     use mdbook_markdown::pulldown_cmark::{Event, Tag};
     // After a marker that ends its line, the first line is the next one.
@@ -842,9 +853,18 @@ fn table_delimiter(md: &str) -> Option<usize> {
         return None;
     }
     let opts = mdbook_markdown::MarkdownOptions::default();
-    let table = mdbook_markdown::new_cmark_parser(&md[..at + line.len()], &opts)
-        .any(|e| matches!(e, Event::Start(Tag::Table(_))));
-    table.then_some(at + line.len() - row.len())
+    let table = |md: &str| {
+        mdbook_markdown::new_cmark_parser(md, &opts)
+            .any(|e| matches!(e, Event::Start(Tag::Table(_))))
+    };
+    let rows = &md[..at + line.len()];
+    // In the record: after the marker's line (`x\n`), or after the marker on its line (`x`).
+    let record = if skip > 0 {
+        format!("x\n{}", &rows[skip..])
+    } else {
+        format!("x{rows}")
+    };
+    (table(rows) && !table(&record)).then_some(at + line.len() - row.len())
 }
 
 /// Whether `md` starts with a comment, processing instruction, declaration or CDATA section
@@ -942,7 +962,19 @@ mod tests {
             .record(&record, md, &cfg, "", &Default::default())
             .unwrap();
         assert!(
-            out.contains("<dd><ul>\n<li>子项 |\n|––\n二 | 2 |</li>\n</ul></dd>"),
+            out.contains("<dd><ul>\n<li>子项 | |––\n二 | 2 |</li>\n</ul></dd>"),
+            "{out}"
+        );
+        // A lazy line of the item continues its paragraph: `|` rows under it are text there.
+        let md = "# R\n\n## 面试信息\n- **岗位**: Go `代\n| a | b |\n|---|---|\n码`\n\n### 1. Q\n\n**面试官**: ask\n";
+        let record = crate::parse::parse(std::path::Path::new("r.md"), md, &cfg)
+            .record
+            .unwrap();
+        let out = Renderer::new()
+            .record(&record, md, &cfg, "", &Default::default())
+            .unwrap();
+        assert!(
+            out.contains("<dd>Go <code>代 | a | b | |---|---| 码</code></dd>"),
             "{out}"
         );
     }
@@ -1010,9 +1042,12 @@ mod tests {
             // A table's header must start its paragraph: after a marker that ends its line,
             // the rows are text in the record, so a list number after them is text too.
             (
-                "\n| a | b |\n|---|---|\n2. 二",
-                "<p>| a | b |\n|—|—|\n2. 二</p>",
+                "\nx | b |\n|---|---|\n2. 二",
+                "<p>x | b |\n|—|—|\n2. 二</p>",
             ),
+            // A header row that starts with `|` interrupts the marker's paragraph: a table
+            // in the record, a table in the card.
+            ("\n| a | b |\n|---|---|\n| 1 | 2 |", "<td>2</td>"),
             // A paragraph after a link definition (which shows nothing) can start with what
             // would open a block at the start of one: written on several lines, it is shown
             // with its line breaks, on its own in the card.
