@@ -584,11 +584,12 @@ fn info_value_html(value: &str, indent: usize, after_label: bool, raw: RawHtml) 
             }
             let line = &line[cut..];
             // A lazy line (indented less than the item's content) continues a paragraph of the
-            // item and starts nothing; out of the item, a `|` in front would start a table. It
-            // goes on the line before instead: a line break in a paragraph or a code span
-            // shows as a space. (A backslash would show in a code span.)
+            // item and starts nothing; out of the item, a `|` in front would start a table and
+            // `===` underline a heading. It goes on the line before instead: a line break in a
+            // paragraph or a code span shows as a space. (A backslash would show in a code span.)
             let hard_break = md.ends_with("  \n") || md.ends_with("\\\n");
-            if col < indent && line.starts_with('|') && md.ends_with('\n') && !hard_break {
+            let starts = line.trim_start_matches([' ', '\t']).starts_with(['|', '=']);
+            if col < indent && starts && md.ends_with('\n') && !hard_break {
                 md.pop();
                 md.push(' ');
             }
@@ -977,6 +978,15 @@ mod tests {
             out.contains("<dd>Go <code>代 | a | b | |---|---| 码</code></dd>"),
             "{out}"
         );
+        // Nor does a lazy `===` underline a heading.
+        let md = "# R\n\n## 面试信息\n- **岗位**: Go\n===\n\n### 1. Q\n\n**面试官**: ask\n";
+        let record = crate::parse::parse(std::path::Path::new("r.md"), md, &cfg)
+            .record
+            .unwrap();
+        let out = Renderer::new()
+            .record(&record, md, &cfg, "", &Default::default())
+            .unwrap();
+        assert!(out.contains("<dd>Go ===</dd>"), "{out}");
     }
 
     /// Found by `fuzz/` (regressions `fuzz/regressions/record/after-marker-*`): text after a
