@@ -29,6 +29,26 @@ pub(crate) fn slugify(title: &str) -> String {
     out
 }
 
+/// A record's text with every lone `\r` (one not before `\n`) made a `\n`. CommonMark reads
+/// both as a line ending, and so do qbank's own line checks; pulldown-cmark 0.13 does not
+/// always (after a fence's backticks it reads on into the next line as the info string). The
+/// length is the same, so every byte offset, and every span, holds.
+pub(crate) fn lone_cr_as_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let lone = |i: usize| b.get(i + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', b).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = b.to_vec();
+    for i in memchr::memchr_iter(b'\r', b) {
+        if lone(i) {
+            out[i] = b'\n';
+        }
+    }
+    // Only an ASCII byte changed into another: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
+}
+
 /// Chinese, Japanese and Korean characters: searched by character and by pair.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
@@ -148,6 +168,15 @@ pub(crate) fn canonical_or_absolute(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_cr_becomes_a_line_feed_and_crlf_stays() {
+        assert_eq!(lone_cr_as_lf("a\rb\r\nc\r"), "a\nb\r\nc\n");
+        assert!(matches!(
+            lone_cr_as_lf("a\r\nb"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn slugs_keep_cjk_and_drop_punctuation() {

@@ -70,15 +70,25 @@ impl Location {
     /// one text, use [`Lines`].
     pub fn from_span(file: &Path, text: &str, span: Range<usize>) -> Location {
         let start = floor_char_boundary(text, span.start.min(text.len()));
-        let line = text[..start].bytes().filter(|&b| b == b'\n').count() + 1;
+        let b = text.as_bytes();
+        let line = memchr::memchr2_iter(b'\n', b'\r', &b[..start])
+            .filter(|&i| ends_line(b, i))
+            .count()
+            + 1;
         Location::at_line(file, text, span, line)
     }
 
     /// Locates `span`, known to start on 1-based `line`.
     fn at_line(file: &Path, text: &str, span: Range<usize>, line: usize) -> Location {
         let start = floor_char_boundary(text, span.start.min(text.len()));
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let b = text.as_bytes();
+        let line_start = memchr::memrchr2_iter(b'\n', b'\r', &b[..start])
+            .find(|&i| ends_line(b, i))
+            .map_or(0, |i| i + 1);
+        let line_end = memchr::memchr2_iter(b'\n', b'\r', &b[start..])
+            .map(|i| start + i)
+            .find(|&i| ends_line(b, i))
+            .unwrap_or(text.len());
         let column = text[line_start..start].chars().count() + 1;
         let end = floor_char_boundary(text, span.end.clamp(start, line_end));
         let width = text[start..end].chars().count().max(1);
@@ -98,6 +108,12 @@ impl std::fmt::Display for Location {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
     }
+}
+
+/// Whether byte `i` of `b` ends a line: a `\n`, or a `\r` not before one (a lone CR, which
+/// CommonMark, qbank's parser and most editors read as a line ending).
+fn ends_line(b: &[u8], i: usize) -> bool {
+    b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -301,6 +317,21 @@ pub fn check_utf8(file: &Path, bytes: &[u8]) -> Option<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A lone CR ends a line, as CommonMark (and qbank's parser) reads it; CRLF is one ending.
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let text = "a\rb\r\nc";
+        let at = |i| Location::from_span(Path::new("r.md"), text, i..i + 1);
+        assert_eq!(
+            (at(2).line, at(2).column, at(2).source_line.as_str()),
+            (2, 1, "b")
+        );
+        assert_eq!(
+            (at(5).line, at(5).column, at(5).source_line.as_str()),
+            (3, 1, "c")
+        );
+    }
 
     #[test]
     fn location_counts_characters_not_bytes() {

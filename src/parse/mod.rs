@@ -33,7 +33,8 @@ pub struct Parsed {
 
 /// Parses one chapter. `file` is only used to label diagnostics.
 pub fn parse(file: &Path, original: &str, cfg: &Config) -> Parsed {
-    let text = original;
+    let lines = crate::text::lone_cr_as_lf(original);
+    let text: &str = &lines;
     let front = crate::parse::meta::find_front_matter(text);
     // pulldown-cmark would read front matter as a rule and a setext heading: blank it out,
     // keeping every byte offset (and so every span) as it is in the file.

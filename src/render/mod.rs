@@ -126,6 +126,9 @@ impl Renderer {
         targets: &Targets,
         also: &[Option<Also>],
     ) -> anyhow::Result<Rendered> {
+        // As the parser read it (see `text::lone_cr_as_lf`).
+        let lines = crate::text::lone_cr_as_lf(text);
+        let text: &str = &lines;
         let labels = cfg.labels();
         let scale: Vec<String> = match &record.rubric {
             Some(r) => r.levels.clone(),
@@ -1049,6 +1052,9 @@ mod tests {
             // A lone CR ends a line, as in CommonMark: the bullet after it starts a list
             // that interrupts the marker's paragraph, in the record and in the card.
             ("问题\r* 列表", "<li>列表</li>"),
+            // pulldown-cmark reads on past a lone CR after a fence's backticks, into the info
+            // string: the record is read with the CR as a line ending, and so is the card.
+            ("问题\r\r```\r代码\r```", "<pre><code>代码\n</code></pre>"),
             // A table's header must start its paragraph: after a marker that ends its line,
             // the rows are text in the record, so a list number after them is text too.
             (

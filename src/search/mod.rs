@@ -96,6 +96,9 @@ fn body_text(body: &Body, text: &str) -> String {
 }
 
 fn cards(docs: &mut Vec<Doc>, record: &Record, text: &str, name: &str, page: &str, answers: bool) {
+    // As the parser read it (see `text::lone_cr_as_lf`).
+    let lines = crate::text::lone_cr_as_lf(text);
+    let text: &str = &lines;
     let crumb = record.title.clone().unwrap_or_else(|| name.to_string());
     for q in &record.questions {
         let mut answer = match &q.answer {
