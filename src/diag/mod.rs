@@ -50,8 +50,13 @@ pub struct Lines<'t> {
 impl<'t> Lines<'t> {
     /// The line starts of `text`.
     pub fn new(text: &'t str) -> Self {
+        let b = text.as_bytes();
         let starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .chain(
+                memchr::memchr2_iter(b'\n', b'\r', b)
+                    .filter(|&i| ends_line(b, i))
+                    .map(|i| i + 1),
+            )
             .collect();
         Lines { text, starts }
     }
@@ -331,6 +336,10 @@ mod tests {
             (at(5).line, at(5).column, at(5).source_line.as_str()),
             (3, 1, "c")
         );
+        let lines = Lines::new(text);
+        for i in [2, 5] {
+            assert_eq!(lines.locate(Path::new("r.md"), i..i + 1), at(i));
+        }
     }
 
     #[test]
