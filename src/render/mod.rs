@@ -613,12 +613,13 @@ fn info_value_html(value: &str, indent: usize, after_label: bool, raw: RawHtml) 
         &mut html,
         mdbook_markdown::new_cmark_parser(&md, &opts),
     );
-    let html = sanitize::block(&html, raw).into_owned();
+    // One paragraph is inline: unwrapped first, so that plain text skips the sanitizer.
     let t = html.trim();
-    match t.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>")) {
-        Some(inner) if !inner.contains("<p>") => inner.to_string(),
-        _ => t.to_string(),
-    }
+    let t = match t.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner,
+        _ => t,
+    };
+    sanitize::block(t, raw).into_owned()
 }
 
 /// Level descriptors in scale order, for the levels that have one.
@@ -927,69 +928,47 @@ fn dims(r: &Rubric) -> Vec<DimData<'_>> {
 mod tests {
     use super::*;
 
-    /// Found by `fuzz/` (regression `fuzz/regressions/record/info-paragraphs`): the information
-    /// card showed only the first paragraph of an item, and the rest of it was lost.
+    /// Found by `fuzz/` (regressions `fuzz/regressions/record/info-*`): the information card
+    /// must show an item as its list item holds it. It showed only the first paragraph of an
+    /// item; it read later lines out of the item's indentation, so a nested list became text and
+    /// lazy lines (`===`, `|` rows) a heading or a table; and it read an item with no label as
+    /// if it went on after one.
     #[test]
-    fn info_items_keep_every_paragraph() {
-        let md = "# R\n\n## 面试信息\n- **面试时间**: 预计90分钟\n\n  备注：可`延长`\n\n### 1. Q\n\n**面试官**: ask\n";
+    fn info_items_read_as_their_list_item() {
         let cfg = Config::default();
-        let record = crate::parse::parse(std::path::Path::new("r.md"), md, &cfg)
-            .record
-            .unwrap();
-        let out = Renderer::new()
-            .record(&record, md, &cfg, "", &Default::default())
-            .unwrap();
-        assert!(
-            out.contains("<dd><p>预计90分钟</p>\n<p>备注：可<code>延长</code></p></dd>"),
-            "{out}"
-        );
-        // The lines of an item after its first are read as its list item holds them: a
-        // nested list stays a list, and a lazy `===` under it is text, not a heading.
-        let md = "# R\n\n## 面试信息\n- **面试时间**: 预计\n    - 子项 `代\n===\n码`\n\n### 1. Q\n\n**面试官**: ask\n";
-        let record = crate::parse::parse(std::path::Path::new("r.md"), md, &cfg)
-            .record
-            .unwrap();
-        let out = Renderer::new()
-            .record(&record, md, &cfg, "", &Default::default())
-            .unwrap();
-        assert!(
-            out.contains("<dd><p>预计</p>\n<ul>\n<li>子项 <code>代 === 码</code></li>\n</ul></dd>"),
-            "{out}"
-        );
-        // An item with no label starts with a block of its own, as in the record: `- - x` is
-        // a nested list, and the lines after it are its lazy lines, not a table.
-        let md = "# R\n\n## 面试信息\n- **岗位**: Go\n- - 子项 |\n|----\n二 | 2 |\n\n### 1. Q\n\n**面试官**: ask\n";
-        let record = crate::parse::parse(std::path::Path::new("r.md"), md, &cfg)
-            .record
-            .unwrap();
-        let out = Renderer::new()
-            .record(&record, md, &cfg, "", &Default::default())
-            .unwrap();
-        assert!(
-            out.contains("<dd><ul>\n<li>子项 | |––\n二 | 2 |</li>\n</ul></dd>"),
-            "{out}"
-        );
-        // A lazy line of the item continues its paragraph: `|` rows under it are text there.
-        let md = "# R\n\n## 面试信息\n- **岗位**: Go `代\n| a | b |\n|---|---|\n码`\n\n### 1. Q\n\n**面试官**: ask\n";
-        let record = crate::parse::parse(std::path::Path::new("r.md"), md, &cfg)
-            .record
-            .unwrap();
-        let out = Renderer::new()
-            .record(&record, md, &cfg, "", &Default::default())
-            .unwrap();
-        assert!(
-            out.contains("<dd>Go <code>代 | a | b | |---|---| 码</code></dd>"),
-            "{out}"
-        );
-        // Nor does a lazy `===` underline a heading.
-        let md = "# R\n\n## 面试信息\n- **岗位**: Go\n===\n\n### 1. Q\n\n**面试官**: ask\n";
-        let record = crate::parse::parse(std::path::Path::new("r.md"), md, &cfg)
-            .record
-            .unwrap();
-        let out = Renderer::new()
-            .record(&record, md, &cfg, "", &Default::default())
-            .unwrap();
-        assert!(out.contains("<dd>Go ===</dd>"), "{out}");
+        for (items, shown) in [
+            (
+                "- **面试时间**: 预计90分钟\n\n  备注：可`延长`",
+                "<dd><p>预计90分钟</p>\n<p>备注：可<code>延长</code></p></dd>",
+            ),
+            // A nested list stays a list, and a lazy `===` under it is text.
+            (
+                "- **面试时间**: 预计\n    - 子项 `代\n===\n码`",
+                "<dd><p>预计</p>\n<ul>\n<li>子项 <code>代 === 码</code></li>\n</ul></dd>",
+            ),
+            // An item with no label starts with a block of its own: `- - x` is a nested list,
+            // and the lines after it are its lazy lines, not a table.
+            (
+                "- **岗位**: Go\n- - 子项 |\n|----\n二 | 2 |",
+                "<dd><ul>\n<li>子项 | |––\n二 | 2 |</li>\n</ul></dd>",
+            ),
+            // A lazy line continues the item's paragraph: `|` rows under it are text there.
+            (
+                "- **岗位**: Go `代\n| a | b |\n|---|---|\n码`",
+                "<dd>Go <code>代 | a | b | |---|---| 码</code></dd>",
+            ),
+            // Nor does a lazy `===` underline a heading.
+            ("- **岗位**: Go\n===", "<dd>Go ===</dd>"),
+        ] {
+            let md = format!("# R\n\n## 面试信息\n{items}\n\n### 1. Q\n\n**面试官**: ask\n");
+            let record = crate::parse::parse(std::path::Path::new("r.md"), &md, &cfg)
+                .record
+                .unwrap();
+            let out = Renderer::new()
+                .record(&record, &md, &cfg, "", &Default::default())
+                .unwrap();
+            assert!(out.contains(shown), "{items}\n{out}");
+        }
     }
 
     /// Found by `fuzz/` (regressions `fuzz/regressions/record/after-marker-*`): text after a
