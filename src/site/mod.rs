@@ -468,12 +468,11 @@ fn build_reporting(
                 return (Default::default(), None);
             }
             progress.start(Phase::Search, None);
-            let docs = match &sources {
-                Some(held) => {
-                    crate::search::documents_from(&md.book, &bank, &cfg, None, |ch| held.text(ch))
-                }
-                None => crate::search::documents_by_chapter(&md.book, &bank, &cfg, None),
-            };
+            let docs = crate::search::documents_from(&md.book, &bank, &cfg, None, |ch| {
+                sources
+                    .as_ref()
+                    .map_or(ch.content.as_str(), |held| held.text(ch))
+            });
             // The held texts are no longer needed here.
             drop(sources);
             let written = crate::search::write_to(&docs.0, &search_dir);
