@@ -150,7 +150,7 @@ fn an_answer_edit_rewrites_its_page_and_the_shards_that_changed() {
         rebuilt,
         [
             "examples/rust-round1.html",
-            "qbank/study/cards/examples/rust-round1/1.js",
+            "qbank/study/cards/examples/rust-round1/1-2.js",
             "qbank/sources/examples/rust-round1.js"
         ],
         "only the page, the drill's card of the edited question and the record's source"

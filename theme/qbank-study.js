@@ -194,7 +194,7 @@
 
     // The questions of `data` (window.qbankQuestions, column by column: see
     // src/render/study.rs) as objects: { key, page, id, number, record, tags, difficulty,
-    // answered, ri, qi }.
+    // answered, ri, qi, count (questions in the record), per (questions in a card file) }.
     function questionsOf(data) {
         var out = [];
         if (!data || !Array.isArray(data.records)) {
@@ -202,8 +202,10 @@
         }
         var ids = data.ids || [];
         var tags = data.tags || [];
+        var per = Math.max(1, Number(data.cards) || 1);
         data.records.forEach(function (r, ri) {
             var page = r[0];
+            var count = (r[2] || []).length;
             (r[2] || []).forEach(function (ix, qi) {
                 var id = ids[ix];
                 out.push({
@@ -217,6 +219,8 @@
                     answered: (r[4] || '').charAt(qi) === '1',
                     ri: ri,
                     qi: qi,
+                    count: count,
+                    per: per,
                 });
             });
         });
@@ -1251,7 +1255,14 @@
         show.firstChild.nodeValue = (open ? L.drill_hide || 'Hide answer' : L.drill_show || 'Show answer') + ' ';
     }
 
-    // ---- Loading a question: its card's own script (qbank/study/cards/PAGE/N.js) ----
+    // ---- Loading a question: the script of its card and its neighbours' ----
+    // (qbank/study/cards/PAGE/FIRST-LAST.js, `per` questions a file: see src/site/cards.rs)
+
+    function cardFile(q) {
+        var first = Math.floor(q.qi / q.per) * q.per;
+        var last = Math.min(first + q.per, q.count);
+        return 'qbank/study/cards/' + q.page.replace(/\.html$/, '') + '/' + (first + 1) + '-' + last + '.js';
+    }
 
     var cardHtml = {};
     window.qbankCard = function (key, html) {
@@ -1266,7 +1277,7 @@
             return;
         }
         var s = document.createElement('script');
-        s.src = (window.path_to_root || '') + encodeURI('qbank/study/cards/' + q.page.replace(/\.html$/, '') + '/' + (q.qi + 1) + '.js');
+        s.src = (window.path_to_root || '') + encodeURI(cardFile(q));
         s.onload = s.onerror = function () {
             s.remove();
             if (cardHtml[q.key] === undefined) {

@@ -28,18 +28,24 @@ pub fn wanted(cfg: &Config) -> bool {
     cfg.page("progress") || cfg.page("drill")
 }
 
+/// How many questions one drill card file holds (`site::cards` writes them; the drill finds
+/// a question's file from its place in its record and this number, which the question list
+/// carries as `cards`).
+pub const CARDS_PER_FILE: usize = 16;
+
 /// The question list as two scripts: (path under the site root, content) of the list and of
 /// the titles (`qbank/study/questions-1a2b3c4d.js`, `qbank/study/titles-…js`).
 ///
 /// Compact, because the drill loads the list whole before its first question. It is
-/// `window.qbankQuestions = {v, ids, tags, records}`: `ids` and `tags` list each distinct id
+/// `window.qbankQuestions = {v, ids, tags, records, cards}`: `ids` and `tags` list each distinct id
 /// and tag once (a question asked in many records has one id), and each record is
 /// `[page, title, id indexes, numbers, answered, difficulty, tags]`, column by column:
 /// `numbers` is 0 when the questions are numbered 1, 2, 3… (else their numbers), `answered` a
 /// string of `1` and `0` (all `0` in the practice edition, which has no answers), `difficulty`
 /// a string of digits (0 when unrated), and `tags` 0 when no question has one (else each
 /// question's tag indexes). The titles, which only the progress page needs, are apart:
-/// `window.qbankTitles = [[titles of the first record's questions], …]`.
+/// `window.qbankTitles = [[titles of the first record's questions], …]`. `cards` is
+/// [`CARDS_PER_FILE`].
 pub fn data(bank: &Bank, cfg: &Config) -> [(String, String); 2] {
     let answers = cfg.interviewer_material();
     let mut ids: Vec<&str> = Vec::new();
@@ -109,7 +115,9 @@ pub fn data(bank: &Bank, cfg: &Config) -> [(String, String); 2] {
         ]));
         titles.push(qs.iter().map(|q| q.title.as_str()).collect::<Vec<_>>());
     }
-    let data = json!({"v": 1, "ids": ids, "tags": tags, "records": Value::from(records)});
+    // `cards`: how many questions one drill card file holds (see `site::cards`).
+    let data = json!({"v": 1, "ids": ids, "tags": tags, "records": Value::from(records),
+        "cards": CARDS_PER_FILE});
     let named = |stem: &str, js: String| {
         let name = format!("{DIR}/{stem}-{:08x}.js", crate::text::fnv(&js) as u32);
         (name, js)

@@ -1,10 +1,18 @@
-//! The drill's questions, one file each: once mdBook has written the pages (and qbank's HTML is
-//! back in them), every card of every record page is copied into a script of its own,
-//! `qbank/study/cards/PAGE/N.js` (PAGE the record page without `.html`, N the question's place
-//! in the record from 1), which calls `window.qbankCard("PAGE.html#ID", "<section …>")`.
+//! The drill's questions, a few to a file: once mdBook has written the pages (and qbank's HTML
+//! is back in them), the cards of every record page are copied into scripts,
+//! `qbank/study/cards/PAGE/FIRST-LAST.js` (PAGE the record page without `.html`; FIRST and
+//! LAST the places in the record, from 1, of the first and last question the file holds), each
+//! holding [`PER_FILE`] questions (the last of a record fewer). Each card is a call
+//! `window.qbankCard("PAGE.html#ID", "<section …>")`.
 //!
-//! So the drill page loads the one question it shows, a few kilobytes, rather than its record
-//! page with every other question; and it loads it as a script, which works from `file://`.
+//! So the drill page loads the few questions around the one it shows, tens of kilobytes,
+//! rather than its record page with every other question; and it loads them as a script,
+//! which works from `file://`. Not one file per question: a bank of 100,000 questions would
+//! make 100,000 files, and making that many small files cost a build about 25 seconds of
+//! system time (ext4), more than everything else together. Which file holds a question
+//! depends only on its place, never on its text, so an edit rewrites at most one file and
+//! the question list (`render::study::data`, which carries [`PER_FILE`] as `cards`) stays
+//! the same.
 
 use crate::config::Config;
 use crate::lint::Bank;
@@ -14,6 +22,16 @@ use std::path::Path;
 
 /// Where the cards go, under the site root.
 const DIR: &str = "qbank/study/cards";
+
+use crate::render::study::CARDS_PER_FILE as PER_FILE;
+
+/// The card file, relative to the record's card folder, of the question at place `n` (from 0)
+/// of a record of `count` questions.
+fn file_name(n: usize, count: usize) -> String {
+    let first = n / PER_FILE * PER_FILE;
+    let last = (first + PER_FILE).min(count);
+    format!("{}-{}.js", first + 1, last)
+}
 
 const OPEN: &str = "<section class=\"qb-card\"";
 
@@ -98,8 +116,8 @@ pub(crate) enum Live<'a> {
     /// Not written (the site is the live one's partial render): an edit to one answer
     /// rewrites one card.
     Skip(&'a Path),
-    /// Linked from the live site (a full rebuild into a new site): ten thousand cards cost no
-    /// new file, which a file system that just deleted as many is slow to make.
+    /// Linked from the live site (a full rebuild into a new site): the files that did not change
+    /// cost no new file, which a file system that just deleted as many is slow to make.
     Link(&'a Path),
 }
 
@@ -137,15 +155,23 @@ pub(crate) fn write_record(
     let dir = site.join(&rel_dir);
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let url = url_path(&r.html_path);
-    for (n, q) in r.record.questions.iter().enumerate() {
-        let Some((_, card)) = found.iter().find(|(id, _)| *id == q.id) else {
+    let questions = &r.record.questions;
+    for (at, group) in questions.chunks(PER_FILE).enumerate() {
+        let mut js = String::new();
+        for q in group {
+            let Some((_, card)) = found.iter().find(|(id, _)| *id == q.id) else {
+                continue;
+            };
+            let key = serde_json::to_string(&format!("{url}#{}", q.id))?;
+            let text = serde_json::to_string(&without_rubric(card))?;
+            js.push_str(&format!(
+                "window.qbankCard && window.qbankCard({key}, {text});\n"
+            ));
+        }
+        if js.is_empty() {
             continue;
-        };
-        let key = serde_json::to_string(&format!("{url}#{}", q.id))?;
-        let text = serde_json::to_string(&without_rubric(card))?;
-        let name = format!("{}.js", n + 1);
-        let rel = rel_dir.join(name);
-        let js = format!("window.qbankCard && window.qbankCard({key}, {text});\n");
+        }
+        let rel = rel_dir.join(file_name(at * PER_FILE, questions.len()));
         let to = site.join(&rel);
         let same = |live: &Path| std::fs::read(live.join(&rel)).is_ok_and(|b| b == js.as_bytes());
         match live {
@@ -164,6 +190,16 @@ pub(crate) fn write_record(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_card_file_is_named_by_the_places_it_holds() {
+        assert_eq!(file_name(0, 3), "1-3.js");
+        assert_eq!(file_name(2, 3), "1-3.js");
+        assert_eq!(file_name(15, 40), "1-16.js");
+        assert_eq!(file_name(16, 40), "17-32.js");
+        assert_eq!(file_name(39, 40), "33-40.js");
+        assert_eq!(file_name(32, 33), "33-33.js");
+    }
 
     #[test]
     fn cards_are_found_with_nested_sections() {

@@ -309,7 +309,7 @@ test('screenshots: card marks, the progress page and the drill, light and navy, 
             await screenshot(page, `study-drill-settings-${theme}-${width}.png`);
             await page.locator('[data-qb-drill-start]').click();
             // A question with an answer, shown.
-            for (let i = 0; i < 20; i++) {
+            for (let i = 0; i < 100 && !(await page.locator('[data-qb-drill-card]').isHidden()); i++) {
                 await page.waitForSelector('[data-qb-drill-card][data-qb-drill-loaded]');
                 if (await page.locator('[data-qb-drill-show]').isVisible()) {
                     break;
@@ -370,3 +370,57 @@ for (const via of ['http', 'file']) {
         }
     });
 }
+
+// The drill's card files hold 16 questions each (src/site/cards.rs): a record of 20 questions
+// has two, `1-16.js` and `17-20.js`, and the drill shows every question with its own text,
+// over HTTP and from file://.
+test('the drill shows each of a 20-question record\'s questions, from both of its card files', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, readdirSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { execFileSync } = await import('node:child_process');
+    const { REPO, serve } = await import('./harness.mjs');
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'qbank-drill-files-'));
+    const book = path.join(tmp, 'book');
+    mkdirSync(path.join(book, 'src'), { recursive: true });
+    writeFileSync(path.join(book, 'book.toml'), '[book]\ntitle = "Drill"\nlanguage = "zh"\n\n[preprocessor.qbank]\n');
+    writeFileSync(path.join(book, 'src', 'SUMMARY.md'), '# Summary\n\n- [长记录](long.md)\n');
+    const questions = Array.from({ length: 20 }, (_, i) =>
+        `### ${i + 1}. 第${i + 1}题 {#q${i + 1}}\n\n**面试官**: 这是第 ${i + 1} 题的题干？\n\n**候选人回答区域**:\n\n第 ${i + 1} 题的回答。\n`);
+    writeFileSync(path.join(book, 'src', 'long.md'), `# 长记录\n\n${questions.join('\n---\n\n')}`);
+    const out = path.join(tmp, 'site');
+    execFileSync('cargo', ['run', '-q', '--release', '--', 'build', book, '-d', out], { cwd: REPO, stdio: 'pipe' });
+    assert.deepEqual(readdirSync(path.join(out, 'qbank/study/cards/long')).sort(), ['1-16.js', '17-20.js']);
+    const server = await serve(out);
+    try {
+        for (const at of [(p) => `${server.origin}/${p}`, (p) => pathToFileURL(path.join(out, p)).href]) {
+            const { page, context, errors } = await site.open();
+            await page.goto(at('qbank-drill.html'));
+            await page.waitForSelector('[data-qb-drill-setup]:not([hidden])');
+            assert.match(await page.locator('[data-qb-drill-count]').textContent(), /20/);
+            await page.locator('[data-qb-drill-start]').click();
+            const seen = new Set();
+            const order = [];
+            for (let i = 0; i < 100 && !(await page.locator('[data-qb-drill-card]').isHidden()); i++) {
+                await page.waitForSelector('[data-qb-drill-card][data-qb-drill-loaded]');
+                const key = await page.locator('[data-qb-drill-card]').getAttribute('data-qb-drill-key');
+                const n = Number(key.match(/#q(\d+)$/)[1]);
+                assert.match(await page.locator('[data-qb-drill-prompt]').textContent(), new RegExp(`这是第 ${n} 题的题干`));
+                assert.match(await page.locator('[data-qb-drill-answer]').textContent(), new RegExp(`第 ${n} 题的回答`));
+                seen.add(n);
+                order.push(n);
+                await page.keyboard.press('1');
+                await page.waitForFunction((k) => {
+                    const c = document.querySelector('[data-qb-drill-card]');
+                    return c.hidden || (c.getAttribute('data-qb-drill-key') !== k && c.hasAttribute('data-qb-drill-loaded'));
+                }, key);
+            }
+            assert.equal(seen.size, 20, `every question was shown: ${order}`);
+            assert.match(await page.locator('[data-qb-drill-done]').textContent(), /刷完了/);
+            assert.deepEqual(errors, []);
+            await context.close();
+        }
+    } finally {
+        await server.close();
+        rmSync(tmp, { recursive: true, force: true });
+    }
+});
