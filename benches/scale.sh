@@ -31,6 +31,10 @@ cargo build --release --quiet --bin qbank --example gen-bank
 load() { cut -d' ' -f1 /proc/loadavg; }
 measure() { # label, command...; prints "wall rss_kb cpu load_before"
     local before
+    # The previous build's files are still being written back to disk: finish that first, so
+    # that neither build pays for the other's writes.
+    sync
+    sleep 1
     before=$(load)
     /usr/bin/time -f '%e %M %U %S' -o "$WORK/time.txt" nice -n "$NICE" "${@:2}" >/dev/null 2>"$WORK/$1.log" || {
         tail -20 "$WORK/$1.log" >&2

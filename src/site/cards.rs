@@ -124,13 +124,101 @@ pub(crate) enum Live<'a> {
 /// Writes the card files of every record page of `bank` found in `site`, when the book has a
 /// drill page.
 pub(crate) fn write(site: &Path, bank: &Bank, cfg: &Config, live: Live<'_>) -> Result<()> {
+    write_except(site, bank, cfg, live, &Default::default())
+}
+
+/// [`write`], except for the record pages in `done` (URL paths relative to the site), whose
+/// cards were written from their HTML as it was filled in (see [`Writer`]).
+pub(crate) fn write_except(
+    site: &Path,
+    bank: &Bank,
+    cfg: &Config,
+    live: Live<'_>,
+    done: &std::collections::HashSet<String>,
+) -> Result<()> {
     if !cfg.page("drill") {
         return Ok(());
     }
     for r in &bank.records {
-        write_record(site, r, cfg, live)?;
+        if !done.contains(&url_path(&r.html_path)) {
+            write_record(site, r, cfg, live)?;
+        }
     }
     Ok(())
+}
+
+/// Writes the cards of record pages handed to it as they are filled in, on a thread of its
+/// own, so that a big bank's cards are cut while the other pages are still being filled.
+/// Dropped without [`Writer::finish`] (an error or a panic on the way), it still waits for
+/// its thread, which must not write into a workspace that is being removed.
+pub(crate) struct Writer {
+    pages: Option<std::sync::mpsc::SyncSender<(String, Vec<u8>)>>,
+    thread: Option<std::thread::JoinHandle<Result<std::collections::HashSet<String>>>>,
+}
+
+impl Writer {
+    /// A writer into `site`, or `None` when the book has no drill page.
+    pub(crate) fn start(
+        site: &Path,
+        bank: std::sync::Arc<Bank>,
+        cfg: &Config,
+        live: Option<&Path>,
+    ) -> Option<Writer> {
+        if !cfg.page("drill") {
+            return None;
+        }
+        let (pages, rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(4);
+        let (site, cfg, live) = (site.to_path_buf(), cfg.clone(), live.map(Path::to_path_buf));
+        let thread = std::thread::spawn(move || {
+            let records: std::collections::HashMap<String, &crate::lint::RecordChapter> = bank
+                .records
+                .iter()
+                .map(|r| (url_path(&r.html_path), r))
+                .collect();
+            let live = live.as_deref().map_or(Live::None, Live::Link);
+            let mut done = std::collections::HashSet::new();
+            for (rel, page) in rx {
+                let Some(r) = records.get(&rel) else {
+                    continue;
+                };
+                let html = String::from_utf8_lossy(&page);
+                write_record_from(&site, r, &cfg, live, &html)?;
+                done.insert(rel);
+            }
+            Ok(done)
+        });
+        Some(Writer {
+            pages: Some(pages),
+            thread: Some(thread),
+        })
+    }
+
+    /// Hands it a page (a URL path relative to the site, and its bytes); pages that are not
+    /// record pages are ignored.
+    pub(crate) fn page(&self, rel: &str, bytes: Vec<u8>) {
+        // A closed channel means the thread stopped on an error, which `finish` returns.
+        if let Some(pages) = &self.pages {
+            let _ = pages.send((rel.to_string(), bytes));
+        }
+    }
+
+    /// Waits for the cards; returns the record pages they were written for.
+    pub(crate) fn finish(mut self) -> Result<std::collections::HashSet<String>> {
+        self.pages = None;
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(done)) => done,
+            _ => Err(anyhow::anyhow!("writing the drill's cards failed")),
+        }
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.pages = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// Writes the card files of one record page found in `site`; returns the paths, relative to
@@ -142,15 +230,29 @@ pub(crate) fn write_record(
     cfg: &Config,
     live: Live<'_>,
 ) -> Result<Vec<std::path::PathBuf>> {
+    if !cfg.page("drill") {
+        return Ok(Vec::new());
+    }
+    let page = site.join(&r.html_path);
+    let Ok(html) = std::fs::read_to_string(&page) else {
+        return Ok(Vec::new());
+    };
+    write_record_from(site, r, cfg, live, &html)
+}
+
+/// [`write_record`] from the record page's final HTML, `html`, already in hand.
+pub(crate) fn write_record_from(
+    site: &Path,
+    r: &crate::lint::RecordChapter,
+    cfg: &Config,
+    live: Live<'_>,
+    html: &str,
+) -> Result<Vec<std::path::PathBuf>> {
     let mut written = Vec::new();
     if !cfg.page("drill") {
         return Ok(written);
     }
-    let page = site.join(&r.html_path);
-    let Ok(html) = std::fs::read_to_string(&page) else {
-        return Ok(written);
-    };
-    let found = cards(&html);
+    let found = cards(html);
     let rel_dir = Path::new(DIR).join(r.html_path.with_extension(""));
     let dir = site.join(&rel_dir);
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;

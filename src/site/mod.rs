@@ -442,6 +442,8 @@ fn build_reporting(
     let carry_search = live_search.as_deref().filter(|d| cfg.search && d.is_dir());
     let search = cfg.search && carry_search.is_none();
     let search_dir = work.scratch("search");
+    let sources_site = work.scratch("sources");
+    let sources_src = root.join(&md.config.book.src);
     let bank = std::sync::Arc::new(checked.bank);
     if md.config.build.use_default_preprocessors {
         md.with_preprocessor(crate::site::preprocessor::Links);
@@ -463,7 +465,7 @@ fn build_reporting(
     // The search index needs only the checked bank: build it while mdBook renders.
     let chapters = md.book.chapters().count() as u64;
     let (built, index) = std::thread::scope(|s| {
-        let index = s.spawn(|| {
+        let search_index = || {
             if !search {
                 return (Default::default(), None);
             }
@@ -483,22 +485,38 @@ fn build_reporting(
                 );
             }
             (docs, Some(written))
-        });
-        // mdBook's pages: its chapters, and the generated pages qbank adds.
+        };
+        let index = s.spawn(|| {
+            let index = search_index();
+            // Then the record sources for interview mode's export, into a folder of the
+            // workspace (mdBook empties the site when it starts).
+            let written = cfg
+                .interviewer_material()
+                .then(|| write_sources(&sources_site, &sources_src, &bank, &cfg));
+            (index, written)
+        }); // mdBook's pages: its chapters, and the generated pages qbank adds.
         progress.start(Phase::Render, Some(chapters + cfg.pages.len() as u64));
         let on_page = Arc::clone(progress);
         let (built, logged) = log::ErrorCounter::count_pages(
             || md.build(),
             Arc::new(move || on_page.advance(Phase::Render, 1)),
         );
-        // qbank's HTML goes back into the pages while the index thread still works.
+        // qbank's HTML goes back into the pages while the index thread still works; the
+        // drill's cards are cut from the record pages on a thread of their own meanwhile.
         let built = built.map_err(|e| anyhow::anyhow!("{e:#}")).and_then(|()| {
             progress.finish(Phase::Render, "");
-            splice.put_back(&tmp, plan.as_ref(), &**progress)
+            let writer = cards::Writer::start(&tmp, bank.clone(), &cfg, carry);
+            let split = splice.put_back_with(&tmp, plan.as_ref(), &**progress, &mut |rel, page| {
+                if let Some(w) = &writer {
+                    w.page(rel, page);
+                }
+            });
+            let done = writer.map(cards::Writer::finish).transpose();
+            Ok((split?, done?.unwrap_or_default()))
         });
         (built.map(|split| (logged, split)), index.join())
     });
-    let result = built.and_then(|(logged, split)| {
+    let result = built.and_then(|(logged, (split, cards_done))| {
         if logged > 0 {
             bail!("mdBook reported {logged} error(s) above; fix them (usually book.toml)")
         }
@@ -510,7 +528,7 @@ fn build_reporting(
             }
             print::write_index(&tmp, plan, &cfg)?;
         }
-        let (docs, index) =
+        let ((docs, index), sources_written) =
             index.map_err(|_| anyhow::anyhow!("building the search index failed"))?;
         if let Some(written) = index {
             written.with_context(|| {
@@ -527,9 +545,15 @@ fn build_reporting(
         write_assets(&tmp, &cfg)?;
         write_study_data(&tmp, &bank, &cfg)?;
         let live = carry.map_or(cards::Live::None, cards::Live::Link);
-        cards::write(&tmp, &bank, &cfg, live)?;
-        if cfg.interviewer_material() {
-            write_sources(&tmp, &root.join(&md.config.book.src), &bank, &cfg)?;
+        cards::write_except(&tmp, &bank, &cfg, live, &cards_done)?;
+        if let Some(written) = sources_written {
+            written?;
+            let (from, to) = (sources_site.join(SOURCES_DIR), tmp.join(SOURCES_DIR));
+            if from.is_dir() {
+                std::fs::create_dir_all(to.parent().unwrap_or(&tmp))?;
+                std::fs::rename(&from, &to)
+                    .with_context(|| format!("moving the record sources into {}", to.display()))?;
+            }
         }
         let ids = tmp.join(manifest::PATH);
         std::fs::write(&ids, Manifest::of(&bank).to_json())

@@ -221,6 +221,19 @@ impl Splice {
         print: Option<&PrintPlan>,
         progress: &dyn Progress,
     ) -> Result<bool> {
+        self.put_back_with(site, print, progress, &mut |_, _| {})
+    }
+
+    /// [`Splice::put_back`], handing each page it filled (its path relative to `site`, as a
+    /// URL path, and its final bytes) to `filled_page` once written: the drill's card files
+    /// are cut from the record pages there, without reading them again.
+    pub(crate) fn put_back_with(
+        &self,
+        site: &Path,
+        print: Option<&PrintPlan>,
+        progress: &dyn Progress,
+        filled_page: &mut dyn FnMut(&str, Vec<u8>),
+    ) -> Result<bool> {
         let mut inner = self.lock();
         let Inner { held, store } = &mut *inner;
         if let Some(e) = store.error.take() {
@@ -288,6 +301,9 @@ impl Splice {
                 continue;
             }
             std::fs::write(path, &filled).with_context(|| format!("writing {}", path.display()))?;
+            if !is_print {
+                filled_page(&rel, filled);
+            }
             if let (true, true, Some(plan)) = (split, record, print) {
                 let twin = self.fill(
                     &finder,
