@@ -68,8 +68,9 @@ pub struct InfoItem {
     pub key: String,
     /// The value's markdown source.
     pub value: Span,
-    /// The column where the item's content starts: its lines after the first are indented by
-    /// it, as they are inside the list item.
+    /// The column where the item's content starts (a tab goes to the next multiple of 4, as
+    /// in CommonMark): its lines after the first are indented by it, as they are inside the
+    /// list item.
     pub indent: usize,
 }
 

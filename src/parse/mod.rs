@@ -432,7 +432,14 @@ impl<'a> Parser<'a> {
     fn info_item(&self, item: &Span) -> InfoItem {
         let (start, src) = item_content(self.text, item);
         let line = self.text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        let indent = self.text[line..start].chars().count();
+        // The column of the content, tabs to the next multiple of 4, as CommonMark counts it.
+        let indent = self.text[line..start].chars().fold(0, |col, c| {
+            if c == '\t' {
+                (col / 4 + 1) * 4
+            } else {
+                col + 1
+            }
+        });
         match bold_label(src) {
             Some((key, len)) => InfoItem {
                 key: key.to_string(),

@@ -959,6 +959,12 @@ mod tests {
             ),
             // Nor does a lazy `===` underline a heading.
             ("- **岗位**: Go\n===", "<dd>Go ===</dd>"),
+            // After a tab, the item's content starts at column 4: a paragraph indented by six
+            // is a paragraph of the item, not a code block.
+            (
+                "-\t**岗位**: Go\n\n      备注",
+                "<dd><p>Go</p>\n<p>备注</p></dd>",
+            ),
         ] {
             let md = format!("# R\n\n## 面试信息\n{items}\n\n### 1. Q\n\n**面试官**: ask\n");
             let record = crate::parse::parse(std::path::Path::new("r.md"), &md, &cfg)
