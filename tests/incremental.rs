@@ -393,3 +393,33 @@ fn a_broken_edit_keeps_the_site_and_the_fix_catches_up() {
     s.rebuild(&[other, fixed]);
     s.assert_same_as_full_build();
 }
+
+/// The link check keeps each unchanged chapter's links between rebuilds (finding them reads
+/// the chapter as markdown): a dangling link is still an error after an edit elsewhere, and an
+/// edit that adds one, or removes the question a link names, is caught.
+#[test]
+fn dangling_links_are_caught_in_edited_and_unedited_chapters() {
+    const GUIDE: &str = "src/guide/authoring.md";
+    let mut s = serve_book();
+    // A link in a chapter that is not a record, added by an edit: an error.
+    let guide = s.edit(
+        GUIDE,
+        "{{#question rust-ownership}}",
+        "{{#question no-such-question}}",
+    );
+    // (The diagnostic itself goes to stderr; the error counts them.)
+    let err = s.session.rebuild(&[guide]).unwrap_err();
+    assert!(format!("{err:#}").contains("has 1 error"), "{err:#}");
+    // An edit to another chapter: the unedited guide's dangling link is still reported.
+    let other = s.edit(SEED, "面试官**:", "面试官**: （补一句）");
+    let err = s.session.rebuild(&[other]).unwrap_err();
+    assert!(format!("{err:#}").contains("has 1 error"), "{err:#}");
+    // Fixed: the site catches up with both edits.
+    let fixed = s.edit(
+        GUIDE,
+        "{{#question no-such-question}}",
+        "{{#question rust-ownership}}",
+    );
+    s.rebuild(&[fixed]);
+    s.assert_same_as_full_build();
+}

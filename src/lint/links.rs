@@ -164,8 +164,20 @@ fn code_ranges(text: &str) -> Vec<Span> {
 
 /// Links in one chapter that name no question (QB015) or several (QB019).
 pub fn check(file: &Path, text: &str, targets: &Targets) -> Vec<Diagnostic> {
+    check_tokens(file, text, tokens(text), targets)
+}
+
+/// [`check`] with the tokens of `text` already found (by [`tokens`], on this text): finding
+/// them reads the chapter as markdown, to leave out code, which `serve` need not do again for
+/// a chapter that did not change.
+pub fn check_tokens<'t>(
+    file: &Path,
+    text: &'t str,
+    tokens: impl IntoIterator<Item = Token<'t>>,
+    targets: &Targets,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for t in tokens(text).into_iter().filter(|t| !t.escaped) {
+    for t in tokens.into_iter().filter(|t| !t.escaped) {
         let at = || Location::from_span(file, text, t.span.clone());
         match targets.resolve(t.id) {
             Resolved::Found(_) => {}

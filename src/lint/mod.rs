@@ -141,6 +141,9 @@ struct Cached {
     /// What parsing found, then what the record rules found.
     diagnostics: Vec<Diagnostic>,
     body_start: usize,
+    /// The `{{#question}}` links of the text (not escaped, not in code): each one's span and
+    /// its id's.
+    links: Vec<(crate::model::Span, crate::model::Span)>,
 }
 
 /// Parses every chapter of `book` and runs the book-wide checks. `src_dir` is the `src`
@@ -216,11 +219,26 @@ fn check_with(
         crate::diag::sort(&mut found);
         let mut diagnostics = parsed.diagnostics;
         diagnostics.extend(found);
+        // Kept for the next check's link check (only a cache that is kept is read again).
+        let text = chapters[i].content.as_str();
+        let links = if keep {
+            links::tokens(text)
+                .into_iter()
+                .filter(|t| !t.escaped)
+                .map(|t| {
+                    let at = t.id.as_ptr() as usize - text.as_ptr() as usize;
+                    (t.span, at..at + t.id.len())
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let cached = Cached {
             hash: hashes[i],
             record: parsed.record.map(std::sync::Arc::new),
             diagnostics,
             body_start: parsed.body_start,
+            links,
         };
         cache.entries.insert(files[i].clone(), cached);
     }
@@ -277,10 +295,26 @@ fn check_with(
     bank.diagnostics.extend(found);
     // Links can only be checked once every question of the book is known.
     for ch in book.chapters() {
-        if let Some(source) = &ch.source_path {
-            let d = crate::lint::links::check(&src_dir.join(source), &ch.content, &bank.targets);
-            bank.diagnostics.extend(d);
-        }
+        let Some(source) = &ch.source_path else {
+            continue;
+        };
+        let file = src_dir.join(source);
+        let text = ch.content.as_str();
+        // A kept cache holds every chapter as it is now, with its links found.
+        let d = match cache.entries.get(&file).filter(|_| keep) {
+            Some(c) => links::check_tokens(
+                &file,
+                text,
+                c.links.iter().map(|(span, id)| links::Token {
+                    span: span.clone(),
+                    id: text.get(id.clone()).unwrap_or_default(),
+                    escaped: false,
+                }),
+                &bank.targets,
+            ),
+            None => links::check(&file, text, &bank.targets),
+        };
+        bank.diagnostics.extend(d);
     }
     crate::diag::sort(&mut bank.diagnostics);
     bank
