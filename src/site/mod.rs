@@ -494,7 +494,8 @@ fn build_reporting(
                 .interviewer_material()
                 .then(|| write_sources(&sources_site, &sources_src, &bank, &cfg));
             (index, written)
-        }); // mdBook's pages: its chapters, and the generated pages qbank adds.
+        });
+        // mdBook's pages: its chapters, and the generated pages qbank adds.
         progress.start(Phase::Render, Some(chapters + cfg.pages.len() as u64));
         let on_page = Arc::clone(progress);
         let (built, logged) = log::ErrorCounter::count_pages(
@@ -528,8 +529,9 @@ fn build_reporting(
             }
             print::write_index(&tmp, plan, &cfg)?;
         }
-        let ((docs, index), sources_written) =
-            index.map_err(|_| anyhow::anyhow!("building the search index failed"))?;
+        let ((docs, index), sources_written) = index.map_err(|_| {
+            anyhow::anyhow!("building the search index or writing the record sources failed")
+        })?;
         if let Some(written) = index {
             written.with_context(|| {
                 format!("writing the search index into {}", search_dir.display())
