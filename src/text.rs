@@ -35,18 +35,29 @@ pub(crate) fn slugify(title: &str) -> String {
 /// length is the same, so every byte offset, and every span, holds.
 pub(crate) fn lone_cr_as_lf(text: &str) -> std::borrow::Cow<'_, str> {
     let b = text.as_bytes();
-    let lone = |i: usize| b.get(i + 1) != Some(&b'\n');
-    if !memchr::memchr_iter(b'\r', b).any(lone) {
+    if !memchr::memchr_iter(b'\r', b).any(|i| ends_line(b, i)) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = b.to_vec();
     for i in memchr::memchr_iter(b'\r', b) {
-        if lone(i) {
+        if ends_line(b, i) {
             out[i] = b'\n';
         }
     }
     // Only an ASCII byte changed into another: still UTF-8.
     std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
+}
+
+/// Whether byte `i` of `b` ends a line: a `\n`, or a `\r` not before one (a lone CR, which
+/// CommonMark, qbank's parser and most editors read as a line ending).
+pub(crate) fn ends_line(b: &[u8], i: usize) -> bool {
+    b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
+}
+
+/// The column a tab at column `col` (from 0) reaches: the next multiple of 4, as CommonMark
+/// counts indentation.
+pub(crate) fn tab_stop(col: usize) -> usize {
+    (col / 4 + 1) * 4
 }
 
 /// Chinese, Japanese and Korean characters: searched by character and by pair.

@@ -11,7 +11,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("text", &[]),
     ("i18n", &[]),
     ("model", &[]),
-    ("diag", &[]),
+    ("diag", &["text"]),
     ("config", &["i18n"]),
     ("parse", &["config", "diag", "model", "text"]),
     ("lint", &["config", "diag", "model", "parse", "text"]),

@@ -11,6 +11,8 @@ use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::text::ends_line;
+
 /// How bad a finding is. Errors stop a build; warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -113,12 +115,6 @@ impl std::fmt::Display for Location {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
     }
-}
-
-/// Whether byte `i` of `b` ends a line: a `\n`, or a `\r` not before one (a lone CR, which
-/// CommonMark, qbank's parser and most editors read as a line ending).
-fn ends_line(b: &[u8], i: usize) -> bool {
-    b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {

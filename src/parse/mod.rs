@@ -435,7 +435,7 @@ impl<'a> Parser<'a> {
         // The column of the content, tabs to the next multiple of 4, as CommonMark counts it.
         let indent = self.text[line..start].chars().fold(0, |col, c| {
             if c == '\t' {
-                (col / 4 + 1) * 4
+                crate::text::tab_stop(col)
             } else {
                 col + 1
             }

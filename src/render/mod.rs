@@ -580,7 +580,7 @@ fn info_value_html(value: &str, indent: usize, after_label: bool, raw: RawHtml) 
             for b in line.bytes() {
                 match b {
                     b' ' if col < indent => col += 1,
-                    b'\t' if col < indent => col = (col / 4 + 1) * 4,
+                    b'\t' if col < indent => col = crate::text::tab_stop(col),
                     _ => break,
                 }
                 cut += 1;
@@ -928,6 +928,16 @@ fn dims(r: &Rubric) -> Vec<DimData<'_>> {
 mod tests {
     use super::*;
 
+    /// The chapter HTML of the record `md`.
+    fn rendered(md: &str, cfg: &Config) -> String {
+        let record = crate::parse::parse(std::path::Path::new("r.md"), md, cfg)
+            .record
+            .unwrap();
+        Renderer::new()
+            .record(&record, md, cfg, "", &Default::default())
+            .unwrap()
+    }
+
     /// Found by `fuzz/` (regressions `fuzz/regressions/record/info-*`): the information card
     /// must show an item as its list item holds it. It showed only the first paragraph of an
     /// item; it read later lines out of the item's indentation, so a nested list became text and
@@ -967,12 +977,7 @@ mod tests {
             ),
         ] {
             let md = format!("# R\n\n## 面试信息\n{items}\n\n### 1. Q\n\n**面试官**: ask\n");
-            let record = crate::parse::parse(std::path::Path::new("r.md"), &md, &cfg)
-                .record
-                .unwrap();
-            let out = Renderer::new()
-                .record(&record, &md, &cfg, "", &Default::default())
-                .unwrap();
+            let out = rendered(&md, &cfg);
             assert!(out.contains(shown), "{items}\n{out}");
         }
     }
@@ -1055,12 +1060,7 @@ mod tests {
             ("\n\n[定义]: /x\n4. 第四行\n第二行", "4. 第四行"),
         ] {
             let md = format!("# R\n\n### 1. Q\n\n**面试官**: {after}\n\n**Answer**: {after}\n");
-            let record = crate::parse::parse(std::path::Path::new("r.md"), &md, &cfg)
-                .record
-                .unwrap();
-            let out = Renderer::new()
-                .record(&record, &md, &cfg, "", &Default::default())
-                .unwrap();
+            let out = rendered(&md, &cfg);
             let mut page = String::new();
             let opts = mdbook_markdown::MarkdownOptions::default();
             let parser = mdbook_markdown::new_cmark_parser(&out, &opts);
