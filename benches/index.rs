@@ -26,14 +26,15 @@ fn main() {
     }
     let cfg = Config::default();
     let bank = check_book(&book, &cfg, Path::new("src"));
-    let docs = qbank::search::documents(&book, &bank, &cfg);
+    let (docs, spans) = qbank::search::documents_by_chapter(&book, &bank, &cfg, None);
+    let layout = qbank::search::layout(&spans).expect("a layout");
     let t_docs = median(
         || drop(black_box(qbank::search::documents(&book, &bank, &cfg))),
         5,
     );
     let mut built = None;
     let t_index = median(
-        || built = Some(qbank::search::index::build(&docs).expect("an index")),
+        || built = Some(qbank::search::index::build(&docs, &layout).expect("an index")),
         5,
     );
     let built = built.expect("built");

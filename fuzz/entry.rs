@@ -21,7 +21,7 @@ use qbank::config::Config;
 use qbank::diag::{Diagnostic, check_utf8};
 use qbank::lint::check_book;
 use qbank::render::Renderer;
-use qbank::search::index::{Doc, build};
+use qbank::search::index::{Doc, Layout, build};
 use qbank::search::tokenize::{Term, collapse, is_cjk, is_word, normalize, terms};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -444,7 +444,17 @@ pub(crate) fn search(data: &[u8]) {
             }
         })
         .collect();
-    check_index(&docs);
+    // Chapters of one to three documents, named by their first document's crumb: a crumb
+    // repeated makes two chapters hash alike, as two records can.
+    let mut chapters = Vec::new();
+    let mut at = 0;
+    while at < docs.len() {
+        let n = (1 + docs[at].title.len() % 3).min(docs.len() - at);
+        chapters.push((docs[at].crumb.clone(), n));
+        at += n;
+    }
+    let layout = Layout::new(chapters.iter().map(|(k, n)| (k.as_str(), *n))).expect("a layout");
+    check_index(&docs, &layout, &chapters);
 }
 
 fn check_collapse(text: &str) {
@@ -514,12 +524,12 @@ fn check_terms(text: &str) {
 /// Posting occurrences by term: `w:` words, `c:` CJK terms (one or two characters).
 type Postings = BTreeMap<String, Vec<(u32, u32, u32)>>;
 
-fn check_index(docs: &[Doc]) {
-    let built = build(docs).expect("an index of test documents");
+fn check_index(docs: &[Doc], layout: &Layout, chapters: &[(String, usize)]) {
+    let built = build(docs, layout).expect("an index of test documents");
     // A big bank's index is made in several passes over the text, each keeping the CJK
     // occurrences of some buckets only: the files must not depend on how many.
     for memory in [16, 256] {
-        let passes = qbank::search::index::build_in_passes(docs, memory).expect("an index");
+        let passes = qbank::search::index::build_in_passes(docs, layout, memory).expect("an index");
         assert_eq!(passes.files, built.files, "in passes of {memory} bytes");
         assert_eq!(passes.terms, built.terms);
     }
@@ -533,45 +543,82 @@ fn check_index(docs: &[Doc]) {
         assert!(files.insert(name, value).is_none(), "{name} written twice");
     }
     let m = &files["m"];
-    assert_eq!(m["v"], 2);
+    assert_eq!(m["v"], 3);
     assert_eq!(m["n"], docs.len());
-    let sections: Vec<usize> = (0..docs.len()).filter(|&i| docs[i].kind_section).collect();
+    // Document numbers: distinct, each chapter's in a run, book order as the manifest says.
+    let ids = layout.ids();
+    assert_eq!(ids.len(), docs.len());
+    let mut sorted = ids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(sorted.len(), ids.len(), "document numbers are distinct");
+    let mut book = Vec::new();
+    for pair in m["o"].as_array().expect("book order").chunks(2) {
+        let (first, n) = (pair[0].as_u64().unwrap(), pair[1].as_u64().unwrap());
+        book.extend((first..first + n).map(|i| i as u32));
+    }
+    assert_eq!(book, ids, "book order");
+    let mut at = 0;
+    for (_, n) in chapters {
+        let run = &ids[at..at + n];
+        assert!(run.windows(2).all(|w| w[1] == w[0] + 1), "a chapter's run");
+        at += n;
+    }
+    let mut sections: Vec<u32> = (0..docs.len())
+        .filter(|&i| docs[i].kind_section)
+        .map(|i| ids[i])
+        .collect();
+    sections.sort_unstable();
     assert_eq!(m["x"], serde_json::json!(sections));
+    // In number order.
+    let mut by_id: Vec<(u32, &Doc)> = ids.iter().copied().zip(docs).collect();
+    by_id.sort_unstable_by_key(|p| p.0);
 
-    // Heads and answers: the documents' own, in order, in the shards the manifest says.
-    let rows = |kind: &str| -> Vec<Value> {
+    // Heads and answers: the documents' own, in number order, in the shards the manifest says.
+    let rows = |kind: &str| -> Vec<(u32, Value)> {
         let starts = m[kind].as_array().expect("shard starts");
-        let mut all = Vec::new();
+        let mut all: Vec<(u32, Value)> = Vec::new();
         for (i, start) in starts.iter().enumerate() {
-            assert_eq!(start, &all.len(), "{kind}{i} starts at its first document");
-            let shard = &files[format!("{kind}{i}").as_str()];
-            all.extend(shard.as_array().expect("rows").iter().cloned());
+            let shard = &files[format!("{kind}{start}").as_str()];
+            let mut rows: Vec<(u32, Value)> = shard
+                .as_object()
+                .expect("rows by document")
+                .iter()
+                .map(|(id, row)| (id.parse().expect("a document number"), row.clone()))
+                .collect();
+            rows.sort_unstable_by_key(|r| r.0);
+            assert_eq!(Some(start), rows.first().map(|r| Value::from(r.0)).as_ref());
+            if let Some(next) = starts.get(i + 1).and_then(Value::as_u64) {
+                assert!(rows.iter().all(|r| u64::from(r.0) < next), "{kind}{start}");
+            }
+            all.extend(rows);
         }
         all
     };
-    let heads: Vec<Value> = docs
+    let heads: Vec<(u32, Value)> = by_id
         .iter()
-        .map(|d| {
-            serde_json::json!([
+        .map(|(id, d)| {
+            let head = serde_json::json!([
                 d.crumb,
                 d.title,
                 d.url,
                 d.answer_url,
                 d.fields[0],
                 d.fields[1]
-            ])
+            ]);
+            (*id, head)
         })
         .collect();
     assert_eq!(rows("h"), heads);
-    let answers: Vec<Value> = docs
+    let answers: Vec<(u32, Value)> = by_id
         .iter()
-        .map(|d| Value::from(d.fields[2].clone()))
+        .map(|(id, d)| (*id, Value::from(d.fields[2].clone())))
         .collect();
     assert_eq!(rows("a"), answers);
 
     // What the index should hold: every term of every field, at its positions.
     let mut expected = Postings::new();
-    for (doc, d) in (0u32..).zip(docs) {
+    for (&doc, d) in ids.iter().zip(docs) {
         for (field, text) in (0u32..).zip(&d.fields) {
             terms(text, |t, p| {
                 let key = match t {
@@ -587,7 +634,7 @@ fn check_index(docs: &[Doc]) {
     }
     // What it holds, each term found where the browser looks for it.
     let mut found = Postings::new();
-    let shard_id = |name: &str| name[1..].parse::<u64>().expect("numbered shard");
+    let shard_id = |name: &str| name[1..].to_string();
     for (name, value) in &files {
         let object = || {
             value
@@ -597,7 +644,11 @@ fn check_index(docs: &[Doc]) {
         if name.starts_with('w') {
             for (word, postings) in object() {
                 let prefix: String = word.chars().take(2).collect();
-                assert_eq!(m["w"][&prefix], shard_id(name), "shard of {word:?}");
+                assert_eq!(
+                    m["w"][&prefix].to_string(),
+                    shard_id(name),
+                    "shard of {word:?}"
+                );
                 decode_into(&mut found, format!("w:{word}"), postings);
             }
         } else if name.starts_with('c') {
@@ -621,11 +672,14 @@ fn check_index(docs: &[Doc]) {
 
 /// The CJK shard the browser loads for `a` followed by `second` (`""`: `a` alone), as
 /// `shardsOf` in `theme/qbank-search.js` works it out.
-fn cjk_shard(m: &Value, a: char, second: &str) -> u64 {
+fn cjk_shard(m: &Value, a: char, second: &str) -> String {
     let hot = m["s"].get(a.to_string());
     let Some(hot) = hot else {
-        let c = m["c"].as_array().expect("bucket shards");
-        return c[a as usize % c.len()].as_u64().expect("a shard id");
+        let (b, c) = (
+            m["b"].as_u64().expect("buckets"),
+            m["c"].as_u64().expect("shards"),
+        );
+        return ((a as u64 % b) * c / b).to_string();
     };
     let (cuts, ids) = (
         hot[0].as_array().expect("cuts"),
@@ -637,7 +691,7 @@ fn cjk_shard(m: &Value, a: char, second: &str) -> u64 {
     while k + 1 < cuts.len() && code(cuts[k + 1].as_str().expect("a cut")) <= want {
         k += 1;
     }
-    ids[k].as_u64().expect("a shard id")
+    ids[k].as_str().expect("a shard name").to_string()
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

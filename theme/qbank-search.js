@@ -110,7 +110,8 @@
             var first = String.fromCodePoint(cp);
             var hot = manifest.s && Object.prototype.hasOwnProperty.call(manifest.s, first) && manifest.s[first];
             if (!hot) {
-                return ['c' + manifest.c[cp % manifest.c.length]];
+                // Shard i holds the i-th of c runs of b buckets (code point % b).
+                return ['c' + Math.floor((cp % manifest.b) * manifest.c / manifest.b)];
             }
             // A very common character has shards of its own, cut between second characters.
             var ids = hot[1].map(function (id) { return 'c' + id; });
@@ -203,6 +204,40 @@
         return this.file('m');
     };
 
+    /**
+     * Book order of a document: document numbers are not in book order (they stay put when a
+     * record is added before them); the manifest's `o` lists (first document, count) of each
+     * chapter in book order. Without it, numbers are book order.
+     */
+    function bookOrder(manifest) {
+        if (manifest.rank) {
+            return manifest.rank;
+        }
+        var o = manifest.o || [];
+        var runs = [];
+        var at = 0;
+        for (var i = 0; i + 1 < o.length; i += 2) {
+            runs.push([o[i], o[i + 1], at]);
+            at += o[i + 1];
+        }
+        runs.sort(function (a, b) { return a[0] - b[0]; });
+        manifest.rank = function (doc) {
+            var lo = 0;
+            var hi = runs.length - 1;
+            while (lo < hi) {
+                var mid = (lo + hi + 1) >> 1;
+                if (runs[mid][0] <= doc) {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            var run = runs[lo];
+            return run && doc < run[0] + run[1] ? run[2] + doc - run[0] : doc;
+        };
+        return manifest.rank;
+    }
+
     /** doc → [positions per field] for one part (prefix words merge their expansions). */
     Engine.prototype.postings = function (part, shards) {
         var key = part.kind + ':' + part.text + (part.prefix ? '*' : '');
@@ -292,7 +327,9 @@
                         r.score /= 4;
                     }
                 });
-                results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+                var rank = bookOrder(manifest);
+                results.forEach(function (r) { r.rank = rank(r.doc); });
+                results.sort(function (a, b) { return b.score - a.score || a.rank - b.rank; });
                 return { segments: segments, results: results };
             });
         });
@@ -348,7 +385,7 @@
         return results;
     };
 
-    /** The shard of `id` among shards that start at `starts`, and its index in it. */
+    /** The shard of `id` among shards that start at `starts`. */
     function locate(starts, id) {
         var lo = 0;
         var hi = starts.length - 1;
@@ -360,7 +397,7 @@
                 hi = mid - 1;
             }
         }
-        return [lo, id - starts[lo]];
+        return lo;
     }
 
     /**
@@ -370,14 +407,15 @@
     Engine.prototype.doc = function (id, withAnswer) {
         var self = this;
         return self.manifest().then(function (m) {
-            var h = locate(m.h, id);
-            var a = locate(m.a, id);
+            // Shards are named by their first document and hold rows by document.
+            var h = m.h[locate(m.h, id)];
+            var a = m.a[locate(m.a, id)];
             return Promise.all([
-                self.file('h' + h[0]),
-                withAnswer ? self.file('a' + a[0]) : Promise.resolve(null),
+                self.file('h' + h),
+                withAnswer ? self.file('a' + a) : Promise.resolve(null),
             ]).then(function (files) {
-                var d = files[0][h[1]];
-                var answer = files[1] ? files[1][a[1]] : '';
+                var d = files[0][id];
+                var answer = files[1] ? files[1][id] : '';
                 return { crumb: d[0], title: d[1], url: d[2], answerUrl: d[3], fields: [d[4], d[5], answer] };
             });
         });

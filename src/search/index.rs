@@ -1,18 +1,21 @@
 //! The search index: documents (question cards, and heading sections of other chapters),
 //! postings with positions, and the sharded files the browser loads on demand.
 //!
-//! Format 2 (documented for authors in `book/src/guide/search.md`): every file is a script
+//! Format 3 (documented for authors in `book/src/guide/search.md`): every file is a script
 //! `qbankSearch.add(NAME, DATA)`, so it loads from a web server and from `file://` alike.
-//! - `m`: the manifest `{v, n, c, s, w, h, a, x}`: document count, the CJK shard of each bucket
-//!   (`code point % c.length`), the shards of very common characters (`s`), the word shard of
-//!   each prefix, the first document of each head and answer shard, and the documents that are
-//!   chapter sections rather than cards.
+//! Documents are numbered so that an edit changes only the files that hold what it changed
+//! (see [`Layout`]).
+//! - `m`: the manifest `{v, n, b, c, s, w, h, a, x, o}`: document count; the CJK shard count
+//!   `c` (a first character's shard is `(code point % b) * c / b`); the shards of very common
+//!   characters (`s`); the word shard of each two-character prefix; the first document of each
+//!   head and answer shard; the documents that are chapter sections rather than cards; and
+//!   book order: `(first document, count)` of each chapter.
 //! - `c<i>`: CJK terms by first character, `{"限": {"流": postings, "": postings}}`; `""` is
-//!   the character alone at the end of a run.
-//! - `w<i>`: words in order, cut between two-character prefixes; the manifest gives the
-//!   shard of each prefix.
-//! - `h<i>`: document heads `[crumb, title, url, answer url, title text, prompt text]`.
-//! - `a<i>`: answer texts, loaded only when a teaser comes from an answer.
+//!   the character alone at the end of a run. `c<code point>-<k>`: a very common character's.
+//! - `w<i>`: words in order, by the hash of their first two characters.
+//! - `h<first>`: document heads `{"<document>": [crumb, title, url, answer url, title text,
+//!   prompt text]}`.
+//! - `a<first>`: answer texts, loaded only when a teaser comes from an answer.
 //!
 //! A posting list is a string of variable-length numbers (5 bits a character, `A`–`Z`, `a`–`z`,
 //! `0`–`9`, `-`, `_`; values 32+ carry on): for each (document, field) in order: document
@@ -76,7 +79,7 @@ impl Posting {
 }
 
 /// CJK occurrences, bucketed by first character (`code point % BUCKETS`), each packed into a
-/// `u64` for sorting: the first character's high bits (11; its low 10 bits are the bucket),
+/// `u64` for sorting: the first character's high bits (9; its low 12 bits are the bucket),
 /// the second character (21 bits; 0 for a run-final single character), and the occurrence's
 /// place in the whole text of the index (32 bits, see [`Occurrences::place`]). Sorting a
 /// bucket puts every term's postings in order, with no map of millions of terms. A bucket is
@@ -120,7 +123,8 @@ impl Occurrences {
 
     fn push(&mut self, a: char, b: u32, place: u32) {
         let blocks = &mut self.buckets[(a as u32 % BUCKETS) as usize];
-        let occ = (u64::from(a as u32 >> 10) << 53) | (u64::from(b) << 32) | u64::from(place);
+        let occ =
+            (u64::from(a as u32 >> BUCKET_BITS) << 53) | (u64::from(b) << 32) | u64::from(place);
         match blocks.last_mut() {
             Some(block) if block.len() < BLOCK => block.push(occ),
             _ => {
@@ -145,6 +149,146 @@ impl Occurrences {
     }
 }
 
+/// CJK occurrences are bucketed by `code point % BUCKETS`; consecutive buckets share a shard,
+/// as many as the bank's size gives (see [`Layout`]).
+const BUCKET_BITS: u32 = 12;
+const BUCKETS: u32 = 1 << BUCKET_BITS;
+/// A character whose terms pass this size gets shards of its own. A query of N CJK
+/// characters loads up to N − 1 term shards.
+const TERM_SHARD: usize = 96 * 1024;
+/// Documents for each CJK term shard and each word shard: about 96 KB of terms each on the
+/// generated Chinese bank. Rounded to a power of two, so the counts change only when the
+/// document count crosses one.
+const DOCS_PER_CJK_SHARD: usize = 24;
+const DOCS_PER_WORD_SHARD: usize = 640;
+/// About one document in this many starts a head shard (about 27 KB on the generated bank),
+/// and one in this many an answer shard (about 50 KB).
+const HEAD_EVERY: u64 = 48;
+const ANSWER_EVERY: u64 = 48;
+/// Documents for each slot of the number space: a record of up to 32 questions takes one.
+const PER_SLOT: u64 = 32;
+
+/// Where every document sits in the index, which makes each part of the index depend only on
+/// the documents it holds, so that an edit changes only the files that hold what it changed.
+///
+/// - **Document numbers** do not follow book order, which an inserted record would shift.
+///   Each chapter takes a run of slots (one for up to [`PER_SLOT`] documents) at the slot its
+///   source path hashes to, or the first free one after it; its documents are numbered from
+///   there. Placement goes in order of (home slot, path), so it depends only on the set of
+///   chapters, never on the order they were added in, and a new chapter moves at most the
+///   chapters that sit right after it. The table has at least twice as many slots as the
+///   chapters take, so such runs are short. The manifest's `o` gives book order.
+/// - **Shards** are a function of what they hold: a CJK term's shard of its first character, a
+///   word's of its first two characters, a head's or an answer's of its document number.
+///
+/// Counts of shards and the size of the table are powers of two of the bank's size: when the
+/// document count or the slots the chapters take cross one, every file changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    /// Each document's number, in book order.
+    ids: Vec<u32>,
+    /// `(first number, document count)` of each chapter with documents, in book order.
+    chapters: Vec<(u32, u32)>,
+}
+
+/// A well-mixed 64-bit hash (FNV-1a, then the splitmix64 finalizer).
+fn mix(mut h: u64) -> u64 {
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+fn hash(s: &str) -> u64 {
+    mix(crate::text::fnv(s))
+}
+
+impl Layout {
+    /// The layout of chapters given as `(key, document count)` in book order, where the key
+    /// is the chapter's source path (`/`-separated) and the documents follow in that order.
+    /// Fails when the numbers would not fit the format.
+    pub fn new<'a>(
+        chapters: impl IntoIterator<Item = (&'a str, usize)>,
+    ) -> std::io::Result<Layout> {
+        let chapters: Vec<(&str, u64)> = chapters
+            .into_iter()
+            .filter(|c| c.1 > 0)
+            .map(|(k, n)| (k, n as u64))
+            .collect();
+        let slots = |n: u64| n.div_ceil(PER_SLOT);
+        let total: u64 = chapters.iter().map(|c| slots(c.1)).sum();
+        let bits = (total * 2).max(2).next_power_of_two().trailing_zeros();
+        let home = |key: &str| hash(key) >> (64 - bits);
+        let mut order: Vec<(u64, &str, usize)> = chapters
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (home(c.0), c.0, i))
+            .collect();
+        order.sort_unstable();
+        let mut starts = vec![0u64; chapters.len()];
+        let mut next = 0;
+        for (home, _, i) in order {
+            let at = home.max(next);
+            starts[i] = at * PER_SLOT;
+            next = at + slots(chapters[i].1);
+        }
+        // Document number × 3 + field must fit the posting numbers' u32.
+        if next * PER_SLOT * 3 >= u64::from(u32::MAX) {
+            return Err(std::io::Error::other(
+                "the search index cannot number this many documents",
+            ));
+        }
+        let chapters: Vec<(u32, u32)> = chapters
+            .iter()
+            .zip(&starts)
+            .map(|(c, &s)| (s as u32, c.1 as u32))
+            .collect();
+        let ids = chapters.iter().flat_map(|&(s, n)| s..s + n).collect();
+        Ok(Layout { ids, chapters })
+    }
+
+    /// All documents as one chapter (tests and the fuzz target).
+    pub fn one(docs: usize) -> Layout {
+        Layout::new([("", docs)]).expect("one chapter fits")
+    }
+
+    /// The number of each document, in book order.
+    pub fn ids(&self) -> &[u32] {
+        &self.ids
+    }
+
+    /// Indexes of the documents (in book order) in number order.
+    fn order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.ids.len()).collect();
+        order.sort_unstable_by_key(|&i| self.ids[i]);
+        order
+    }
+}
+
+/// How many CJK term shards and word shards an index of `docs` documents has.
+fn shard_counts(docs: usize) -> (u32, u32) {
+    let pow =
+        |per: usize, max: u32| (docs.div_ceil(per).max(1).next_power_of_two() as u32).min(max);
+    (
+        pow(DOCS_PER_CJK_SHARD, BUCKETS),
+        pow(DOCS_PER_WORD_SHARD, 4096),
+    )
+}
+
+/// Whether document `id` starts a head shard, and an answer shard.
+fn starts_head(id: u32) -> bool {
+    mix(u64::from(id) ^ 0x68ea_d5ee_d5ee_d5ee) % HEAD_EVERY == 0
+}
+fn starts_answers(id: u32) -> bool {
+    mix(u64::from(id) ^ 0x0a25_e75e_7a25_e75e) % ANSWER_EVERY == 0
+}
+
+/// The word shard of a word's first two characters.
+fn word_shard(prefix: &str, shards: u32) -> u32 {
+    (hash(prefix) % u64::from(shards)) as u32
+}
+
 /// The built index: file name → file content.
 #[derive(Debug)]
 pub struct Built {
@@ -156,36 +300,20 @@ pub struct Built {
     pub terms: usize,
 }
 
-/// CJK occurrences are bucketed by `code point % BUCKETS`; consecutive buckets are packed into
-/// shards of about [`TERM_SHARD`] bytes, and the manifest maps buckets to shards.
-const BUCKETS: u32 = 1024;
-/// Target size of a CJK term shard, in bytes. A query of N CJK characters loads up to N − 1.
-const TERM_SHARD: usize = 96 * 1024;
-/// Target size of a head shard. The first results page loads the heads of 20 results.
-const HEAD_SHARD: usize = 24 * 1024;
-/// Target size of an answer shard, loaded only for results whose teaser is in an answer.
-const ANSWER_SHARD: usize = 48 * 1024;
-
-/// Indexes `docs` in memory (for tests and small books). Fails past 4 billion characters.
-pub fn build(docs: &[Doc]) -> std::io::Result<Built> {
-    let mut files = Vec::new();
-    let terms = index(docs, &mut |name, content| {
-        files.push((name, String::from_utf8_lossy(&content).into_owned()));
-    })?;
-    Ok(Built {
-        files,
-        docs: docs.len(),
-        terms,
-    })
+/// Indexes `docs`, numbered as `layout` says, in memory (for `serve` and tests). Fails past 4
+/// billion characters.
+pub fn build(docs: &[Doc], layout: &Layout) -> std::io::Result<Built> {
+    build_in_passes(docs, layout, CJK_MEMORY)
 }
 
 /// [`build`], keeping CJK occurrences to about `memory` bytes a pass, as a big bank's index is
 /// made: every pass count must give the same files. For the fuzz target and tests.
 #[doc(hidden)]
-pub fn build_in_passes(docs: &[Doc], memory: usize) -> std::io::Result<Built> {
+pub fn build_in_passes(docs: &[Doc], layout: &Layout, memory: usize) -> std::io::Result<Built> {
     let mut files = Vec::new();
     let terms = index_within(
         docs,
+        layout,
         &mut |name, content| {
             files.push((name, String::from_utf8_lossy(&content).into_owned()));
         },
@@ -211,21 +339,26 @@ pub struct Written {
     pub terms: usize,
 }
 
-/// Indexes `docs` into `dir`, writing each file as soon as it is complete, so the index is
-/// never held in memory whole.
-pub fn write_to(docs: &[Doc], dir: &std::path::Path) -> std::io::Result<Written> {
+/// Indexes `docs` (numbered as `layout` says) into `dir`, writing each file as soon as it is
+/// complete, so the index is never held in memory whole.
+pub fn write_to(docs: &[Doc], layout: &Layout, dir: &std::path::Path) -> std::io::Result<Written> {
     std::fs::create_dir_all(dir)?;
     let (mut files, mut bytes) = (0, 0);
     let mut error = None;
-    let terms = index(docs, &mut |name, content| {
-        if error.is_none() {
-            files += 1;
-            bytes += content.len();
-            if let Err(e) = std::fs::write(dir.join(format!("{name}.js")), content) {
-                error = Some(e);
+    let terms = index_within(
+        docs,
+        layout,
+        &mut |name, content| {
+            if error.is_none() {
+                files += 1;
+                bytes += content.len();
+                if let Err(e) = std::fs::write(dir.join(format!("{name}.js")), content) {
+                    error = Some(e);
+                }
             }
-        }
-    })?;
+        },
+        CJK_MEMORY,
+    )?;
     match error {
         Some(e) => Err(e),
         None => Ok(Written {
@@ -237,17 +370,25 @@ pub fn write_to(docs: &[Doc], dir: &std::path::Path) -> std::io::Result<Written>
     }
 }
 
-/// Indexes `docs` in one pass, handing each finished file to `sink`. Returns the term count.
-fn index(docs: &[Doc], sink: &mut dyn FnMut(String, Vec<u8>)) -> std::io::Result<usize> {
-    index_within(docs, sink, CJK_MEMORY)
-}
-
-/// [`index`], with CJK occurrences kept to about `memory` bytes a pass.
+/// Indexes `docs` in number order, handing each finished file to `sink`, with CJK occurrences
+/// kept to about `memory` bytes a pass. Returns the term count.
 fn index_within(
     docs: &[Doc],
+    layout: &Layout,
     sink: &mut dyn FnMut(String, Vec<u8>),
     memory: usize,
 ) -> std::io::Result<usize> {
+    if layout.ids.len() != docs.len() {
+        return Err(std::io::Error::other(format!(
+            "the search layout numbers {} documents, not {}",
+            layout.ids.len(),
+            docs.len()
+        )));
+    }
+    // Documents are read in number order; `ids[k]` is the number of the k-th read.
+    let order = layout.order();
+    let ids: Vec<u32> = order.iter().map(|&i| layout.ids[i]).collect();
+    let (cjk_count, word_count) = shard_counts(docs.len());
     // Words are few: each gets a number the first time it is seen, and its postings.
     let mut word_ids: HashMap<String, u32> = HashMap::new();
     let mut words: Vec<(String, Posting)> = Vec::new();
@@ -255,29 +396,37 @@ fn index_within(
     let mut positions = Vec::new();
     // CJK occurrences go straight into their bucket; each bucket is sorted on its own (small
     // enough to stay in cache). A big bank's buckets are filled and written in several passes
-    // over the text, so that their occurrences never take more than about CJK_MEMORY: each
+    // over the text, so that their occurrences never take more than about `memory`: each
     // CJK character is one occurrence, and nearly every one is three bytes of UTF-8.
     let estimate: usize = docs
         .iter()
         .flat_map(|d| d.fields.iter())
         .map(|f| f.bytes().filter(|b| b & 0xF0 == 0xE0).count())
         .sum();
+    // A pass covers whole shards.
     let passes = (estimate * std::mem::size_of::<u64>())
         .div_ceil(memory.max(1))
-        .clamp(1, BUCKETS as usize);
+        .clamp(1, cjk_count as usize);
     let mut cjk = Occurrences::new();
-    let mut writer = CjkWriter::default();
+    let mut writer = CjkWriter {
+        shards: cjk_count,
+        ..CjkWriter::default()
+    };
     for pass in 0..passes {
-        let buckets = BUCKETS as usize;
-        let (lo, hi) = (pass * buckets / passes, (pass + 1) * buckets / passes);
+        let shards = cjk_count as usize;
+        let per = BUCKETS as usize / shards;
+        let (lo, hi) = (
+            pass * shards / passes * per,
+            (pass + 1) * shards / passes * per,
+        );
         let mine = |c: char| (lo..hi).contains(&((c as u32 % BUCKETS) as usize));
-        for (id, doc) in docs.iter().enumerate() {
-            let id = id as u32;
+        for (k, &di) in order.iter().enumerate() {
+            let doc = &docs[di];
             for (field, text) in doc.fields.iter().enumerate() {
                 let start = if pass == 0 {
                     cjk.open_field(text.chars().count())?
                 } else {
-                    cjk.starts[id as usize * 3 + field]
+                    cjk.starts[k * 3 + field]
                 };
                 if pass > 0 {
                     terms(text, |t, p| match t {
@@ -317,33 +466,37 @@ fn index_within(
                     }
                     words[field_words[start].0 as usize]
                         .1
-                        .add(id, field, &positions);
+                        .add(ids[k], field, &positions);
                 }
             }
         }
-        cjk_shards(&mut writer, &mut cjk, lo..hi, sink);
+        cjk_shards(&mut writer, &mut cjk, &ids, lo..hi, sink);
     }
     drop(word_ids);
     let cjk = writer.out;
-    let prefixes = word_shards(&words, sink);
-    let (heads, answers) = doc_shards(docs, sink);
+    let prefixes = word_shards(&words, word_count, sink);
+    let (heads, answers) = doc_shards(docs, &order, &ids, sink);
 
     // Sections of ordinary chapters (not question cards) rank below cards with the same hits.
-    let sections: Vec<usize> = docs
+    let mut sections: Vec<u32> = docs
         .iter()
-        .enumerate()
-        .filter(|(_, d)| d.kind_section)
-        .map(|(i, _)| i)
+        .zip(&layout.ids)
+        .filter(|(d, _)| d.kind_section)
+        .map(|(_, &id)| id)
         .collect();
+    sections.sort_unstable();
+    let book_order: Vec<u32> = layout.chapters.iter().flat_map(|&(s, n)| [s, n]).collect();
     let manifest = serde_json::json!({
-        "v": 2,
+        "v": 3,
         "n": docs.len(),
-        "c": cjk.of_bucket,
+        "b": BUCKETS,
+        "c": cjk_count,
         "s": cjk.hot,
         "w": prefixes,
         "h": heads,
         "a": answers,
         "x": sections,
+        "o": book_order,
     });
     sink("m".into(), js_file("m", manifest.to_string().as_bytes()));
     Ok(cjk.terms + words.len())
@@ -352,52 +505,42 @@ fn index_within(
 /// The CJK shards' bookkeeping, for the manifest.
 #[derive(Default)]
 struct CjkShards {
-    /// The shard of each bucket (`code point % BUCKETS`).
-    of_bucket: Vec<u32>,
     /// Characters too common for one shard: their terms, by second character, in shards of
-    /// their own: (first second character of each shard, shard).
-    hot: BTreeMap<String, (Vec<String>, Vec<u32>)>,
+    /// their own: (first second character of each shard, shard names after `c`).
+    hot: BTreeMap<String, (Vec<String>, Vec<String>)>,
     terms: usize,
 }
 
-/// Writes the `c<i>` shards. Consecutive buckets share a shard of about [`TERM_SHARD`] bytes,
-/// each written as soon as it is full. A character whose terms alone pass that size (`一`,
-/// `的`…) gets shards of its own, cut between second characters, so that a query such as
-/// `一致性` loads one of them rather than everything that starts with `一`.
 /// What [`cjk_shards`] carries from one pass to the next.
 #[derive(Default)]
 struct CjkWriter {
     out: CjkShards,
+    /// How many shards the buckets are cut into.
+    shards: u32,
     /// The shard being filled, as JSON object members: `"限":{"流":"…","":"…"},"…":{…}`.
     json: String,
-    /// The next shard number, and the number of the shard being filled.
-    next: u32,
-    current: u32,
 }
 
+/// Writes the `c<i>` shards of the buckets in `range`: shard `i` holds the terms of the
+/// `i`-th run of `BUCKETS / shards` buckets. A character whose terms alone pass
+/// [`TERM_SHARD`] (`一`, `的`…) gets shards of its own, `c<code point>-<k>`, cut between
+/// second characters, so that a query such as `一致性` loads one of them rather than
+/// everything that starts with `一`.
 fn cjk_shards(
     w: &mut CjkWriter,
     occurrences: &mut Occurrences,
+    ids: &[u32],
     range: std::ops::Range<usize>,
     sink: &mut dyn FnMut(String, Vec<u8>),
 ) {
-    if w.next == 0 {
-        w.next = 1;
-    }
-    let CjkWriter {
-        out,
-        json,
-        next,
-        current,
-    } = w;
+    let CjkWriter { out, shards, json } = w;
+    let per = BUCKETS as usize / *shards as usize;
     let mut positions = Vec::new();
     // One first character's terms (`"流":"…","":"…"`), and where each term starts.
     let mut group = String::new();
     let mut starts: Vec<(u32, usize)> = Vec::new();
-    let count = occurrences.buckets.len();
     let mut hint = 0;
-    let mut write = |id: u32, body: &str| {
-        let name = format!("c{id}");
+    let mut write = |name: String, body: &str| {
         sink(
             name.clone(),
             js_file(&name, format!("{{{body}}}").as_bytes()),
@@ -411,7 +554,7 @@ fn cjk_shards(
             occ.extend_from_slice(&block);
         }
         occ.sort_unstable();
-        let first_of = |o: u64| ((o >> 53) as u32) << 10 | i as u32;
+        let first_of = |o: u64| ((o >> 53) as u32) << BUCKET_BITS | i as u32;
         let mut k = 0;
         while k < occ.len() {
             let first = first_of(occ[k]);
@@ -445,7 +588,13 @@ fn cjk_shards(
                         positions.push(pos);
                         k += 1;
                     }
-                    push_group(&mut group, &mut last_doc, doc, field, &positions);
+                    push_group(
+                        &mut group,
+                        &mut last_doc,
+                        ids[doc as usize],
+                        field,
+                        &positions,
+                    );
                 }
                 group.push('"');
                 out.terms += 1;
@@ -463,7 +612,7 @@ fn cjk_shards(
                 continue;
             }
             // A hot character: its own shards, cut between terms.
-            let (mut cuts, mut ids) = (Vec::new(), Vec::new());
+            let (mut cuts, mut names) = (Vec::new(), Vec::new());
             let mut from = 0;
             while from < starts.len() {
                 let mut to = from + 1;
@@ -477,119 +626,114 @@ fn cjk_shards(
                         .filter(|c| *c != '\0')
                         .map_or(String::new(), String::from),
                 );
-                ids.push(*next);
-                write(*next, &format!("\"{first}\":{{{body}}}"));
-                *next += 1;
+                let name = format!("{}-{}", first as u32, names.len());
+                write(format!("c{name}"), &format!("\"{first}\":{{{body}}}"));
+                names.push(name);
                 from = to;
             }
-            out.hot.insert(first.to_string(), (cuts, ids));
+            out.hot.insert(first.to_string(), (cuts, names));
         }
-        out.of_bucket.push(*current);
-        if json.len() >= TERM_SHARD || i + 1 == count {
-            write(*current, json);
+        if (i + 1) % per == 0 {
+            write(format!("c{}", i / per), json);
             json.clear();
-            *current = *next;
-            *next += 1;
         }
     }
 }
 
-/// Writes the word shards: words in order, cut into shards of about [`TERM_SHARD`] bytes
-/// between two-character prefixes. Returns the shard of each prefix.
+/// Writes the `shards` word shards: a word is in the shard its first two characters hash to,
+/// in order. Returns the shard of each prefix.
 fn word_shards(
     words: &[(String, Posting)],
+    shards: u32,
     sink: &mut dyn FnMut(String, Vec<u8>),
 ) -> BTreeMap<String, u32> {
-    let mut sorted: Vec<(&str, &str)> = words
-        .iter()
-        .map(|(w, p)| (w.as_str(), p.data.as_str()))
-        .collect();
-    sorted.sort_unstable();
-    let mut shard_of = BTreeMap::new();
-    let mut shard = 0;
-    let mut start = 0;
-    let mut size = 0;
-    let mut flush = |terms: &[(&str, &str)], shard: u32| {
-        let name = format!("w{shard}");
-        sink(name.clone(), js_file(&name, json_object(terms).as_bytes()));
-    };
     let prefix = |w: &str| w.chars().take(2).collect::<String>();
-    for (i, (w, p)) in sorted.iter().enumerate() {
+    let mut shard_of = BTreeMap::new();
+    let mut by_shard: Vec<Vec<(&str, &str)>> = vec![Vec::new(); shards as usize];
+    for (w, p) in words {
         let pre = prefix(w);
-        if size >= TERM_SHARD && !shard_of.contains_key(&pre) {
-            flush(&sorted[start..i], shard);
-            shard += 1;
-            start = i;
-            size = 0;
-        }
-        size += w.len() + p.len() + 6;
-        shard_of.entry(pre).or_insert(shard);
+        let shard = *shard_of
+            .entry(pre)
+            .or_insert_with_key(|pre| word_shard(pre, shards));
+        by_shard[shard as usize].push((w.as_str(), p.data.as_str()));
     }
-    if start < sorted.len() {
-        flush(&sorted[start..], shard);
+    for (i, mut terms) in by_shard.into_iter().enumerate() {
+        terms.sort_unstable();
+        let name = format!("w{i}");
+        sink(name.clone(), js_file(&name, json_object(&terms).as_bytes()));
     }
     shard_of
 }
 
-/// Rows of one kind, in shards of about `target` bytes: `NAME<i>` holds an array of rows.
+/// Rows of one kind, keyed by document number, in shards that start at the documents `starts`
+/// picks: `NAME<first document>` holds `{"<document>": row, …}`.
 struct RowShards {
     name: &'static str,
-    target: usize,
-    starts: Vec<usize>,
+    starts: fn(u32) -> bool,
+    firsts: Vec<u32>,
     json: Vec<u8>,
 }
 
 impl RowShards {
-    fn new(name: &'static str, target: usize) -> Self {
+    fn new(name: &'static str, starts: fn(u32) -> bool) -> Self {
         RowShards {
             name,
-            target,
-            starts: Vec::new(),
+            starts,
+            firsts: Vec::new(),
             json: Vec::new(),
         }
     }
 
     fn push(
         &mut self,
-        doc: usize,
+        doc: u32,
         row: &impl serde::Serialize,
         sink: &mut dyn FnMut(String, Vec<u8>),
     ) {
+        if !self.json.is_empty() && (self.starts)(doc) {
+            self.flush(sink);
+        }
         if self.json.is_empty() {
-            self.starts.push(doc);
-            self.json.push(b'[');
+            self.firsts.push(doc);
+            self.json.push(b'{');
         } else {
             self.json.push(b',');
         }
+        self.json
+            .extend_from_slice(format!("\"{doc}\":").as_bytes());
         // Serializing strings into a Vec cannot fail.
         let _ = serde_json::to_writer(&mut self.json, row);
-        if self.json.len() >= self.target {
-            self.flush(sink);
-        }
     }
 
     fn flush(&mut self, sink: &mut dyn FnMut(String, Vec<u8>)) {
-        if self.json.is_empty() {
+        let Some(first) = self.firsts.last().filter(|_| !self.json.is_empty()) else {
             return;
-        }
-        self.json.push(b']');
-        let name = format!("{}{}", self.name, self.starts.len() - 1);
+        };
+        self.json.push(b'}');
+        let name = format!("{}{first}", self.name);
         let content = js_file(&name, &self.json);
         sink(name, content);
         self.json.clear();
     }
 
-    fn finish(mut self, sink: &mut dyn FnMut(String, Vec<u8>)) -> Vec<usize> {
+    fn finish(mut self, sink: &mut dyn FnMut(String, Vec<u8>)) -> Vec<u32> {
         self.flush(sink);
-        self.starts
+        self.firsts
     }
 }
 
-/// Writes the head and answer shards. Returns the first document of each.
-fn doc_shards(docs: &[Doc], sink: &mut dyn FnMut(String, Vec<u8>)) -> (Vec<usize>, Vec<usize>) {
-    let mut heads = RowShards::new("h", HEAD_SHARD);
-    let mut answers = RowShards::new("a", ANSWER_SHARD);
-    for (i, d) in docs.iter().enumerate() {
+/// Writes the head and answer shards, documents in number order (`order`, numbered `ids`).
+/// Returns the first document of each.
+fn doc_shards(
+    docs: &[Doc],
+    order: &[usize],
+    ids: &[u32],
+    sink: &mut dyn FnMut(String, Vec<u8>),
+) -> (Vec<u32>, Vec<u32>) {
+    let mut heads = RowShards::new("h", starts_head);
+    let mut answers = RowShards::new("a", starts_answers);
+    for (&i, &id) in order.iter().zip(ids) {
+        let d = &docs[i];
         let head = (
             &d.crumb,
             &d.title,
@@ -598,8 +742,8 @@ fn doc_shards(docs: &[Doc], sink: &mut dyn FnMut(String, Vec<u8>)) -> (Vec<usize
             &d.fields[0],
             &d.fields[1],
         );
-        heads.push(i, &head, sink);
-        answers.push(i, &d.fields[2], sink);
+        heads.push(id, &head, sink);
+        answers.push(id, &d.fields[2], sink);
     }
     (heads.finish(sink), answers.finish(sink))
 }
@@ -693,7 +837,7 @@ mod tests {
             fields: [String::new(), text, String::new()],
             kind_section: false,
         };
-        let b = build(&[doc]).unwrap();
+        let b = build(&[doc], &Layout::one(1)).unwrap();
         let parse = |name: &str| -> serde_json::Value {
             let content = &b.files.iter().find(|f| f.0 == name).unwrap().1;
             let json = content
@@ -710,7 +854,7 @@ mod tests {
         let mut seen = 0;
         let mut last = None;
         for (cut, id) in cuts.iter().zip(ids) {
-            let shard = parse(&format!("c{id}"));
+            let shard = parse(&format!("c{}", id.as_str().unwrap()));
             let obj = shard.as_object().unwrap();
             assert_eq!(
                 obj.keys().collect::<Vec<_>>(),
@@ -748,9 +892,16 @@ mod tests {
             fields: [t.into(), p.into(), String::new()],
             kind_section: false,
         };
-        let b = build(&[doc("令牌桶", "Kafka 分区"), doc("热key", "goroutine泄漏")]).unwrap();
+        let b = build(
+            &[doc("令牌桶", "Kafka 分区"), doc("热key", "goroutine泄漏")],
+            &Layout::one(2),
+        )
+        .unwrap();
         let names: Vec<&str> = b.files.iter().map(|f| f.0.as_str()).collect();
-        assert!(names.contains(&"m") && names.contains(&"h0") && names.contains(&"a0"));
+        assert!(names.contains(&"m"));
+        assert!(
+            names.iter().any(|n| n.starts_with('h')) && names.iter().any(|n| n.starts_with('a'))
+        );
         let all: String = b.files.iter().map(|f| f.1.as_str()).collect();
         assert!(
             all.contains("\"令\":{\"牌\":")
@@ -792,7 +943,9 @@ mod tests {
             .collect();
         let run = |memory| {
             let mut files = Vec::new();
-            let terms = index_within(&docs, &mut |n, c| files.push((n, c)), memory).unwrap();
+            let layout = Layout::one(docs.len());
+            let terms =
+                index_within(&docs, &layout, &mut |n, c| files.push((n, c)), memory).unwrap();
             (files, terms)
         };
         let one = run(usize::MAX);

@@ -201,9 +201,26 @@ fn id_from_content(content: &str) -> String {
         .collect()
 }
 
-/// Writes the index of `docs` into `dir` (later moved to `SITE/qbank/search`).
-pub fn write_to(docs: &[Doc], dir: &Path) -> std::io::Result<index::Written> {
-    index::write_to(docs, dir)
+/// How the documents of the chapters in `spans` (as [`documents_by_chapter`] gives them) are
+/// numbered in the index.
+pub fn layout(
+    spans: &[(std::path::PathBuf, std::ops::Range<usize>)],
+) -> std::io::Result<index::Layout> {
+    let keys: Vec<(String, usize)> = spans
+        .iter()
+        .map(|(source, range)| (url_path(source), range.len()))
+        .collect();
+    index::Layout::new(keys.iter().map(|(k, n)| (k.as_str(), *n)))
+}
+
+/// Writes the index of `docs` (as [`documents_by_chapter`] gives them, with `spans`) into
+/// `dir` (later moved to `SITE/qbank/search`).
+pub fn write_to(
+    docs: &[Doc],
+    spans: &[(std::path::PathBuf, std::ops::Range<usize>)],
+    dir: &Path,
+) -> std::io::Result<index::Written> {
+    index::write_to(docs, &layout(spans)?, dir)
 }
 
 /// The name of the output table `mdbook-qbank install` adds, so that stock `mdbook build`
@@ -240,11 +257,11 @@ pub fn write_for_stock_mdbook(
         );
     }
     let bank = crate::lint::check_book(book, &cfg, &config.book.src);
-    let docs = documents(book, &bank, &cfg);
+    let (docs, spans) = documents_by_chapter(book, &bank, &cfg, None);
     let into = site.join(DIR);
     let tmp = site.join(format!("qbank/.search-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
-    let written = write_to(&docs, &tmp)
+    let written = write_to(&docs, &spans, &tmp)
         .with_context(|| format!("writing the search index into {}", tmp.display()))?;
     let _ = std::fs::remove_dir_all(&into);
     std::fs::rename(&tmp, &into)

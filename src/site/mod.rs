@@ -477,7 +477,7 @@ fn build_reporting(
             });
             // The held texts are no longer needed here.
             drop(sources);
-            let written = crate::search::write_to(&docs.0, &search_dir);
+            let written = crate::search::write_to(&docs.0, &docs.1, &search_dir);
             if let Ok(w) = &written {
                 progress.finish(
                     Phase::Search,

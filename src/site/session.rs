@@ -594,7 +594,9 @@ impl Session {
                 let _ = gate.finish(generation, || Ok(()));
                 return;
             }
-            let files = match crate::search::index::build(&index.docs) {
+            let built = crate::search::layout(&index.spans)
+                .and_then(|layout| crate::search::index::build(&index.docs, &layout));
+            let files = match built {
                 Ok(built) => built.files,
                 Err(e) => {
                     let _ = gate.finish(generation, || Ok(()));

@@ -107,7 +107,7 @@ test('adjacency: 令牌桶 does not match 令牌 and 牌桶 apart', async () => 
     const { api } = engineOf(await siteDir());
     // Two documents, the same pairs; only one has them adjacent.
     const docs = {
-        m: { v: 2, n: 2, c: [0], w: {}, h: [0], a: [0] },
+        m: { v: 3, n: 2, b: 1, c: 1, w: {}, h: [0], a: [0] },
         c0: {},
         h0: [],
         a0: [],
@@ -159,7 +159,7 @@ test('very common characters: a query loads only the shard of its second charact
     const post = (doc, pos) => enc(doc * 3 + 1) + enc(1) + enc(pos);
     // 一 has shards of its own: c1 for second characters before 致, c2 from 致 on.
     const files = {
-        m: { v: 2, n: 2, c: [0], s: { 一: [['丁', '致'], [1, 2]] }, w: {}, h: [0], a: [0] },
+        m: { v: 3, n: 2, b: 1, c: 1, s: { 一: [['丁', '致'], [1, 2]] }, w: {}, h: [0], a: [0] },
         c0: { 致: { 性: post(0, 1) } },
         c1: { 一: { 丁: post(1, 0) } },
         c2: { 一: { 致: post(0, 0) } },
