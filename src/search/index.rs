@@ -278,10 +278,10 @@ fn shard_counts(docs: usize) -> (u32, u32) {
 
 /// Whether document `id` starts a head shard, and an answer shard.
 fn starts_head(id: u32) -> bool {
-    mix(u64::from(id) ^ 0x68ea_d5ee_d5ee_d5ee) % HEAD_EVERY == 0
+    mix(u64::from(id) ^ 0x68ea_d5ee_d5ee_d5ee).is_multiple_of(HEAD_EVERY)
 }
 fn starts_answers(id: u32) -> bool {
-    mix(u64::from(id) ^ 0x0a25_e75e_7a25_e75e) % ANSWER_EVERY == 0
+    mix(u64::from(id) ^ 0x0a25_e75e_7a25_e75e).is_multiple_of(ANSWER_EVERY)
 }
 
 /// The word shard of a word's first two characters.
