@@ -455,6 +455,56 @@ pub(crate) fn search(data: &[u8]) {
     }
     let layout = Layout::new(chapters.iter().map(|(k, n)| (k.as_str(), *n))).expect("a layout");
     check_index(&docs, &layout, &chapters);
+    // `serve` brings an index up to date file by file: from the book without its first
+    // chapter, and back; and after the first document's prompt and answer trade places.
+    let first = chapters.first().map_or(0, |c| c.1);
+    let (rest_docs, rest_chapters) = (&docs[first..], &chapters[1.min(chapters.len())..]);
+    check_update((rest_docs, rest_chapters), (&docs, &chapters));
+    check_update((&docs, &chapters), (rest_docs, rest_chapters));
+    let mut edited = docs.clone();
+    if let Some(d) = edited.first_mut() {
+        d.fields.swap(1, 2);
+    }
+    check_update((&docs, &chapters), (&edited, &chapters));
+}
+
+/// Documents and their chapters (key, document count), in book order.
+type Indexed<'a> = (&'a [Doc], &'a [(String, usize)]);
+
+/// An index updated from `from` to `to` is what a clean build of `to` writes.
+fn check_update(from: Indexed, to: Indexed) {
+    use qbank::search::index::{Change, update};
+    let layout_of = |chapters: &[(String, usize)]| {
+        Layout::new(chapters.iter().map(|(k, n)| (k.as_str(), *n))).expect("a layout")
+    };
+    let (old_layout, layout) = (layout_of(from.1), layout_of(to.1));
+    let files = |docs: &[Doc], layout: &Layout| -> BTreeMap<String, String> {
+        build(docs, layout).expect("an index").files.into_iter().collect()
+    };
+    let mut written = files(from.0, &old_layout);
+    let change = Change::between(from.0, old_layout.ids(), to.0, layout.ids());
+    let mut read = |name: &str| {
+        written
+            .get(name)
+            .cloned()
+            .ok_or_else(|| std::io::Error::other(format!("no {name}")))
+    };
+    let Some(up) = update(&change, to.0, &layout, &mut read).expect("an update") else {
+        return;
+    };
+    for name in &up.removed {
+        assert!(written.remove(name).is_some(), "removes {name}, which is not there");
+    }
+    written.extend(up.files);
+    let want = files(to.0, &layout);
+    assert_eq!(
+        written.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "the files an update leaves"
+    );
+    for (name, content) in &want {
+        assert_eq!(&written[name], content, "{name} after an update");
+    }
 }
 
 fn check_collapse(text: &str) {

@@ -21,8 +21,11 @@
 //! `0`–`9`, `-`, `_`; values 32+ carry on): for each (document, field) in order: document
 //! delta × 3 + field, count, then the positions as deltas.
 
+mod update;
+
 use super::tokenize::{Term, collapse, terms};
 use std::collections::{BTreeMap, HashMap};
+pub use update::{Change, Update, update};
 
 /// One search result target.
 #[derive(Debug, Clone, PartialEq)]
@@ -475,8 +478,23 @@ fn index_within(
     drop(word_ids);
     let cjk = writer.out;
     let prefixes = word_shards(&words, word_count, sink);
-    let (heads, answers) = doc_shards(docs, &order, &ids, sink);
+    let (heads, answers) = doc_shards(docs, &order, &ids, &|_, _| true, sink);
 
+    let manifest = manifest(docs, layout, cjk_count, &cjk.hot, &prefixes, &heads, &answers);
+    sink("m".into(), manifest);
+    Ok(cjk.terms + words.len())
+}
+
+/// The manifest file `m` (see the module's documentation).
+fn manifest(
+    docs: &[Doc],
+    layout: &Layout,
+    cjk_count: u32,
+    hot: &BTreeMap<String, (Vec<String>, Vec<String>)>,
+    prefixes: &BTreeMap<String, u32>,
+    heads: &[u32],
+    answers: &[u32],
+) -> Vec<u8> {
     // Sections of ordinary chapters (not question cards) rank below cards with the same hits.
     let mut sections: Vec<u32> = docs
         .iter()
@@ -491,15 +509,14 @@ fn index_within(
         "n": docs.len(),
         "b": BUCKETS,
         "c": cjk_count,
-        "s": cjk.hot,
+        "s": hot,
         "w": prefixes,
         "h": heads,
         "a": answers,
         "x": sections,
         "o": book_order,
     });
-    sink("m".into(), js_file("m", manifest.to_string().as_bytes()));
-    Ok(cjk.terms + words.len())
+    js_file("m", manifest.to_string().as_bytes())
 }
 
 /// The CJK shards' bookkeeping, for the manifest.
@@ -600,44 +617,58 @@ fn cjk_shards(
                 out.terms += 1;
             }
             let first = char::from_u32(first).unwrap_or(' ');
-            if group.len() <= TERM_SHARD {
-                if !json.is_empty() {
-                    json.push(',');
-                }
-                json.push('"');
-                json.push(first);
-                json.push_str("\":{");
-                json.push_str(&group);
-                json.push('}');
-                continue;
-            }
-            // A hot character: its own shards, cut between terms.
-            let (mut cuts, mut names) = (Vec::new(), Vec::new());
-            let mut from = 0;
-            while from < starts.len() {
-                let mut to = from + 1;
-                while to < starts.len() && starts[to].1 - starts[from].1 < TERM_SHARD {
-                    to += 1;
-                }
-                let end = starts.get(to).map_or(group.len(), |s| s.1 - 1);
-                let body = &group[starts[from].1..end];
-                cuts.push(
-                    char::from_u32(starts[from].0)
-                        .filter(|c| *c != '\0')
-                        .map_or(String::new(), String::from),
-                );
-                let name = format!("{}-{}", first as u32, names.len());
-                write(format!("c{name}"), &format!("\"{first}\":{{{body}}}"));
-                names.push(name);
-                from = to;
-            }
-            out.hot.insert(first.to_string(), (cuts, names));
+            place_group(first, &group, &starts, json, &mut out.hot, &mut write);
         }
         if (i + 1) % per == 0 {
             write(format!("c{}", i / per), json);
             json.clear();
         }
     }
+}
+
+/// Puts one first character's terms (`group`: `"流":"…","":"…"`, the term with second
+/// character `starts[i].0` starting at byte `starts[i].1`) into the shard being filled
+/// (`json`), or, past [`TERM_SHARD`], into shards of its own, cut between terms, handed to
+/// `write` as (name, object members).
+fn place_group(
+    first: char,
+    group: &str,
+    starts: &[(u32, usize)],
+    json: &mut String,
+    hot: &mut BTreeMap<String, (Vec<String>, Vec<String>)>,
+    write: &mut dyn FnMut(String, &str),
+) {
+    if group.len() <= TERM_SHARD {
+        if !json.is_empty() {
+            json.push(',');
+        }
+        json.push('"');
+        json.push(first);
+        json.push_str("\":{");
+        json.push_str(group);
+        json.push('}');
+        return;
+    }
+    let (mut cuts, mut names) = (Vec::new(), Vec::new());
+    let mut from = 0;
+    while from < starts.len() {
+        let mut to = from + 1;
+        while to < starts.len() && starts[to].1 - starts[from].1 < TERM_SHARD {
+            to += 1;
+        }
+        let end = starts.get(to).map_or(group.len(), |s| s.1 - 1);
+        let body = &group[starts[from].1..end];
+        cuts.push(
+            char::from_u32(starts[from].0)
+                .filter(|c| *c != '\0')
+                .map_or(String::new(), String::from),
+        );
+        let name = format!("{}-{}", first as u32, names.len());
+        write(format!("c{name}"), &format!("\"{first}\":{{{body}}}"));
+        names.push(name);
+        from = to;
+    }
+    hot.insert(first.to_string(), (cuts, names));
 }
 
 /// Writes the `shards` word shards: a word is in the shard its first two characters hash to,
@@ -665,87 +696,78 @@ fn word_shards(
     shard_of
 }
 
-/// Rows of one kind, keyed by document number, in shards that start at the documents `starts`
-/// picks: `NAME<first document>` holds `{"<document>": row, …}`.
-struct RowShards {
-    name: &'static str,
-    starts: fn(u32) -> bool,
-    firsts: Vec<u32>,
-    json: Vec<u8>,
-}
-
-impl RowShards {
-    fn new(name: &'static str, starts: fn(u32) -> bool) -> Self {
-        RowShards {
-            name,
-            starts,
-            firsts: Vec::new(),
-            json: Vec::new(),
+/// Where the shards of rows (heads or answers) start among documents numbered `ids` (in number
+/// order): at the first, and at each that `starts` picks. Each shard is a range of `ids`.
+fn row_cuts(ids: &[u32], starts: fn(u32) -> bool) -> Vec<std::ops::Range<usize>> {
+    let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, &id) in ids.iter().enumerate() {
+        match cuts.last_mut() {
+            Some(last) if !starts(id) => last.end = i + 1,
+            _ => cuts.push(i..i + 1),
         }
     }
+    cuts
+}
 
-    fn push(
-        &mut self,
-        doc: u32,
-        row: &impl serde::Serialize,
-        sink: &mut dyn FnMut(String, Vec<u8>),
-    ) {
-        if !self.json.is_empty() && (self.starts)(doc) {
-            self.flush(sink);
-        }
-        if self.json.is_empty() {
-            self.firsts.push(doc);
-            self.json.push(b'{');
-        } else {
-            self.json.push(b',');
-        }
-        self.json
-            .extend_from_slice(format!("\"{doc}\":").as_bytes());
+/// One shard of rows: `NAME<first document>` holding `{"<document>": row, …}`.
+fn row_file<R: serde::Serialize>(
+    name: &str,
+    rows: impl Iterator<Item = (u32, R)>,
+    sink: &mut dyn FnMut(String, Vec<u8>),
+) {
+    let mut json = Vec::new();
+    let mut first = None;
+    for (id, row) in rows {
+        json.push(if first.is_none() { b'{' } else { b',' });
+        first.get_or_insert(id);
+        json.extend_from_slice(format!("\"{id}\":").as_bytes());
         // Serializing strings into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut self.json, row);
+        let _ = serde_json::to_writer(&mut json, &row);
     }
-
-    fn flush(&mut self, sink: &mut dyn FnMut(String, Vec<u8>)) {
-        let Some(first) = self.firsts.last().filter(|_| !self.json.is_empty()) else {
-            return;
-        };
-        self.json.push(b'}');
-        let name = format!("{}{first}", self.name);
-        let content = js_file(&name, &self.json);
-        sink(name, content);
-        self.json.clear();
-    }
-
-    fn finish(mut self, sink: &mut dyn FnMut(String, Vec<u8>)) -> Vec<u32> {
-        self.flush(sink);
-        self.firsts
-    }
+    let Some(first) = first else { return };
+    json.push(b'}');
+    let name = format!("{name}{first}");
+    let content = js_file(&name, &json);
+    sink(name, content);
 }
 
-/// Writes the head and answer shards, documents in number order (`order`, numbered `ids`).
-/// Returns the first document of each.
+/// A document's head: what a result shows before its answer.
+fn head(d: &Doc) -> impl serde::Serialize + '_ {
+    (
+        &d.crumb,
+        &d.title,
+        &d.url,
+        &d.answer_url,
+        &d.fields[0],
+        &d.fields[1],
+    )
+}
+
+/// Writes the head and answer shards of documents `docs` read in `order` (numbered `ids`),
+/// those `wanted` says (by first document). Returns the first document of every shard.
 fn doc_shards(
     docs: &[Doc],
     order: &[usize],
     ids: &[u32],
+    wanted: &dyn Fn(&str, u32) -> bool,
     sink: &mut dyn FnMut(String, Vec<u8>),
 ) -> (Vec<u32>, Vec<u32>) {
-    let mut heads = RowShards::new("h", starts_head);
-    let mut answers = RowShards::new("a", starts_answers);
-    for (&i, &id) in order.iter().zip(ids) {
-        let d = &docs[i];
-        let head = (
-            &d.crumb,
-            &d.title,
-            &d.url,
-            &d.answer_url,
-            &d.fields[0],
-            &d.fields[1],
-        );
-        heads.push(id, &head, sink);
-        answers.push(id, &d.fields[2], sink);
-    }
-    (heads.finish(sink), answers.finish(sink))
+    let firsts = |kind: &str, starts: fn(u32) -> bool, sink: &mut dyn FnMut(String, Vec<u8>)| {
+        let cuts = row_cuts(ids, starts);
+        for cut in &cuts {
+            if !wanted(kind, ids[cut.start]) {
+                continue;
+            }
+            let rows = cut.clone().map(|k| (ids[k], &docs[order[k]]));
+            match kind {
+                "h" => row_file(kind, rows.map(|(id, d)| (id, head(d))), sink),
+                _ => row_file(kind, rows.map(|(id, d)| (id, &d.fields[2])), sink),
+            }
+        }
+        cuts.iter().map(|c| ids[c.start]).collect::<Vec<u32>>()
+    };
+    let heads = firsts("h", starts_head, sink);
+    (heads, firsts("a", starts_answers, sink))
 }
 
 /// `qbankSearch.add(NAME,JSON);`: a shard is a script, so it loads from `file://` too.

@@ -1,0 +1,591 @@
+//! Bringing a written index up to date after an edit, file by file: what `qbank serve` does
+//! instead of indexing the whole bank again.
+//!
+//! Format 3 makes this possible (see [`Layout`]): a term's shard depends only on the term and
+//! a document's head or answer shard only on its number, and numbers do not move when other
+//! records change. So an edit reads and rewrites only the shards that hold the terms of the
+//! documents it took out or put in, the head and answer shards around their numbers, and the
+//! manifest. Each rewritten file is exactly what a clean build writes: the tests compare
+//! them, and so does the search fuzz target.
+
+use super::{
+    BUCKETS, Doc, Layout, Term, js_file, json_object, manifest, place_group, push_num, row_cuts,
+    shard_counts, starts_answers, starts_head, terms, word_shard,
+};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::io::{Error, Result};
+
+/// What changed between the index as written and the documents now: the documents to take
+/// out, as they were, with their numbers then; and the documents to put in, with their numbers
+/// now. A document whose number changed is in both.
+#[derive(Debug, Default)]
+pub struct Change<'a> {
+    /// (number, document) of what the written index holds and should no longer.
+    pub removed: Vec<(u32, &'a Doc)>,
+    /// (number, document) of what it should hold and does not.
+    pub added: Vec<(u32, &'a Doc)>,
+}
+
+impl<'a> Change<'a> {
+    /// What changed from the documents `old` (numbered `old_ids`) to `new` (numbered
+    /// `new_ids`): the documents of each number, compared.
+    pub fn between(old: &'a [Doc], old_ids: &[u32], new: &'a [Doc], new_ids: &[u32]) -> Self {
+        let by_number = |ids: &[u32], docs: &'a [Doc]| -> HashMap<u32, &'a Doc> {
+            ids.iter().copied().zip(docs).collect()
+        };
+        let (was, now) = (by_number(old_ids, old), by_number(new_ids, new));
+        let differ = |map: &HashMap<u32, &Doc>, id: u32, doc: &Doc| map.get(&id) != Some(&doc);
+        Change {
+            removed: old_ids
+                .iter()
+                .copied()
+                .zip(old)
+                .filter(|&(id, d)| differ(&now, id, d))
+                .collect(),
+            added: new_ids
+                .iter()
+                .copied()
+                .zip(new)
+                .filter(|&(id, d)| differ(&was, id, d))
+                .collect(),
+        }
+    }
+
+    /// Whether nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.removed.is_empty() && self.added.is_empty()
+    }
+}
+
+/// What [`update`] made: whole files to write, and files to remove (names without `.js`).
+#[derive(Debug, Default)]
+pub struct Update {
+    /// `(name, content)` of each file to write.
+    pub files: Vec<(String, String)>,
+    /// Files the index no longer has.
+    pub removed: Vec<String>,
+}
+
+/// Postings of one term as groups: (document, field, the count and positions as written).
+type Groups = Vec<(u32, u32, String)>;
+
+/// Brings the index that `read` returns files of (by name, without `.js`) up to date with
+/// `docs`, numbered by `layout`, given `change`. Every file it returns is what [`super::build`]
+/// of `docs` would write under that name; the files it does not return are unchanged.
+///
+/// `Ok(None)` when the change moves the whole index (the shard counts follow the document
+/// count in powers of two), or changes more documents than there are: build it whole. An error when a file is missing or not as this
+/// version writes it.
+pub fn update(
+    change: &Change,
+    docs: &[Doc],
+    layout: &Layout,
+    read: &mut dyn FnMut(&str) -> Result<String>,
+) -> Result<Option<Update>> {
+    let m: serde_json::Value = parse("m", &read("m")?)?;
+    let old_docs = m["n"].as_u64().ok_or_else(|| bad("m", "no document count"))?;
+    if m["v"] != 3 || m["b"] != BUCKETS || layout.ids.len() != docs.len() {
+        return Ok(None);
+    }
+    if shard_counts(old_docs as usize) != shard_counts(docs.len())
+        || change.removed.len() + change.added.len() > docs.len()
+    {
+        return Ok(None);
+    }
+    let (cjk_count, word_count) = shard_counts(docs.len());
+    let per = BUCKETS / cjk_count;
+    let cjk_unit = |c: u32| (c % BUCKETS) / per;
+    let prefix = |w: &str| w.chars().take(2).collect::<String>();
+
+    // The terms the removed documents had: their postings lose those documents.
+    let removed: HashSet<u32> = change.removed.iter().map(|r| r.0).collect();
+    let mut gone_cjk: BTreeSet<(u32, u32)> = BTreeSet::new();
+    let mut gone_words: BTreeSet<String> = BTreeSet::new();
+    for (_, d) in &change.removed {
+        for text in &d.fields {
+            terms(text, |t, _| match t {
+                Term::Word(w) => {
+                    if !gone_words.contains(w) {
+                        gone_words.insert(w.to_string());
+                    }
+                }
+                Term::Uni(a) => drop(gone_cjk.insert((a as u32, 0))),
+                Term::Bi(a, b) => drop(gone_cjk.insert((a as u32, b as u32))),
+            });
+        }
+    }
+    // The added documents' postings, in number order.
+    let mut added: Vec<&(u32, &Doc)> = change.added.iter().collect();
+    added.sort_unstable_by_key(|a| a.0);
+    let mut new_cjk: BTreeMap<(u32, u32), Groups> = BTreeMap::new();
+    let mut new_words: BTreeMap<String, Groups> = BTreeMap::new();
+    for (id, d) in added {
+        for (field, text) in (0u32..).zip(&d.fields) {
+            let mut cjk: BTreeMap<(u32, u32), Vec<u32>> = BTreeMap::new();
+            let mut words: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+            terms(text, |t, p| match t {
+                Term::Word(w) => match words.get_mut(w) {
+                    Some(ps) => ps.push(p),
+                    None => drop(words.insert(w.to_string(), vec![p])),
+                },
+                Term::Uni(a) => cjk.entry((a as u32, 0)).or_default().push(p),
+                Term::Bi(a, b) => cjk.entry((a as u32, b as u32)).or_default().push(p),
+            });
+            for (term, positions) in cjk {
+                new_cjk
+                    .entry(term)
+                    .or_default()
+                    .push((*id, field, rest(&positions)));
+            }
+            for (word, positions) in words {
+                new_words
+                    .entry(word)
+                    .or_default()
+                    .push((*id, field, rest(&positions)));
+            }
+        }
+    }
+
+    let mut out = Update::default();
+    let mut sink = |name: String, content: Vec<u8>| {
+        out.files
+            .push((name, String::from_utf8_lossy(&content).into_owned()));
+    };
+
+    // CJK shards: a unit is `c<k>` with the own shards of its very common characters.
+    let old_hot: BTreeMap<String, (Vec<String>, Vec<String>)> =
+        serde_json::from_value(m["s"].clone()).map_err(|e| bad("m", &e.to_string()))?;
+    let mut hot = old_hot.clone();
+    let units: BTreeSet<u32> = gone_cjk
+        .iter()
+        .chain(new_cjk.keys())
+        .map(|&(a, _)| cjk_unit(a))
+        .collect();
+    for &k in &units {
+        let mut names = vec![format!("c{k}")];
+        for (first, (_, own)) in &old_hot {
+            if first.chars().next().is_some_and(|c| cjk_unit(c as u32) == k) {
+                names.extend(own.iter().map(|n| format!("c{n}")));
+                hot.remove(first);
+            }
+        }
+        // The unit's terms: (bucket, first character) → second character → postings.
+        let mut unit: BTreeMap<(u32, u32), BTreeMap<u32, String>> = BTreeMap::new();
+        for name in &names {
+            let shard: BTreeMap<String, BTreeMap<String, String>> = parse(name, &read(name)?)?;
+            for (first, seconds) in shard {
+                let a = first.chars().next().map_or(0, |c| c as u32);
+                let into = unit.entry((a % BUCKETS, a)).or_default();
+                for (second, postings) in seconds {
+                    into.insert(second.chars().next().map_or(0, |c| c as u32), postings);
+                }
+            }
+        }
+        // Each term once: one the edit both took out and put in is merged once.
+        let touched: BTreeSet<&(u32, u32)> = gone_cjk
+            .iter()
+            .chain(new_cjk.keys())
+            .filter(|&&(a, _)| cjk_unit(a) == k)
+            .collect();
+        for &(a, b) in touched {
+            let seconds = unit.entry((a % BUCKETS, a)).or_default();
+            let old = seconds.get(&b).map_or("", String::as_str);
+            let new = new_cjk.get(&(a, b)).map_or(&[][..], Vec::as_slice);
+            let merged = merge(old, &removed, new).ok_or_else(|| bad(&names[0], "postings"))?;
+            if merged.is_empty() {
+                seconds.remove(&b);
+            } else {
+                seconds.insert(b, merged);
+            }
+        }
+        // As the clean build writes them: characters by bucket, then code point; terms by
+        // second character.
+        let mut json = String::new();
+        let mut write = |name: String, body: &str| {
+            sink(name.clone(), js_file(&name, format!("{{{body}}}").as_bytes()));
+        };
+        let (mut group, mut starts) = (String::new(), Vec::new());
+        for ((_, a), seconds) in &unit {
+            if seconds.is_empty() {
+                continue;
+            }
+            group.clear();
+            starts.clear();
+            for (&b, postings) in seconds {
+                if !group.is_empty() {
+                    group.push(',');
+                }
+                starts.push((b, group.len()));
+                group.push('"');
+                if let Some(c) = char::from_u32(b).filter(|c| *c != '\0') {
+                    group.push(c);
+                }
+                group.push_str("\":\"");
+                group.push_str(postings);
+                group.push('"');
+            }
+            let first = char::from_u32(*a).unwrap_or(' ');
+            place_group(first, &group, &starts, &mut json, &mut hot, &mut write);
+        }
+        write(format!("c{k}"), &json);
+        // Own shards the unit's characters no longer have.
+        let now: HashSet<&String> = hot.values().flat_map(|h| &h.1).collect();
+        for name in &names[1..] {
+            if !now.contains(&name[1..].to_string()) {
+                out_removed(&mut out.removed, name);
+            }
+        }
+    }
+
+    // Word shards.
+    let mut prefixes: BTreeMap<String, u32> =
+        serde_json::from_value(m["w"].clone()).map_err(|e| bad("m", &e.to_string()))?;
+    let units: BTreeSet<u32> = gone_words
+        .iter()
+        .chain(new_words.keys())
+        .map(|w| word_shard(&prefix(w), word_count))
+        .collect();
+    for &k in &units {
+        let name = format!("w{k}");
+        let mut words: BTreeMap<String, String> = parse(&name, &read(&name)?)?;
+        let touched: BTreeSet<&String> = gone_words
+            .iter()
+            .chain(new_words.keys())
+            .filter(|w| word_shard(&prefix(w), word_count) == k)
+            .collect();
+        for w in touched {
+            let old = words.get(w).map_or("", String::as_str);
+            let new = new_words.get(w).map_or(&[][..], Vec::as_slice);
+            let merged = merge(old, &removed, new).ok_or_else(|| bad(&name, "postings"))?;
+            if merged.is_empty() {
+                words.remove(w);
+            } else {
+                words.insert(w.clone(), merged);
+            }
+        }
+        prefixes.retain(|_, shard| *shard != k);
+        for w in words.keys() {
+            prefixes.insert(prefix(w), k);
+        }
+        let pairs: Vec<(&str, &str)> = words
+            .iter()
+            .map(|(w, p)| (w.as_str(), p.as_str()))
+            .collect();
+        sink(name.clone(), js_file(&name, json_object(&pairs).as_bytes()));
+    }
+
+    // Head and answer shards around the numbers that changed.
+    let order = layout.order();
+    let ids: Vec<u32> = order.iter().map(|&i| layout.ids[i]).collect();
+    let mut changed: Vec<u32> = change
+        .removed
+        .iter()
+        .chain(&change.added)
+        .map(|c| c.0)
+        .collect();
+    changed.sort_unstable();
+    changed.dedup();
+    let around = |starts: fn(u32) -> bool| -> HashSet<u32> {
+        let firsts: Vec<u32> = row_cuts(&ids, starts).iter().map(|c| ids[c.start]).collect();
+        let mut wanted = HashSet::new();
+        for &c in &changed {
+            // The shard that holds (or would hold) `c`, and the one before, which a new or
+            // removed first document cuts or joins.
+            let at = firsts.partition_point(|&f| f <= c);
+            for i in [at.saturating_sub(1), at.saturating_sub(2)] {
+                if let Some(&f) = firsts.get(i) {
+                    wanted.insert(f);
+                }
+            }
+        }
+        wanted
+    };
+    let (want_heads, want_answers) = (around(starts_head), around(starts_answers));
+    let wanted = |kind: &str, first: u32| match kind {
+        "h" => want_heads.contains(&first),
+        _ => want_answers.contains(&first),
+    };
+    let (heads, answers) = super::doc_shards(docs, &order, &ids, &wanted, &mut sink);
+    for (kind, now) in [("h", &heads), ("a", &answers)] {
+        let now: HashSet<u64> = now.iter().map(|&f| u64::from(f)).collect();
+        for first in m[kind].as_array().into_iter().flatten() {
+            if first.as_u64().is_some_and(|f| !now.contains(&f)) {
+                out_removed(&mut out.removed, &format!("{kind}{first}"));
+            }
+        }
+    }
+
+    let manifest = manifest(docs, layout, cjk_count, &hot, &prefixes, &heads, &answers);
+    sink("m".into(), manifest);
+    // A file written again is not removed.
+    let written: HashSet<&String> = out.files.iter().map(|f| &f.0).collect();
+    out.removed.retain(|r| !written.contains(r));
+    Ok(Some(out))
+}
+
+fn out_removed(removed: &mut Vec<String>, name: &str) {
+    if !removed.iter().any(|r| r == name) {
+        removed.push(name.to_string());
+    }
+}
+
+fn bad(name: &str, what: &str) -> Error {
+    Error::other(format!(
+        "search index file {name}.js is not as this version writes it: {what}"
+    ))
+}
+
+/// The JSON of a `qbankSearch.add("NAME", JSON);` file.
+fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<T> {
+    let json = text
+        .strip_prefix("qbankSearch.add(\"")
+        .and_then(|t| t.strip_prefix(name))
+        .and_then(|t| t.strip_prefix("\","))
+        .and_then(|t| t.strip_suffix(");\n"))
+        .ok_or_else(|| bad(name, "not a qbankSearch.add script"))?;
+    serde_json::from_str(json).map_err(|e| bad(name, &e.to_string()))
+}
+
+/// A group's count and positions, as written after its document and field.
+fn rest(positions: &[u32]) -> String {
+    let mut out = String::new();
+    push_num(&mut out, positions.len() as u32);
+    let mut last = 0;
+    for &p in positions {
+        push_num(&mut out, p - last);
+        last = p;
+    }
+    out
+}
+
+/// The value of each character of the posting alphabet, or 64 for a character outside it.
+fn digit(c: u8) -> u32 {
+    match c {
+        b'A'..=b'Z' => u32::from(c - b'A'),
+        b'a'..=b'z' => u32::from(c - b'a') + 26,
+        b'0'..=b'9' => u32::from(c - b'0') + 52,
+        b'-' => 62,
+        b'_' => 63,
+        _ => 64,
+    }
+}
+
+/// The groups of a posting string: (document, field, its count and positions as written).
+/// `None` if it is not a posting string.
+fn groups(s: &str) -> Option<Vec<(u32, u32, &str)>> {
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    let num = |at: &mut usize| -> Option<u32> {
+        let (mut n, mut shift) = (0u64, 0);
+        loop {
+            let v = digit(*bytes.get(*at)?);
+            if v == 64 || shift > 30 {
+                return None;
+            }
+            *at += 1;
+            n |= u64::from(v & 31) << shift;
+            if v < 32 {
+                return u32::try_from(n).ok();
+            }
+            shift += 5;
+        }
+    };
+    let mut out = Vec::new();
+    let mut doc = 0u32;
+    while at < bytes.len() {
+        let df = num(&mut at)?;
+        doc = doc.checked_add(df / 3)?;
+        let start = at;
+        let count = num(&mut at)?;
+        for _ in 0..count {
+            num(&mut at)?;
+        }
+        out.push((doc, df % 3, &s[start..at]));
+    }
+    Some(out)
+}
+
+/// `old` without the groups of `removed` documents, with the `added` groups (in order) put in.
+/// `None` if `old` is not a posting string, or holds a group that `added` has too.
+fn merge(old: &str, removed: &HashSet<u32>, added: &[(u32, u32, String)]) -> Option<String> {
+    let mut out = String::with_capacity(old.len());
+    let mut last = 0;
+    let mut put = |out: &mut String, doc: u32, field: u32, rest: &str| {
+        push_num(out, (doc - last) * 3 + field);
+        out.push_str(rest);
+        last = doc;
+    };
+    let mut added = added.iter().peekable();
+    for (doc, field, rest) in groups(old)? {
+        if removed.contains(&doc) {
+            continue;
+        }
+        while let Some(a) = added.next_if(|a| (a.0, a.1) < (doc, field)) {
+            put(&mut out, a.0, a.1, &a.2);
+        }
+        if added.peek().is_some_and(|a| (a.0, a.1) == (doc, field)) {
+            return None;
+        }
+        put(&mut out, doc, field, rest);
+    }
+    for a in added {
+        put(&mut out, a.0, a.1, &a.2);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Layout, build_in_passes};
+    use super::*;
+
+    fn doc(chapter: &str, i: usize, text: &str) -> Doc {
+        Doc {
+            crumb: chapter.into(),
+            title: format!("{i}. {text}"),
+            url: format!("{chapter}.html#{i}"),
+            answer_url: (i % 2 == 0).then(|| format!("{chapter}.html#{i}-answer")),
+            fields: [
+                format!("题目{i}"),
+                format!("{text} 限流 kafka{i}"),
+                format!("答案 {text} goroutine"),
+            ],
+            kind_section: i % 5 == 4,
+        }
+    }
+
+    /// A book as (chapter, its documents), in order.
+    type Book = Vec<(String, Vec<Doc>)>;
+
+    fn flat(book: &Book) -> (Vec<Doc>, Layout) {
+        let docs = book.iter().flat_map(|c| c.1.clone()).collect();
+        let layout = Layout::new(book.iter().map(|(k, d)| (k.as_str(), d.len()))).unwrap();
+        (docs, layout)
+    }
+
+    /// Files by name of a clean build, with CJK occurrences of `memory` bytes a pass.
+    fn clean(book: &Book, memory: usize) -> BTreeMap<String, String> {
+        let (docs, layout) = flat(book);
+        build_in_passes(&docs, &layout, memory)
+            .unwrap()
+            .files
+            .into_iter()
+            .collect()
+    }
+
+    /// Updates the files of `from` to `to`, checks that they equal a clean build of `to`, and
+    /// returns how many files the update wrote.
+    fn check(from: &Book, to: &Book) -> usize {
+        let mut files = clean(from, usize::MAX);
+        let (old_docs, old_layout) = flat(from);
+        let (docs, layout) = flat(to);
+        let change = Change::between(&old_docs, old_layout.ids(), &docs, layout.ids());
+        let mut read = |name: &str| {
+            files
+                .get(name)
+                .cloned()
+                .ok_or_else(|| Error::other(format!("no {name}")))
+        };
+        let Some(up) = update(&change, &docs, &layout, &mut read).unwrap() else {
+            return usize::MAX;
+        };
+        let wrote = up.files.len();
+        for name in &up.removed {
+            assert!(files.remove(name).is_some(), "removes {name}, which is not there");
+        }
+        files.extend(up.files);
+        let want = clean(to, usize::MAX);
+        assert_eq!(
+            files.keys().collect::<Vec<_>>(),
+            want.keys().collect::<Vec<_>>()
+        );
+        for (name, content) in &want {
+            assert_eq!(&files[name], content, "{name}");
+        }
+        // Several passes write the same files.
+        assert_eq!(clean(to, 4096), want);
+        wrote
+    }
+
+    fn bank(records: usize, questions: usize) -> Book {
+        (0..records)
+            .map(|r| {
+                let name = format!("r{r}");
+                let docs = (0..questions)
+                    .map(|i| doc(&name, i, &format!("令牌桶{r} 第{i}题")))
+                    .collect();
+                (name, docs)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_edited_answer_rewrites_only_the_files_that_hold_it() {
+        let from = bank(200, 10);
+        let mut to = from.clone();
+        to[17].1[2].fields[2] = "新的答案 消息队列 retry".into();
+        let wrote = check(&from, &to);
+        let all = clean(&to, usize::MAX).len();
+        assert!(wrote * 4 < all, "{wrote} of {all} files");
+    }
+
+    #[test]
+    fn records_added_removed_and_moved_equal_a_clean_build() {
+        let from = bank(200, 10);
+        // Added in the middle.
+        let mut to = from.clone();
+        to.insert(20, ("new".into(), (0..7).map(|i| doc("new", i, "一致性哈希")).collect()));
+        let wrote = check(&from, &to);
+        let all = clean(&to, usize::MAX).len();
+        assert!(wrote * 4 < all, "{wrote} of {all} files");
+        // Removed.
+        let mut to = from.clone();
+        to.remove(3);
+        check(&from, &to);
+        // Moved in the book, renamed, and a question added (more documents than one slot).
+        let mut to = from.clone();
+        let moved = to.remove(5);
+        to.insert(30, moved);
+        to[0].0 = "renamed".into();
+        to[1].1.extend((6..40).map(|i| doc("r1", i, "分布式锁")));
+        check(&from, &to);
+        // Everything gone: the counts change, the index is made whole.
+        assert_eq!(check(&from, &bank(1, 1)), usize::MAX);
+    }
+
+    #[test]
+    fn a_character_that_becomes_very_common_and_stops_being_one() {
+        let from = bank(30, 4);
+        // Thousands of terms that start with 一: they pass a shard and get shards of their own.
+        let text: String = (0..9000u32)
+            .filter_map(|i| char::from_u32(0x4E01 + i))
+            .map(|c| format!("一{c} "))
+            .collect();
+        let mut to = from.clone();
+        to[4].1[1].fields[1] = text;
+        check(&from, &to);
+        check(&to, &from);
+    }
+
+    #[test]
+    fn posting_groups_round_trip() {
+        let mut s = String::new();
+        let mut last = 0;
+        for (doc, field, positions) in [(3, 1, vec![0, 5]), (3, 2, vec![1]), (70000, 0, vec![9])] {
+            super::super::push_group(&mut s, &mut last, doc, field, &positions);
+        }
+        let parsed = groups(&s).unwrap();
+        assert_eq!(
+            parsed.iter().map(|g| (g.0, g.1)).collect::<Vec<_>>(),
+            [(3, 1), (3, 2), (70000, 0)]
+        );
+        assert_eq!(parsed[0].2, rest(&[0, 5]));
+        assert!(groups("A").is_none() && groups("!").is_none());
+        let removed = HashSet::from([3]);
+        let merged = merge(&s, &removed, &[(5, 0, rest(&[2]))]).unwrap();
+        let groups = super::groups(&merged).unwrap();
+        assert_eq!(groups.iter().map(|g| g.0).collect::<Vec<_>>(), [5, 70000]);
+        // A group both kept and added is a bug in the change, not silently doubled.
+        assert!(merge(&s, &HashSet::new(), &[(3, 1, rest(&[0]))]).is_none());
+    }
+}
