@@ -479,7 +479,11 @@ fn check_update(from: Indexed, to: Indexed) {
     };
     let (old_layout, layout) = (layout_of(from.1), layout_of(to.1));
     let files = |docs: &[Doc], layout: &Layout| -> BTreeMap<String, String> {
-        build(docs, layout).expect("an index").files.into_iter().collect()
+        build(docs, layout)
+            .expect("an index")
+            .files
+            .into_iter()
+            .collect()
     };
     let mut written = files(from.0, &old_layout);
     let change = Change::between(from.0, old_layout.ids(), to.0, layout.ids());
@@ -493,7 +497,10 @@ fn check_update(from: Indexed, to: Indexed) {
         return;
     };
     for name in &up.removed {
-        assert!(written.remove(name).is_some(), "removes {name}, which is not there");
+        assert!(
+            written.remove(name).is_some(),
+            "removes {name}, which is not there"
+        );
     }
     written.extend(up.files);
     let want = files(to.0, &layout);

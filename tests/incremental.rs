@@ -86,6 +86,15 @@ impl Served {
         rebuilt
     }
 
+    /// The last search job updated the written files rather than making the index whole.
+    fn assert_search_updated(&self) {
+        assert_eq!(
+            self.session.search_updated(),
+            Some(true),
+            "the search index was updated file by file"
+        );
+    }
+
     /// Builds the book as it now is from scratch and compares the two sites.
     fn assert_same_as_full_build(&self) {
         let fresh = self._tmp.path().join("fresh");
@@ -166,6 +175,7 @@ fn an_answer_edit_rewrites_its_page_and_the_shards_that_changed() {
         "{rewritten} of {}",
         after.len()
     );
+    s.assert_search_updated();
     s.assert_same_as_full_build();
 }
 
@@ -258,6 +268,7 @@ fn a_tag_edit_rewrites_the_generated_pages() {
         rebuilt.contains(&"qbank-tags.html".to_string()),
         "{rebuilt:?}"
     );
+    s.assert_search_updated();
     s.assert_same_as_full_build();
 }
 
@@ -266,6 +277,7 @@ fn a_question_title_edit_gives_the_full_build() {
     let mut s = serve_book();
     let changed = s.edit(RUST, "### 2. Send 与 Sync", "### 2. Send、Sync 与线程");
     s.rebuild(&[changed]);
+    s.assert_search_updated();
     s.assert_same_as_full_build();
 }
 
@@ -311,6 +323,7 @@ fn a_full_rebuild_carries_the_search_index_and_rewrites_what_changed() {
         "{kept} of {} search files kept as they were",
         after.len()
     );
+    s.assert_search_updated();
     s.assert_same_as_full_build();
 }
 
@@ -323,6 +336,7 @@ fn renumbering_gives_the_full_build() {
         "### 1. 新问题\n\n**面试官**: 先热身？\n\n### 2. 所有权与借用",
     );
     s.rebuild(&[changed]);
+    s.assert_search_updated();
     s.assert_same_as_full_build();
 }
 
@@ -341,11 +355,13 @@ fn a_record_added_and_removed() {
         "- [Rust 后台开发 · 第一轮](examples/rust-round1.md)\n- [附加记录](examples/extra.md)",
     );
     assert_eq!(s.rebuild(&[new.clone(), summary.clone()]), Rebuilt::Full);
+    s.assert_search_updated();
     s.assert_same_as_full_build();
 
     std::fs::remove_file(&new).unwrap();
     let summary = s.edit("src/SUMMARY.md", "\n- [附加记录](examples/extra.md)", "");
     assert_eq!(s.rebuild(&[new, summary]), Rebuilt::Full);
+    s.assert_search_updated();
     s.assert_same_as_full_build();
 }
 
@@ -358,6 +374,7 @@ fn a_summary_edit() {
         "[Searching](guide/search.md)",
     );
     assert_eq!(s.rebuild(&[changed]), Rebuilt::Full);
+    s.assert_search_updated();
     s.assert_same_as_full_build();
 }
 

@@ -480,7 +480,9 @@ fn index_within(
     let prefixes = word_shards(&words, word_count, sink);
     let (heads, answers) = doc_shards(docs, &order, &ids, &|_, _| true, sink);
 
-    let manifest = manifest(docs, layout, cjk_count, &cjk.hot, &prefixes, &heads, &answers);
+    let manifest = manifest(
+        docs, layout, cjk_count, &cjk.hot, &prefixes, &heads, &answers,
+    );
     sink("m".into(), manifest);
     Ok(cjk.terms + words.len())
 }

@@ -116,15 +116,18 @@ impl Session {
     ) -> Result<Session> {
         let mut cache = crate::lint::ParseCache::default();
         let built = build_full(root, dest, opts, Some(&mut cache), None)?;
-        Session::after(root, opts, built, gates, cache)
+        Session::after(root, opts, built, gates, cache, None)
     }
 
+    /// The session after the full build `built`. `carried`: the search index as the site
+    /// had it before, which a build that carried its files over starts from.
     fn after(
         root: &Path,
         opts: &BuildOptions,
         mut built: Built,
         gates: Gates,
         cache: crate::lint::ParseCache,
+        carried: Option<SearchIndex>,
     ) -> Result<Session> {
         // The site this build replaced is deleted while the browser reloads, not before.
         if let Some(previous) = built.previous.take() {
@@ -150,12 +153,18 @@ impl Session {
             .then(|| super::tree::summary(&built.md.source_dir()))
             .flatten();
         let (docs, spans) = std::mem::take(&mut built.docs);
-        let index = SearchIndex {
-            shards: None,
-            docs,
-            spans,
-            pending: Vec::new(),
-            stale_all: built.search_stale,
+        let index = match carried {
+            // The build linked the live site's index files into the new site as they were.
+            Some(old) if built.search_stale => SearchIndex {
+                pending: Vec::new(),
+                stale_all: true,
+                ..old
+            },
+            _ if built.search_stale => SearchIndex {
+                stale_all: true,
+                ..SearchIndex::default()
+            },
+            _ => SearchIndex::made(docs, spans),
         };
         let stale = built.search_stale;
         let mut session = Session {
@@ -185,6 +194,16 @@ impl Session {
     /// The site's directory.
     pub fn dest(&self) -> &Path {
         &self.built.dest
+    }
+
+    /// Whether the last job that brought the search index up to date did so file by file
+    /// (`Some(true)`) or made it whole (`Some(false)`). For tests.
+    #[doc(hidden)]
+    pub fn search_updated(&self) -> Option<bool> {
+        self.index
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .updated
     }
 
     /// Tell when files updated in the background are up to date.
@@ -228,7 +247,20 @@ impl Session {
             Some(&mut cache),
             carry,
         )?;
-        *self = Session::after(&self.root, &self.opts, built, self.gates.clone(), cache)?;
+        // The index as written, unless a job is busy with it (then it is made whole later).
+        let carried = self
+            .index
+            .try_lock()
+            .ok()
+            .map(|mut index| std::mem::take(&mut *index));
+        *self = Session::after(
+            &self.root,
+            &self.opts,
+            built,
+            self.gates.clone(),
+            cache,
+            carried,
+        )?;
         Ok(Rebuilt::Full)
     }
 
@@ -532,19 +564,18 @@ impl Session {
         });
     }
 
-    /// Updates the search index after an incremental rebuild, when it is first asked for. The
-    /// documents of the edited chapters are made now (a record's take a millisecond or two)
-    /// and queued; the first request for the index puts every queued chapter's in place of its
-    /// old ones, indexes the documents in memory and writes only the files whose bytes
-    /// changed (each by a rename). [`Gates::search`] runs that job and holds requests for the
-    /// index until then.
+    /// Updates the search index after a rebuild, when it is first asked for. The documents of
+    /// the edited chapters are made now (a record's take a millisecond or two) and queued;
+    /// after a full build, the job makes every chapter's documents. The first request for the
+    /// index runs the job: it compares the documents with those of the index as written, and
+    /// [`crate::search::index::update`] rewrites only the files that hold what changed (each
+    /// by a rename). [`Gates::search`] runs that job and holds requests for the index until
+    /// then.
     fn refresh_search(&mut self) {
         if !self.built.cfg.search {
             return;
         }
         let index = Arc::clone(&self.index);
-        // After a full build that carried the old index over, the job makes every chapter's
-        // documents, from the book as it is then.
         let stale_all = index
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -581,96 +612,171 @@ impl Session {
                 return;
             }
             let index = &mut *index;
-            let mut changed = false;
-            if let Some(book) = book.as_ref().filter(|_| index.stale_all) {
-                (index.docs, index.spans) =
-                    crate::search::documents_by_chapter(book, &bank, &cfg, None);
-                // The book as it is now holds every queued edit.
-                index.pending.clear();
-                index.stale_all = false;
-                changed = true;
-            }
-            if !index.apply_pending() && !changed {
-                let _ = gate.finish(generation, || Ok(()));
-                return;
-            }
-            let built = crate::search::layout(&index.spans)
-                .and_then(|layout| crate::search::index::build(&index.docs, &layout));
-            let files = match built {
-                Ok(built) => built.files,
+            let started = std::time::Instant::now();
+            // The documents now: every chapter's after a full build, else the written ones
+            // with the edited chapters' in place.
+            let (docs, spans) = match book.as_ref().filter(|_| index.stale_all) {
+                Some(book) => crate::search::documents_by_chapter(book, &bank, &cfg, None),
+                None => index.with_pending(),
+            };
+            let result = crate::search::layout(&spans).and_then(|layout| {
+                let files = index.files_for(&docs, &layout, &dir)?;
+                Ok((files, layout))
+            });
+            let ((files, removed, updated), layout) = match result {
+                Ok(done) => done,
                 Err(e) => {
                     let _ = gate.finish(generation, || Ok(()));
                     eprintln!("updating the search index failed: {e:#}");
                     return;
                 }
             };
-            let shards = index.shards.get_or_insert_with(|| read_shards(&dir));
-            let result = gate.finish(generation, || {
+            let written = gate.finish(generation, || {
                 std::fs::create_dir_all(&scratch)?;
-                let names: HashSet<String> = files.iter().map(|(n, _)| n.clone()).collect();
                 for (name, text) in files {
-                    let hash = crate::text::fnv(&text);
-                    if shards.get(&name) == Some(&hash) {
+                    let path = dir.join(format!("{name}.js"));
+                    if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
                         continue;
                     }
                     let tmp = scratch.join(format!("{name}.js"));
                     std::fs::write(&tmp, text)
                         .with_context(|| format!("writing {}", tmp.display()))?;
-                    replace(&tmp, &dir.join(format!("{name}.js")))?;
-                    shards.insert(name, hash);
+                    replace(&tmp, &path)?;
                 }
-                // Shards the index no longer has.
-                shards.retain(|name, _| {
-                    names.contains(name)
-                        || std::fs::remove_file(dir.join(format!("{name}.js"))).is_err()
-                });
+                for name in removed {
+                    let _ = std::fs::remove_file(dir.join(format!("{name}.js")));
+                }
                 Ok(())
             });
             let _ = std::fs::remove_dir_all(&scratch);
-            if let Err(e) = result {
-                eprintln!("updating the search index failed: {e:#}");
+            match written {
+                Ok(true) => {
+                    index.ids = layout.ids().to_vec();
+                    (index.docs, index.spans) = (docs, spans);
+                    index.pending.clear();
+                    index.stale_all = false;
+                    index.known = true;
+                    index.updated = Some(updated);
+                    tracing::debug!(
+                        "search index {} in {:?}",
+                        if updated { "updated" } else { "made whole" },
+                        started.elapsed()
+                    );
+                }
+                // A later edit or a full build took over: the files are as they were.
+                Ok(false) => {}
+                Err(e) => {
+                    // Some files may be written: the next job makes the index whole.
+                    index.known = false;
+                    eprintln!("updating the search index failed: {e:#}");
+                }
             }
         });
     }
 }
 
-/// The search index as the site has it: its documents, each chapter's range in them, the
-/// documents of chapters edited since it was written, and a hash of each file by name.
+/// Search files to write, `(name, content)`, and to remove, by name; and whether they are an
+/// update of the written files rather than the whole index.
+type FilesFor = (Vec<(String, String)>, Vec<String>, bool);
+
+/// The search index as the site has it: the documents it was made of, each chapter's range in
+/// them and their numbers, and the documents of chapters edited since it was written.
 #[derive(Debug, Default)]
 struct SearchIndex {
     docs: Vec<crate::search::index::Doc>,
     /// `(source path, range in docs)`, in book order.
     spans: Vec<(PathBuf, std::ops::Range<usize>)>,
+    /// The number of each document in the index.
+    ids: Vec<u32>,
     /// New documents of edited chapters, oldest first.
     pending: Vec<(PathBuf, Vec<crate::search::index::Doc>)>,
-    /// Read from the site when first needed.
-    shards: Option<HashMap<String, u64>>,
-    /// The files are a previous site's, carried over by a full build: every chapter's
-    /// documents are to be made again.
+    /// Whether the files are the index of `docs` exactly, so that an update can start from
+    /// them. Not when they were carried over from a site this session did not write, or
+    /// after a failed write.
+    known: bool,
+    /// Every chapter's documents are to be made again (after a full build, which carried the
+    /// files over as they were).
     stale_all: bool,
+    /// Whether the last job updated the written files (rather than making the index whole).
+    updated: Option<bool>,
 }
 
 impl SearchIndex {
-    /// Puts the pending documents in place of their chapters' old ones. Whether any changed.
-    fn apply_pending(&mut self) -> bool {
-        let mut changed = false;
-        for (source, new) in std::mem::take(&mut self.pending) {
-            let Some(at) = self.spans.iter().position(|(s, _)| *s == source) else {
+    /// The index of a build that made it from `docs`.
+    fn made(
+        docs: Vec<crate::search::index::Doc>,
+        spans: Vec<(PathBuf, std::ops::Range<usize>)>,
+    ) -> Self {
+        let ids = crate::search::layout(&spans).map(|l| l.ids().to_vec());
+        SearchIndex {
+            known: ids.is_ok(),
+            ids: ids.unwrap_or_default(),
+            docs,
+            spans,
+            ..SearchIndex::default()
+        }
+    }
+
+    /// The written documents with the pending ones in place of their chapters'.
+    fn with_pending(
+        &self,
+    ) -> (
+        Vec<crate::search::index::Doc>,
+        Vec<(PathBuf, std::ops::Range<usize>)>,
+    ) {
+        let (mut docs, mut spans) = (self.docs.clone(), self.spans.clone());
+        for (source, new) in &self.pending {
+            let Some(at) = spans.iter().position(|(s, _)| s == source) else {
                 continue;
             };
-            let range = self.spans[at].1.clone();
-            if self.docs[range.clone()] == new[..] {
-                continue;
-            }
-            changed = true;
+            let range = spans[at].1.clone();
             let (old_len, new_len) = (range.len(), new.len());
-            self.docs.splice(range.clone(), new);
-            self.spans[at].1 = range.start..range.start + new_len;
-            for (_, r) in &mut self.spans[at + 1..] {
+            docs.splice(range.clone(), new.iter().cloned());
+            spans[at].1 = range.start..range.start + new_len;
+            for (_, r) in &mut spans[at + 1..] {
                 *r = r.start + new_len - old_len..r.end + new_len - old_len;
             }
         }
-        changed
+        (docs, spans)
+    }
+
+    /// The files to write and to remove for the index of `docs` numbered by `layout`: only
+    /// those that changed when the written files are known, else every file.
+    fn files_for(
+        &self,
+        docs: &[crate::search::index::Doc],
+        layout: &crate::search::index::Layout,
+        dir: &Path,
+    ) -> std::io::Result<FilesFor> {
+        use crate::search::index::{Change, update};
+        if self.known {
+            let change = Change::between(&self.docs, &self.ids, docs, layout.ids());
+            if change.is_empty() {
+                return Ok((Vec::new(), Vec::new(), true));
+            }
+            let mut read = |name: &str| std::fs::read_to_string(dir.join(format!("{name}.js")));
+            match update(&change, docs, layout, &mut read) {
+                Ok(Some(up)) => return Ok((up.files, up.removed, true)),
+                Ok(None) => {}
+                Err(e) => tracing::debug!("the search index is made whole: {e}"),
+            }
+        }
+        let files = crate::search::index::build(docs, layout)?.files;
+        let names: HashSet<&str> = files.iter().map(|f| f.0.as_str()).collect();
+        let removed = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let name = e
+                    .file_name()
+                    .to_string_lossy()
+                    .strip_suffix(".js")?
+                    .to_string();
+                (!names.contains(name.as_str())).then_some(name)
+            })
+            .collect();
+        Ok((files, removed, false))
     }
 }
 
@@ -1034,23 +1140,4 @@ fn replace(from: &Path, to: &Path) -> Result<()> {
     }
     std::fs::rename(from, to)
         .with_context(|| format!("moving {} to {}", from.display(), to.display()))
-}
-
-/// A hash of the search files in `dir`, by name (without `.js`).
-fn read_shards(dir: &Path) -> HashMap<String, u64> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return HashMap::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            let name = e
-                .file_name()
-                .to_string_lossy()
-                .strip_suffix(".js")?
-                .to_string();
-            let text = std::fs::read_to_string(e.path()).ok()?;
-            Some((name, crate::text::fnv(&text)))
-        })
-        .collect()
 }

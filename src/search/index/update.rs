@@ -83,7 +83,9 @@ pub fn update(
     read: &mut dyn FnMut(&str) -> Result<String>,
 ) -> Result<Option<Update>> {
     let m: serde_json::Value = parse("m", &read("m")?)?;
-    let old_docs = m["n"].as_u64().ok_or_else(|| bad("m", "no document count"))?;
+    let old_docs = m["n"]
+        .as_u64()
+        .ok_or_else(|| bad("m", "no document count"))?;
     if m["v"] != 3 || m["b"] != BUCKETS || layout.ids.len() != docs.len() {
         return Ok(None);
     }
@@ -164,7 +166,11 @@ pub fn update(
     for &k in &units {
         let mut names = vec![format!("c{k}")];
         for (first, (_, own)) in &old_hot {
-            if first.chars().next().is_some_and(|c| cjk_unit(c as u32) == k) {
+            if first
+                .chars()
+                .next()
+                .is_some_and(|c| cjk_unit(c as u32) == k)
+            {
                 names.extend(own.iter().map(|n| format!("c{n}")));
                 hot.remove(first);
             }
@@ -202,7 +208,10 @@ pub fn update(
         // second character.
         let mut json = String::new();
         let mut write = |name: String, body: &str| {
-            sink(name.clone(), js_file(&name, format!("{{{body}}}").as_bytes()));
+            sink(
+                name.clone(),
+                js_file(&name, format!("{{{body}}}").as_bytes()),
+            );
         };
         let (mut group, mut starts) = (String::new(), Vec::new());
         for ((_, a), seconds) in &unit {
@@ -286,7 +295,10 @@ pub fn update(
     changed.sort_unstable();
     changed.dedup();
     let around = |starts: fn(u32) -> bool| -> HashSet<u32> {
-        let firsts: Vec<u32> = row_cuts(&ids, starts).iter().map(|c| ids[c.start]).collect();
+        let firsts: Vec<u32> = row_cuts(&ids, starts)
+            .iter()
+            .map(|c| ids[c.start])
+            .collect();
         let mut wanted = HashSet::new();
         for &c in &changed {
             // The shard that holds (or would hold) `c`, and the one before, which a new or
@@ -444,7 +456,9 @@ mod tests {
             crumb: chapter.into(),
             title: format!("{i}. {text}"),
             url: format!("{chapter}.html#{i}"),
-            answer_url: (i % 2 == 0).then(|| format!("{chapter}.html#{i}-answer")),
+            answer_url: i
+                .is_multiple_of(2)
+                .then(|| format!("{chapter}.html#{i}-answer")),
             fields: [
                 format!("题目{i}"),
                 format!("{text} 限流 kafka{i}"),
@@ -491,7 +505,10 @@ mod tests {
         };
         let wrote = up.files.len();
         for name in &up.removed {
-            assert!(files.remove(name).is_some(), "removes {name}, which is not there");
+            assert!(
+                files.remove(name).is_some(),
+                "removes {name}, which is not there"
+            );
         }
         files.extend(up.files);
         let want = clean(to, usize::MAX);
@@ -534,7 +551,13 @@ mod tests {
         let from = bank(200, 10);
         // Added in the middle.
         let mut to = from.clone();
-        to.insert(20, ("new".into(), (0..7).map(|i| doc("new", i, "一致性哈希")).collect()));
+        to.insert(
+            20,
+            (
+                "new".into(),
+                (0..7).map(|i| doc("new", i, "一致性哈希")).collect(),
+            ),
+        );
         let wrote = check(&from, &to);
         let all = clean(&to, usize::MAX).len();
         assert!(wrote * 4 < all, "{wrote} of {all} files");
