@@ -613,29 +613,27 @@ impl Session {
             }
             let index = &mut *index;
             let started = std::time::Instant::now();
-            // The documents now: every chapter's after a full build, else the written ones
-            // with the edited chapters' in place.
-            let (docs, spans) = match book.as_ref().filter(|_| index.stale_all) {
-                Some(book) => crate::search::documents_by_chapter(book, &bank, &cfg, None),
-                None => index.with_pending(),
-            };
-            let result = crate::search::layout(&spans).and_then(|layout| {
-                let files = index.files_for(&docs, &layout, &dir)?;
-                Ok((files, layout))
-            });
-            let ((files, removed, updated), layout) = match result {
-                Ok(done) => done,
-                Err(e) => {
-                    let _ = gate.finish(generation, || Ok(()));
-                    eprintln!("updating the search index failed: {e:#}");
-                    return;
-                }
-            };
+            let book = book.as_ref().filter(|_| index.stale_all);
+            let ((files, removed, updated), layout, fresh) =
+                match index.next(book, &bank, &cfg, &dir) {
+                    Ok(next) => next,
+                    Err(e) => {
+                        let _ = gate.finish(generation, || Ok(()));
+                        eprintln!("updating the search index failed: {e:#}");
+                        return;
+                    }
+                };
+            tracing::debug!(
+                "search: {} files made at {:?}",
+                files.len(),
+                started.elapsed()
+            );
             let written = gate.finish(generation, || {
                 std::fs::create_dir_all(&scratch)?;
                 for (name, text) in files {
                     let path = dir.join(format!("{name}.js"));
-                    if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+                    // An update returns only files that changed.
+                    if !updated && std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
                         continue;
                     }
                     let tmp = scratch.join(format!("{name}.js"));
@@ -652,7 +650,9 @@ impl Session {
             match written {
                 Ok(true) => {
                     index.ids = layout.ids().to_vec();
-                    (index.docs, index.spans) = (docs, spans);
+                    if let Some((docs, spans)) = fresh {
+                        (index.docs, index.spans) = (docs, spans);
+                    }
                     index.pending.clear();
                     index.stale_all = false;
                     index.known = true;
@@ -663,7 +663,8 @@ impl Session {
                         started.elapsed()
                     );
                 }
-                // A later edit or a full build took over: the files are as they were.
+                // A later edit or a full build took over: the files are as they were (and, if
+                // the edits were put in place, no longer the index of the documents).
                 Ok(false) => {}
                 Err(e) => {
                     // Some files may be written: the next job makes the index whole.
@@ -678,6 +679,12 @@ impl Session {
 /// Search files to write, `(name, content)`, and to remove, by name; and whether they are an
 /// update of the written files rather than the whole index.
 type FilesFor = (Vec<(String, String)>, Vec<String>, bool);
+
+/// Search documents in book order, and each chapter's range in them.
+type DocsBySpan = (
+    Vec<crate::search::index::Doc>,
+    Vec<(PathBuf, std::ops::Range<usize>)>,
+);
 
 /// The search index as the site has it: the documents it was made of, each chapter's range in
 /// them and their numbers, and the documents of chapters edited since it was written.
@@ -717,40 +724,78 @@ impl SearchIndex {
         }
     }
 
-    /// The written documents with the pending ones in place of their chapters'.
-    fn with_pending(
-        &self,
-    ) -> (
-        Vec<crate::search::index::Doc>,
-        Vec<(PathBuf, std::ops::Range<usize>)>,
-    ) {
-        let (mut docs, mut spans) = (self.docs.clone(), self.spans.clone());
-        for (source, new) in &self.pending {
-            let Some(at) = spans.iter().position(|(s, _)| s == source) else {
+    /// The files that bring the index up to date, the layout they number the documents by, and
+    /// the documents of every chapter when `book` (after a full build) gave them. Otherwise
+    /// the pending documents are put in place of their chapters' own, and the index is no
+    /// longer known to match its files until they are written.
+    fn next(
+        &mut self,
+        book: Option<&mdbook_preprocessor::book::Book>,
+        bank: &crate::lint::Bank,
+        cfg: &crate::config::Config,
+        dir: &Path,
+    ) -> std::io::Result<(FilesFor, crate::search::index::Layout, Option<DocsBySpan>)> {
+        use crate::search::index::Change;
+        if let Some(book) = book {
+            let (docs, spans) = crate::search::documents_by_chapter(book, bank, cfg, None);
+            let layout = crate::search::layout(&spans)?;
+            let change = Change::between(&self.docs, &self.ids, &docs, layout.ids());
+            let files = self.files_for(change, &docs, &layout, dir)?;
+            return Ok((files, layout, Some((docs, spans))));
+        }
+        let (old_ids, old_spans) = (std::mem::take(&mut self.ids), self.spans.clone());
+        let mut replaced: HashMap<PathBuf, Vec<crate::search::index::Doc>> = HashMap::new();
+        for (source, new) in std::mem::take(&mut self.pending) {
+            let Some(at) = self.spans.iter().position(|(s, _)| *s == source) else {
                 continue;
             };
-            let range = spans[at].1.clone();
+            let range = self.spans[at].1.clone();
             let (old_len, new_len) = (range.len(), new.len());
-            docs.splice(range.clone(), new.iter().cloned());
-            spans[at].1 = range.start..range.start + new_len;
-            for (_, r) in &mut spans[at + 1..] {
+            let old: Vec<_> = self.docs.splice(range.clone(), new).collect();
+            // The oldest documents of a chapter edited twice are what the files hold.
+            replaced.entry(source).or_insert(old);
+            self.spans[at].1 = range.start..range.start + new_len;
+            for (_, r) in &mut self.spans[at + 1..] {
                 *r = r.start + new_len - old_len..r.end + new_len - old_len;
             }
         }
-        (docs, spans)
+        let known = std::mem::replace(&mut self.known, false);
+        let layout = crate::search::layout(&self.spans)?;
+        // What the files hold and what they should, of the chapters edited or renumbered.
+        let (mut was, mut now) = (Vec::new(), Vec::new());
+        for ((source, old), (_, new)) in old_spans.iter().zip(&self.spans) {
+            let (old_ids, new_ids) = (&old_ids[old.clone()], &layout.ids()[new.clone()]);
+            let docs = &self.docs[new.clone()];
+            match replaced.get(source) {
+                Some(old_docs) => was.extend(old_ids.iter().copied().zip(old_docs)),
+                None if old_ids != new_ids => was.extend(old_ids.iter().copied().zip(docs)),
+                None => continue,
+            }
+            now.extend(new_ids.iter().copied().zip(docs));
+        }
+        let change = Change::of(was, now);
+        self.known = known;
+        let files = self.files_for(change, &self.docs, &layout, dir);
+        self.known = false;
+        Ok((files?, layout, None))
     }
 
     /// The files to write and to remove for the index of `docs` numbered by `layout`: only
     /// those that changed when the written files are known, else every file.
     fn files_for(
         &self,
+        change: crate::search::index::Change,
         docs: &[crate::search::index::Doc],
         layout: &crate::search::index::Layout,
         dir: &Path,
     ) -> std::io::Result<FilesFor> {
-        use crate::search::index::{Change, update};
+        use crate::search::index::update;
         if self.known {
-            let change = Change::between(&self.docs, &self.ids, docs, layout.ids());
+            tracing::debug!(
+                "search: {} documents out, {} in (compared)",
+                change.removed.len(),
+                change.added.len()
+            );
             if change.is_empty() {
                 return Ok((Vec::new(), Vec::new(), true));
             }

@@ -12,6 +12,7 @@ use super::{
     BUCKETS, Doc, Layout, Term, js_file, json_object, manifest, place_group, push_num, row_cuts,
     shard_counts, starts_answers, starts_head, terms, word_shard,
 };
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::{Error, Result};
 
@@ -30,23 +31,28 @@ impl<'a> Change<'a> {
     /// What changed from the documents `old` (numbered `old_ids`) to `new` (numbered
     /// `new_ids`): the documents of each number, compared.
     pub fn between(old: &'a [Doc], old_ids: &[u32], new: &'a [Doc], new_ids: &[u32]) -> Self {
-        let by_number = |ids: &[u32], docs: &'a [Doc]| -> HashMap<u32, &'a Doc> {
-            ids.iter().copied().zip(docs).collect()
-        };
-        let (was, now) = (by_number(old_ids, old), by_number(new_ids, new));
+        Change::of(
+            old_ids.iter().copied().zip(old).collect(),
+            new_ids.iter().copied().zip(new).collect(),
+        )
+    }
+
+    /// What changed from the (number, document) pairs `was` to `now`, where the pairs
+    /// left out are the same in both.
+    pub fn of(was: Vec<(u32, &'a Doc)>, now: Vec<(u32, &'a Doc)>) -> Self {
+        let (by_was, by_now): (HashMap<u32, &Doc>, HashMap<u32, &Doc>) =
+            (was.iter().copied().collect(), now.iter().copied().collect());
         let differ = |map: &HashMap<u32, &Doc>, id: u32, doc: &Doc| map.get(&id) != Some(&doc);
         Change {
-            removed: old_ids
+            removed: was
                 .iter()
                 .copied()
-                .zip(old)
-                .filter(|&(id, d)| differ(&now, id, d))
+                .filter(|&(id, d)| differ(&by_now, id, d))
                 .collect(),
-            added: new_ids
+            added: now
                 .iter()
                 .copied()
-                .zip(new)
-                .filter(|&(id, d)| differ(&was, id, d))
+                .filter(|&(id, d)| differ(&by_was, id, d))
                 .collect(),
         }
     }
@@ -148,12 +154,16 @@ pub fn update(
         }
     }
 
+    let started = std::time::Instant::now();
+    let lap = |what: &str| tracing::debug!("search update: {what} at {:?}", started.elapsed());
     let mut out = Update::default();
     let mut sink = |name: String, content: Vec<u8>| {
         out.files
             .push((name, String::from_utf8_lossy(&content).into_owned()));
     };
 
+    // The files as read, by name.
+    let mut texts: HashMap<String, String> = HashMap::new();
     // CJK shards: a unit is `c<k>` with the own shards of its very common characters.
     let old_hot: BTreeMap<String, (Vec<String>, Vec<String>)> =
         serde_json::from_value(m["s"].clone()).map_err(|e| bad("m", &e.to_string()))?;
@@ -176,14 +186,21 @@ pub fn update(
             }
         }
         // The unit's terms: (bucket, first character) → second character → postings.
-        let mut unit: BTreeMap<(u32, u32), BTreeMap<u32, String>> = BTreeMap::new();
         for name in &names {
-            let shard: BTreeMap<String, BTreeMap<String, String>> = parse(name, &read(name)?)?;
+            if !texts.contains_key(name) {
+                texts.insert(name.clone(), read(name)?);
+            }
+        }
+        let mut unit: BTreeMap<(u32, u32), BTreeMap<u32, Cow<str>>> = BTreeMap::new();
+        for name in &names {
+            let shard = scan(script(name, &texts[name])?, true)
+                .ok_or_else(|| bad(name, "not a shard of CJK terms"))?;
             for (first, seconds) in shard {
                 let a = first.chars().next().map_or(0, |c| c as u32);
                 let into = unit.entry((a % BUCKETS, a)).or_default();
                 for (second, postings) in seconds {
-                    into.insert(second.chars().next().map_or(0, |c| c as u32), postings);
+                    let b = second.chars().next().map_or(0, |c| c as u32);
+                    into.insert(b, Cow::Borrowed(postings));
                 }
             }
         }
@@ -195,13 +212,13 @@ pub fn update(
             .collect();
         for &(a, b) in touched {
             let seconds = unit.entry((a % BUCKETS, a)).or_default();
-            let old = seconds.get(&b).map_or("", String::as_str);
+            let old = seconds.get(&b).map_or("", |p| p);
             let new = new_cjk.get(&(a, b)).map_or(&[][..], Vec::as_slice);
             let merged = merge(old, &removed, new).ok_or_else(|| bad(&names[0], "postings"))?;
             if merged.is_empty() {
                 seconds.remove(&b);
             } else {
-                seconds.insert(b, merged);
+                seconds.insert(b, Cow::Owned(merged));
             }
         }
         // As the clean build writes them: characters by bucket, then code point; terms by
@@ -246,6 +263,7 @@ pub fn update(
         }
     }
 
+    lap("CJK shards");
     // Word shards.
     let mut prefixes: BTreeMap<String, u32> =
         serde_json::from_value(m["w"].clone()).map_err(|e| bad("m", &e.to_string()))?;
@@ -256,33 +274,37 @@ pub fn update(
         .collect();
     for &k in &units {
         let name = format!("w{k}");
-        let mut words: BTreeMap<String, String> = parse(&name, &read(&name)?)?;
+        let text = read(&name)?;
+        let mut words: BTreeMap<&str, Cow<str>> = scan(script(&name, &text)?, false)
+            .ok_or_else(|| bad(&name, "not a shard of words"))?
+            .into_iter()
+            .map(|(w, p)| (w, Cow::Borrowed(p.first().map_or("", |p| p.1))))
+            .collect();
         let touched: BTreeSet<&String> = gone_words
             .iter()
             .chain(new_words.keys())
             .filter(|w| word_shard(&prefix(w), word_count) == k)
             .collect();
         for w in touched {
-            let old = words.get(w).map_or("", String::as_str);
+            let old = words.get(w.as_str()).map_or("", |p| p);
             let new = new_words.get(w).map_or(&[][..], Vec::as_slice);
             let merged = merge(old, &removed, new).ok_or_else(|| bad(&name, "postings"))?;
             if merged.is_empty() {
-                words.remove(w);
+                words.remove(w.as_str());
             } else {
-                words.insert(w.clone(), merged);
+                words.insert(w, Cow::Owned(merged));
             }
         }
         prefixes.retain(|_, shard| *shard != k);
         for w in words.keys() {
             prefixes.insert(prefix(w), k);
         }
-        let pairs: Vec<(&str, &str)> = words
-            .iter()
-            .map(|(w, p)| (w.as_str(), p.as_str()))
-            .collect();
+        let pairs: Vec<(&str, &str)> = words.iter().map(|(w, p)| (*w, &**p)).collect();
         sink(name.clone(), js_file(&name, json_object(&pairs).as_bytes()));
+        texts.insert(name, text);
     }
 
+    lap("word shards");
     // Head and answer shards around the numbers that changed.
     let order = layout.order();
     let ids: Vec<u32> = order.iter().map(|&i| layout.ids[i]).collect();
@@ -327,11 +349,17 @@ pub fn update(
         }
     }
 
+    lap("head and answer shards");
     let manifest = manifest(docs, layout, cjk_count, &hot, &prefixes, &heads, &answers);
     sink("m".into(), manifest);
-    // A file written again is not removed.
+    lap("manifest");
+    // A file written again is not removed; a file as it was is not written.
     let written: HashSet<&String> = out.files.iter().map(|f| &f.0).collect();
     out.removed.retain(|r| !written.contains(r));
+    out.files.retain(|(name, content)| match texts.get(name) {
+        Some(old) => old != content,
+        None => read(name).ok().as_ref() != Some(content),
+    });
     Ok(Some(out))
 }
 
@@ -348,14 +376,69 @@ fn bad(name: &str, what: &str) -> Error {
 }
 
 /// The JSON of a `qbankSearch.add("NAME", JSON);` file.
-fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<T> {
-    let json = text
-        .strip_prefix("qbankSearch.add(\"")
+fn script<'t>(name: &str, text: &'t str) -> Result<&'t str> {
+    text.strip_prefix("qbankSearch.add(\"")
         .and_then(|t| t.strip_prefix(name))
         .and_then(|t| t.strip_prefix("\","))
         .and_then(|t| t.strip_suffix(");\n"))
-        .ok_or_else(|| bad(name, "not a qbankSearch.add script"))?;
-    serde_json::from_str(json).map_err(|e| bad(name, &e.to_string()))
+        .ok_or_else(|| bad(name, "not a qbankSearch.add script"))
+}
+
+/// The JSON of a `qbankSearch.add("NAME", JSON);` file, parsed.
+fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<T> {
+    serde_json::from_str(script(name, text)?).map_err(|e| bad(name, &e.to_string()))
+}
+
+/// The members of a term shard, borrowed from its JSON: `{"限":{"流":"…","":"…"},…}` when
+/// `nested` (the CJK shards), else `{"goroutine":"…",…}` (each as one member with an empty
+/// key). Term shards hold no character that JSON escapes, so this reads them without a
+/// parser; `None` for anything else.
+#[allow(clippy::type_complexity)]
+fn scan(json: &str, nested: bool) -> Option<Vec<(&str, Vec<(&str, &str)>)>> {
+    struct Cursor<'a>(&'a str, usize);
+    impl<'a> Cursor<'a> {
+        fn eat(&mut self, b: u8) -> Option<()> {
+            (self.0.as_bytes().get(self.1) == Some(&b)).then(|| self.1 += 1)
+        }
+        fn peek(&self, b: u8) -> bool {
+            self.0.as_bytes().get(self.1) == Some(&b)
+        }
+        /// A string with no escape in it.
+        fn string(&mut self) -> Option<&'a str> {
+            self.eat(b'"')?;
+            let len = memchr::memchr(b'"', &self.0.as_bytes()[self.1..])?;
+            let s = &self.0[self.1..self.1 + len];
+            self.1 += len + 1;
+            (!s.contains('\\')).then_some(s)
+        }
+        /// `{"k":VALUE,…}`, each value read by `value`.
+        fn object<T>(
+            &mut self,
+            mut value: impl FnMut(&mut Self) -> Option<T>,
+        ) -> Option<Vec<(&'a str, T)>> {
+            self.eat(b'{')?;
+            let mut out = Vec::new();
+            if self.eat(b'}').is_some() {
+                return Some(out);
+            }
+            loop {
+                let key = self.string()?;
+                self.eat(b':')?;
+                out.push((key, value(self)?));
+                if self.eat(b'}').is_some() {
+                    return Some(out);
+                }
+                self.eat(b',')?;
+            }
+        }
+    }
+    let mut c = Cursor(json, 0);
+    let out = if nested {
+        c.object(|c| c.object(Cursor::string))?
+    } else {
+        c.object(|c| c.string().map(|p| vec![("", p)]))?
+    };
+    (c.1 == json.len() && !c.peek(b',')).then_some(out)
 }
 
 /// A group's count and positions, as written after its document and field.
@@ -588,6 +671,31 @@ mod tests {
         to[4].1[1].fields[1] = text;
         check(&from, &to);
         check(&to, &from);
+    }
+
+    #[test]
+    fn term_shards_are_read_without_a_parser_and_anything_else_is_refused() {
+        let cjk = r#"{"限":{"流":"AB","":"CD"},"桶":{}}"#;
+        assert_eq!(
+            scan(cjk, true).unwrap(),
+            [("限", vec![("流", "AB"), ("", "CD")]), ("桶", vec![])]
+        );
+        assert_eq!(
+            scan(r#"{"kafka":"AB","go":"C"}"#, false).unwrap(),
+            [("kafka", vec![("", "AB")]), ("go", vec![("", "C")])]
+        );
+        assert_eq!(scan("{}", false).unwrap(), []);
+        for bad in [
+            r#"{"a"b":"AB"}"#,
+            r#"{"kafka":"AB",}"#,
+            r#"{"kafka":"AB"} "#,
+            r#"{"kafka":"AB""#,
+            r#"{"kafka":1}"#,
+            "",
+        ] {
+            assert!(scan(bad, false).is_none(), "{bad}");
+        }
+        assert!(scan(r#"{"限":"AB"}"#, true).is_none());
     }
 
     #[test]
