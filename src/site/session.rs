@@ -740,7 +740,7 @@ impl SearchIndex {
             let (docs, spans) = crate::search::documents_by_chapter(book, bank, cfg, None);
             let layout = crate::search::layout(&spans)?;
             let change = Change::between(&self.docs, &self.ids, &docs, layout.ids());
-            let files = self.files_for(change, &docs, &layout, dir)?;
+            let files = self.files_for(&change, &docs, &layout, dir)?;
             return Ok((files, layout, Some((docs, spans))));
         }
         let (old_ids, old_spans) = (std::mem::take(&mut self.ids), self.spans.clone());
@@ -773,9 +773,9 @@ impl SearchIndex {
             }
             now.extend(new_ids.iter().copied().zip(docs));
         }
-        let change = Change::of(was, now);
+        let change = Change::of(&was, &now);
         self.known = known;
-        let files = self.files_for(change, &self.docs, &layout, dir);
+        let files = self.files_for(&change, &self.docs, &layout, dir);
         self.known = false;
         Ok((files?, layout, None))
     }
@@ -784,7 +784,7 @@ impl SearchIndex {
     /// those that changed when the written files are known, else every file.
     fn files_for(
         &self,
-        change: crate::search::index::Change,
+        change: &crate::search::index::Change,
         docs: &[crate::search::index::Doc],
         layout: &crate::search::index::Layout,
         dir: &Path,
@@ -800,7 +800,7 @@ impl SearchIndex {
                 return Ok((Vec::new(), Vec::new(), true));
             }
             let mut read = |name: &str| std::fs::read_to_string(dir.join(format!("{name}.js")));
-            match update(&change, docs, layout, &mut read) {
+            match update(change, docs, layout, &mut read) {
                 Ok(Some(up)) => return Ok((up.files, up.removed, true)),
                 Ok(None) => {}
                 Err(e) => tracing::debug!("the search index is made whole: {e}"),

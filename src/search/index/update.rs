@@ -31,15 +31,14 @@ impl<'a> Change<'a> {
     /// What changed from the documents `old` (numbered `old_ids`) to `new` (numbered
     /// `new_ids`): the documents of each number, compared.
     pub fn between(old: &'a [Doc], old_ids: &[u32], new: &'a [Doc], new_ids: &[u32]) -> Self {
-        Change::of(
-            old_ids.iter().copied().zip(old).collect(),
-            new_ids.iter().copied().zip(new).collect(),
-        )
+        let pairs =
+            |ids: &[u32], docs: &'a [Doc]| ids.iter().copied().zip(docs).collect::<Vec<_>>();
+        Change::of(&pairs(old_ids, old), &pairs(new_ids, new))
     }
 
     /// What changed from the (number, document) pairs `was` to `now`, where the pairs
     /// left out are the same in both.
-    pub fn of(was: Vec<(u32, &'a Doc)>, now: Vec<(u32, &'a Doc)>) -> Self {
+    pub fn of(was: &[(u32, &'a Doc)], now: &[(u32, &'a Doc)]) -> Self {
         let (by_was, by_now): (HashMap<u32, &Doc>, HashMap<u32, &Doc>) =
             (was.iter().copied().collect(), now.iter().copied().collect());
         let differ = |map: &HashMap<u32, &Doc>, id: u32, doc: &Doc| map.get(&id) != Some(&doc);
