@@ -164,10 +164,14 @@ const TERM_SHARD: usize = 96 * 1024;
 /// document count crosses one.
 const DOCS_PER_CJK_SHARD: usize = 24;
 const DOCS_PER_WORD_SHARD: usize = 640;
-/// About one document in this many starts a head shard (about 27 KB on the generated bank),
-/// and one in this many an answer shard (about 50 KB).
-const HEAD_EVERY: u64 = 48;
-const ANSWER_EVERY: u64 = 48;
+/// A head or answer shard holds at least [`ROW_MIN`] documents and ends before the next
+/// document that [`starts_head`] (or [`starts_answers`]) picks, about one in [`ROW_EVERY`]:
+/// about 32 documents, 18 KB of heads and 32 KB of answers on the generated bank. Cuts that
+/// only a document's own number picked would make shards of very uneven sizes, and a result
+/// is most likely to fall in a big one; the minimum keeps them even, and cuts still fall back
+/// in step a shard or two after an edit.
+const ROW_MIN: usize = 16;
+const ROW_EVERY: u64 = 16;
 /// Documents for each slot of the number space: a record of up to 32 questions takes one.
 const PER_SLOT: u64 = 32;
 
@@ -281,10 +285,10 @@ fn shard_counts(docs: usize) -> (u32, u32) {
 
 /// Whether document `id` starts a head shard, and an answer shard.
 fn starts_head(id: u32) -> bool {
-    mix(u64::from(id) ^ 0x68ea_d5ee_d5ee_d5ee).is_multiple_of(HEAD_EVERY)
+    mix(u64::from(id) ^ 0x68ea_d5ee_d5ee_d5ee).is_multiple_of(ROW_EVERY)
 }
 fn starts_answers(id: u32) -> bool {
-    mix(u64::from(id) ^ 0x0a25_e75e_7a25_e75e).is_multiple_of(ANSWER_EVERY)
+    mix(u64::from(id) ^ 0x0a25_e75e_7a25_e75e).is_multiple_of(ROW_EVERY)
 }
 
 /// The word shard of a word's first two characters.
@@ -699,12 +703,13 @@ fn word_shards(
 }
 
 /// Where the shards of rows (heads or answers) start among documents numbered `ids` (in number
-/// order): at the first, and at each that `starts` picks. Each shard is a range of `ids`.
+/// order): at the first, and then at each that `starts` picks once a shard holds [`ROW_MIN`].
+/// Each shard is a range of `ids`.
 fn row_cuts(ids: &[u32], starts: fn(u32) -> bool) -> Vec<std::ops::Range<usize>> {
     let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
     for (i, &id) in ids.iter().enumerate() {
         match cuts.last_mut() {
-            Some(last) if !starts(id) => last.end = i + 1,
+            Some(last) if last.len() < ROW_MIN || !starts(id) => last.end = i + 1,
             _ => cuts.push(i..i + 1),
         }
     }

@@ -315,25 +315,35 @@ pub fn update(
         .collect();
     changed.sort_unstable();
     changed.dedup();
-    let around = |starts: fn(u32) -> bool| -> HashSet<u32> {
-        let firsts: Vec<u32> = row_cuts(&ids, starts)
-            .iter()
-            .map(|c| ids[c.start])
+    // A shard is written again when it holds a changed number, or its first or next first
+    // document differs from the written index's (the manifest has those).
+    let stale = |kind: &str, starts: fn(u32) -> bool| -> HashSet<u32> {
+        let old: Vec<u64> = m[kind]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_u64)
             .collect();
+        let old_next: HashMap<u64, Option<u64>> = old
+            .iter()
+            .enumerate()
+            .map(|(i, &f)| (f, old.get(i + 1).copied()))
+            .collect();
+        let cuts = row_cuts(&ids, starts);
         let mut wanted = HashSet::new();
-        for &c in &changed {
-            // The shard that holds (or would hold) `c`, and the one before, which a new or
-            // removed first document cuts or joins.
-            let at = firsts.partition_point(|&f| f <= c);
-            for i in [at.saturating_sub(1), at.saturating_sub(2)] {
-                if let Some(&f) = firsts.get(i) {
-                    wanted.insert(f);
-                }
+        for (k, cut) in cuts.iter().enumerate() {
+            let first = ids[cut.start];
+            let next = cuts.get(k + 1).map(|c| ids[c.start]);
+            let holds = changed.partition_point(|&c| c < first)
+                < changed.partition_point(|&c| next.is_none_or(|n| c < n));
+            let moved = old_next.get(&u64::from(first)) != Some(&next.map(u64::from));
+            if holds || moved {
+                wanted.insert(first);
             }
         }
         wanted
     };
-    let (want_heads, want_answers) = (around(starts_head), around(starts_answers));
+    let (want_heads, want_answers) = (stale("h", starts_head), stale("a", starts_answers));
     let wanted = |kind: &str, first: u32| match kind {
         "h" => want_heads.contains(&first),
         _ => want_answers.contains(&first),
