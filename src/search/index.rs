@@ -164,13 +164,14 @@ const TERM_SHARD: usize = 96 * 1024;
 /// document count crosses one.
 const DOCS_PER_CJK_SHARD: usize = 24;
 const DOCS_PER_WORD_SHARD: usize = 640;
-/// A head or answer shard holds at least [`ROW_MIN`] documents and ends before the next
-/// document that [`starts_head`] (or [`starts_answers`]) picks, about one in [`ROW_EVERY`]:
-/// about 32 documents, 18 KB of heads and 32 KB of answers on the generated bank. Cuts that
-/// only a document's own number picked would make shards of very uneven sizes, and a result
-/// is most likely to fall in a big one; the minimum keeps them even, and cuts still fall back
-/// in step a shard or two after an edit.
-const ROW_MIN: usize = 16;
+/// A head shard holds at least [`HEAD_MIN`] documents (an answer shard [`ANSWER_MIN`]) and
+/// ends before the next document whose number picks a cut, about one in [`ROW_EVERY`]: about
+/// 32 heads (18 KB) and 48 answers (48 KB) on the generated bank. Cuts that only a document's
+/// own number picked would make shards of very uneven sizes, and a result is most likely to
+/// fall in a big one; the minimum keeps them even, and cuts still fall back in step a shard
+/// or two after an edit. Answers are loaded only for results whose teaser is in the answer.
+const HEAD_MIN: usize = 16;
+const ANSWER_MIN: usize = 32;
 const ROW_EVERY: u64 = 16;
 /// Documents for each slot of the number space: a record of up to 32 questions takes one.
 const PER_SLOT: u64 = 32;
@@ -283,12 +284,19 @@ fn shard_counts(docs: usize) -> (u32, u32) {
     )
 }
 
-/// Whether document `id` starts a head shard, and an answer shard.
-fn starts_head(id: u32) -> bool {
-    mix(u64::from(id) ^ 0x68ea_d5ee_d5ee_d5ee).is_multiple_of(ROW_EVERY)
-}
-fn starts_answers(id: u32) -> bool {
-    mix(u64::from(id) ^ 0x0a25_e75e_7a25_e75e).is_multiple_of(ROW_EVERY)
+/// Whether document `id` may start a shard of rows of `kind` (`h` heads, `a` answers), and
+/// the fewest documents such a shard holds.
+fn row_rule(kind: &str) -> (fn(u32) -> bool, usize) {
+    fn head(id: u32) -> bool {
+        mix(u64::from(id) ^ 0x68ea_d5ee_d5ee_d5ee).is_multiple_of(ROW_EVERY)
+    }
+    fn answer(id: u32) -> bool {
+        mix(u64::from(id) ^ 0x0a25_e75e_7a25_e75e).is_multiple_of(ROW_EVERY)
+    }
+    match kind {
+        "h" => (head, HEAD_MIN),
+        _ => (answer, ANSWER_MIN),
+    }
 }
 
 /// The word shard of a word's first two characters.
@@ -702,14 +710,15 @@ fn word_shards(
     shard_of
 }
 
-/// Where the shards of rows (heads or answers) start among documents numbered `ids` (in number
-/// order): at the first, and then at each that `starts` picks once a shard holds [`ROW_MIN`].
-/// Each shard is a range of `ids`.
-fn row_cuts(ids: &[u32], starts: fn(u32) -> bool) -> Vec<std::ops::Range<usize>> {
+/// Where the shards of rows of `kind` (see [`row_rule`]) start among documents numbered
+/// `ids` (in number order): at the first, and then at each the rule picks once a shard holds
+/// its minimum. Each shard is a range of `ids`.
+fn row_cuts(ids: &[u32], kind: &str) -> Vec<std::ops::Range<usize>> {
+    let (starts, min) = row_rule(kind);
     let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
     for (i, &id) in ids.iter().enumerate() {
         match cuts.last_mut() {
-            Some(last) if last.len() < ROW_MIN || !starts(id) => last.end = i + 1,
+            Some(last) if last.len() < min || !starts(id) => last.end = i + 1,
             _ => cuts.push(i..i + 1),
         }
     }
@@ -759,8 +768,8 @@ fn doc_shards(
     wanted: &dyn Fn(&str, u32) -> bool,
     sink: &mut dyn FnMut(String, Vec<u8>),
 ) -> (Vec<u32>, Vec<u32>) {
-    let firsts = |kind: &str, starts: fn(u32) -> bool, sink: &mut dyn FnMut(String, Vec<u8>)| {
-        let cuts = row_cuts(ids, starts);
+    let firsts = |kind: &str, sink: &mut dyn FnMut(String, Vec<u8>)| {
+        let cuts = row_cuts(ids, kind);
         for cut in &cuts {
             if !wanted(kind, ids[cut.start]) {
                 continue;
@@ -773,8 +782,8 @@ fn doc_shards(
         }
         cuts.iter().map(|c| ids[c.start]).collect::<Vec<u32>>()
     };
-    let heads = firsts("h", starts_head, sink);
-    (heads, firsts("a", starts_answers, sink))
+    let heads = firsts("h", sink);
+    (heads, firsts("a", sink))
 }
 
 /// `qbankSearch.add(NAME,JSON);`: a shard is a script, so it loads from `file://` too.

@@ -10,7 +10,7 @@
 
 use super::{
     BUCKETS, Doc, Layout, Term, js_file, json_object, manifest, place_group, push_num, row_cuts,
-    shard_counts, starts_answers, starts_head, terms, word_shard,
+    shard_counts, terms, word_shard,
 };
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -317,7 +317,7 @@ pub fn update(
     changed.dedup();
     // A shard is written again when it holds a changed number, or its first or next first
     // document differs from the written index's (the manifest has those).
-    let stale = |kind: &str, starts: fn(u32) -> bool| -> HashSet<u32> {
+    let stale = |kind: &str| -> HashSet<u32> {
         let old: Vec<u64> = m[kind]
             .as_array()
             .into_iter()
@@ -329,7 +329,7 @@ pub fn update(
             .enumerate()
             .map(|(i, &f)| (f, old.get(i + 1).copied()))
             .collect();
-        let cuts = row_cuts(&ids, starts);
+        let cuts = row_cuts(&ids, kind);
         let mut wanted = HashSet::new();
         for (k, cut) in cuts.iter().enumerate() {
             let first = ids[cut.start];
@@ -343,7 +343,7 @@ pub fn update(
         }
         wanted
     };
-    let (want_heads, want_answers) = (stale("h", starts_head), stale("a", starts_answers));
+    let (want_heads, want_answers) = (stale("h"), stale("a"));
     let wanted = |kind: &str, first: u32| match kind {
         "h" => want_heads.contains(&first),
         _ => want_answers.contains(&first),
