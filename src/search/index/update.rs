@@ -79,8 +79,8 @@ type Groups = Vec<(u32, u32, String)>;
 /// of `docs` would write under that name; the files it does not return are unchanged.
 ///
 /// `Ok(None)` when the change moves the whole index (the shard counts follow the document
-/// count in powers of two), or changes more documents than there are: build it whole. An error when a file is missing or not as this
-/// version writes it.
+/// count in powers of two), or changes more documents than there are: build it whole. An
+/// error when a file is missing or not as this version writes it.
 pub fn update(
     change: &Change,
     docs: &[Doc],
