@@ -668,6 +668,81 @@ mod tests {
         assert_eq!(check(&from, &bank(1, 1)), usize::MAX);
     }
 
+    /// Edits one after another, each update starting from the files the previous one left, as
+    /// `serve` does: every state equals a clean build.
+    #[test]
+    fn chained_random_edits_stay_equal_to_a_clean_build() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rand = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let words = [
+            "限流",
+            "令牌桶",
+            "一致性",
+            "kafka",
+            "分区",
+            "goroutine",
+            "的",
+            "锁",
+        ];
+        let mut book = bank(120, 12);
+        let mut files = clean(&book, usize::MAX);
+        for step in 0..40 {
+            let mut to = book.clone();
+            match rand(5) {
+                // Text inserted into a field of one document.
+                0 | 1 => {
+                    let c = rand(to.len());
+                    let d = rand(to[c].1.len());
+                    let f = rand(3);
+                    let w = words[rand(words.len())];
+                    to[c].1[d].fields[f] = format!("{w} {}", to[c].1[d].fields[f]);
+                }
+                // A record added, or removed.
+                2 => {
+                    let name = format!("new{step}");
+                    let n = 1 + rand(40);
+                    let docs = (0..n)
+                        .map(|i| doc(&name, i, words[i % words.len()]))
+                        .collect();
+                    to.insert(rand(to.len() + 1), (name, docs));
+                }
+                3 if to.len() > 1 => drop(to.remove(rand(to.len()))),
+                // A question added to a record.
+                _ => {
+                    let c = rand(to.len());
+                    let name = to[c].0.clone();
+                    let i = to[c].1.len();
+                    to[c].1.push(doc(&name, i, "分布式锁"));
+                }
+            }
+            let (old_docs, old_layout) = flat(&book);
+            let (docs, layout) = flat(&to);
+            let change = Change::between(&old_docs, old_layout.ids(), &docs, layout.ids());
+            let mut read = |name: &str| {
+                files
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| Error::other(format!("no {name}")))
+            };
+            match update(&change, &docs, &layout, &mut read).unwrap() {
+                Some(up) => {
+                    for name in &up.removed {
+                        assert!(files.remove(name).is_some(), "step {step}: {name}");
+                    }
+                    files.extend(up.files);
+                }
+                None => files = clean(&to, usize::MAX),
+            }
+            assert_eq!(files, clean(&to, usize::MAX), "step {step}");
+            book = to;
+        }
+    }
+
     #[test]
     fn a_character_that_becomes_very_common_and_stops_being_one() {
         let from = bank(30, 4);
