@@ -330,7 +330,7 @@ pub fn build_in_passes(docs: &[Doc], layout: &Layout, memory: usize) -> std::io:
         docs,
         layout,
         &mut |name, content| {
-            files.push((name, String::from_utf8_lossy(&content).into_owned()));
+            files.push((name, text_of(content)));
         },
         memory,
     )?;
@@ -784,6 +784,12 @@ fn doc_shards(
     };
     let heads = firsts("h", sink);
     (heads, firsts("a", sink))
+}
+
+/// A file's bytes as text, without a copy (every file is JSON written from strings).
+fn text_of(content: Vec<u8>) -> String {
+    String::from_utf8(content)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// `qbankSearch.add(NAME,JSON);`: a shard is a script, so it loads from `file://` too.

@@ -10,7 +10,7 @@
 
 use super::{
     BUCKETS, Doc, Layout, Term, js_file, json_object, manifest, place_group, push_num, row_cuts,
-    shard_counts, terms, word_shard,
+    shard_counts, terms, text_of, word_shard,
 };
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -157,8 +157,7 @@ pub fn update(
     let lap = |what: &str| tracing::debug!("search update: {what} at {:?}", started.elapsed());
     let mut out = Update::default();
     let mut sink = |name: String, content: Vec<u8>| {
-        out.files
-            .push((name, String::from_utf8_lossy(&content).into_owned()));
+        out.files.push((name, text_of(content)));
     };
 
     // The files as read, by name.
