@@ -74,6 +74,9 @@ pub struct Update {
 /// Postings of one term as groups: (document, field, the count and positions as written).
 type Groups = Vec<(u32, u32, String)>;
 
+/// One first character's terms: (second character, postings), in order.
+type Terms<'t> = Vec<(u32, Cow<'t, str>)>;
+
 /// Brings the index that `read` returns files of (by name, without `.js`) up to date with
 /// `docs`, numbered by `layout`, given `change`. Every file it returns is what [`super::build`]
 /// of `docs` would write under that name; the files it does not return are unchanged.
@@ -189,19 +192,27 @@ pub fn update(
                 texts.insert(name.clone(), read(name)?);
             }
         }
-        let mut unit: BTreeMap<(u32, u32), BTreeMap<u32, Cow<str>>> = BTreeMap::new();
+        // In the order the clean build writes them: characters by bucket, then code point;
+        // terms by second character. The shards are in that order already (a very common
+        // character's own shards follow each other in it).
+        let code = |s: &str| s.chars().next().map_or(0, |c| c as u32);
+        let mut unit: Vec<((u32, u32), Terms)> = Vec::new();
         for name in &names {
             let shard = scan(script(name, &texts[name])?, true)
                 .ok_or_else(|| bad(name, "not a shard of CJK terms"))?;
             for (first, seconds) in shard {
-                let a = first.chars().next().map_or(0, |c| c as u32);
-                let into = unit.entry((a % BUCKETS, a)).or_default();
-                for (second, postings) in seconds {
-                    let b = second.chars().next().map_or(0, |c| c as u32);
-                    into.insert(b, Cow::Borrowed(postings));
+                let a = code(first);
+                let key = (a % BUCKETS, a);
+                let seconds = seconds
+                    .into_iter()
+                    .map(|(b, p)| (code(b), Cow::Borrowed(p)));
+                match unit.last_mut() {
+                    Some((k, into)) if *k == key => into.extend(seconds),
+                    _ => unit.push((key, seconds.collect())),
                 }
             }
         }
+        unit.sort_by_key(|e| e.0);
         // Each term once: one the edit both took out and put in is merged once.
         let touched: BTreeSet<&(u32, u32)> = gone_cjk
             .iter()
@@ -209,18 +220,25 @@ pub fn update(
             .filter(|&&(a, _)| cjk_unit(a) == k)
             .collect();
         for &(a, b) in touched {
-            let seconds = unit.entry((a % BUCKETS, a)).or_default();
-            let old = seconds.get(&b).map_or("", |p| p);
+            let key = (a % BUCKETS, a);
+            let i = unit
+                .binary_search_by_key(&key, |e| e.0)
+                .unwrap_or_else(|i| {
+                    unit.insert(i, (key, Vec::new()));
+                    i
+                });
+            let seconds = &mut unit[i].1;
+            let at = seconds.binary_search_by_key(&b, |s| s.0);
+            let old = at.map_or("", |j| &*seconds[j].1);
             let new = new_cjk.get(&(a, b)).map_or(&[][..], Vec::as_slice);
             let merged = merge(old, &removed, new).ok_or_else(|| bad(&names[0], "postings"))?;
-            if merged.is_empty() {
-                seconds.remove(&b);
-            } else {
-                seconds.insert(b, Cow::Owned(merged));
+            match (at, merged.is_empty()) {
+                (Ok(j), true) => drop(seconds.remove(j)),
+                (Ok(j), false) => seconds[j].1 = Cow::Owned(merged),
+                (Err(j), false) => seconds.insert(j, (b, Cow::Owned(merged))),
+                (Err(_), true) => {}
             }
         }
-        // As the clean build writes them: characters by bucket, then code point; terms by
-        // second character.
         let mut json = String::new();
         let mut write = |name: String, body: &str| {
             sink(
@@ -235,7 +253,8 @@ pub fn update(
             }
             group.clear();
             starts.clear();
-            for (&b, postings) in seconds {
+            for (b, postings) in seconds {
+                let b = *b;
                 if !group.is_empty() {
                     group.push(',');
                 }
