@@ -32,6 +32,8 @@
 //! `tests/incremental.rs` edits each kind of thing and compares the site with a clean full
 //! build, file for file.
 
+mod search;
+
 use super::{BuildOptions, Built, build_full, diagnose, point_at, prepare_theme, report};
 use crate::lint::Bank;
 use crate::render::Renderer;
@@ -42,6 +44,7 @@ use crate::text::Fnv;
 use anyhow::{Context, Result, bail};
 use mdbook_driver::MDBook;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use search::SearchIndex;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -153,18 +156,10 @@ impl Session {
             .then(|| super::tree::summary(&built.md.source_dir()))
             .flatten();
         let (docs, spans) = std::mem::take(&mut built.docs);
-        let index = match carried {
-            // The build linked the live site's index files into the new site as they were.
-            Some(old) if built.search_stale => SearchIndex {
-                pending: Vec::new(),
-                stale_all: true,
-                ..old
-            },
-            _ if built.search_stale => SearchIndex {
-                stale_all: true,
-                ..SearchIndex::default()
-            },
-            _ => SearchIndex::made(docs, spans),
+        let index = if built.search_stale {
+            SearchIndex::carried(carried)
+        } else {
+            SearchIndex::made(docs, spans)
         };
         let stale = built.search_stale;
         let mut session = Session {
@@ -203,7 +198,7 @@ impl Session {
         self.index
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .updated
+            .updated()
     }
 
     /// Tell when files updated in the background are up to date.
@@ -601,7 +596,7 @@ impl Session {
         let stale_all = index
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .stale_all;
+            .stale_all();
         let book = stale_all.then(|| self.built.md.book.clone());
         if !stale_all {
             let (docs, spans) = crate::search::documents_by_chapter(
@@ -615,9 +610,7 @@ impl Session {
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             let mut docs = docs.into_iter();
             for (source, range) in spans {
-                index
-                    .pending
-                    .push((source, docs.by_ref().take(range.len()).collect()));
+                index.queue(source, docs.by_ref().take(range.len()).collect());
             }
         }
         let gate = self.gates.search.clone();
@@ -635,7 +628,7 @@ impl Session {
             }
             let index = &mut *index;
             let started = std::time::Instant::now();
-            let book = book.as_ref().filter(|_| index.stale_all);
+            let book = book.as_ref().filter(|_| index.stale_all());
             let ((files, removed, updated), layout, fresh) =
                 match index.next(book, &bank, &cfg, &dir) {
                     Ok(next) => next,
@@ -671,14 +664,7 @@ impl Session {
             let _ = std::fs::remove_dir_all(&scratch);
             match written {
                 Ok(true) => {
-                    index.ids = layout.ids().to_vec();
-                    if let Some((docs, spans)) = fresh {
-                        (index.docs, index.spans) = (docs, spans);
-                    }
-                    index.pending.clear();
-                    index.stale_all = false;
-                    index.known = true;
-                    index.updated = Some(updated);
+                    index.written(&layout, fresh, updated);
                     tracing::debug!(
                         "search index {} in {:?}",
                         if updated { "updated" } else { "made whole" },
@@ -689,161 +675,11 @@ impl Session {
                 // the edits were put in place, no longer the index of the documents).
                 Ok(false) => {}
                 Err(e) => {
-                    // Some files may be written: the next job makes the index whole.
-                    index.known = false;
+                    index.failed();
                     eprintln!("updating the search index failed: {e:#}");
                 }
             }
         });
-    }
-}
-
-/// Search files to write, `(name, content)`, and to remove, by name; and whether they are an
-/// update of the written files rather than the whole index.
-type FilesFor = (Vec<(String, String)>, Vec<String>, bool);
-
-/// Search documents in book order, and each chapter's range in them.
-type DocsBySpan = (
-    Vec<crate::search::index::Doc>,
-    Vec<(PathBuf, std::ops::Range<usize>)>,
-);
-
-/// The search index as the site has it: the documents it was made of, each chapter's range in
-/// them and their numbers, and the documents of chapters edited since it was written.
-#[derive(Debug, Default)]
-struct SearchIndex {
-    docs: Vec<crate::search::index::Doc>,
-    /// `(source path, range in docs)`, in book order.
-    spans: Vec<(PathBuf, std::ops::Range<usize>)>,
-    /// The number of each document in the index.
-    ids: Vec<u32>,
-    /// New documents of edited chapters, oldest first.
-    pending: Vec<(PathBuf, Vec<crate::search::index::Doc>)>,
-    /// Whether the files are the index of `docs` exactly, so that an update can start from
-    /// them. Not when they were carried over from a site this session did not write, or
-    /// after a failed write.
-    known: bool,
-    /// Every chapter's documents are to be made again (after a full build, which carried the
-    /// files over as they were).
-    stale_all: bool,
-    /// Whether the last job updated the written files (rather than making the index whole).
-    updated: Option<bool>,
-}
-
-impl SearchIndex {
-    /// The index of a build that made it from `docs`.
-    fn made(
-        docs: Vec<crate::search::index::Doc>,
-        spans: Vec<(PathBuf, std::ops::Range<usize>)>,
-    ) -> Self {
-        let ids = crate::search::layout(&spans).map(|l| l.ids().to_vec());
-        SearchIndex {
-            known: ids.is_ok(),
-            ids: ids.unwrap_or_default(),
-            docs,
-            spans,
-            ..SearchIndex::default()
-        }
-    }
-
-    /// The files that bring the index up to date, the layout they number the documents by, and
-    /// the documents of every chapter when `book` (after a full build) gave them. Otherwise
-    /// the pending documents are put in place of their chapters' own, and the index is no
-    /// longer known to match its files until they are written.
-    fn next(
-        &mut self,
-        book: Option<&mdbook_preprocessor::book::Book>,
-        bank: &crate::lint::Bank,
-        cfg: &crate::config::Config,
-        dir: &Path,
-    ) -> std::io::Result<(FilesFor, crate::search::index::Layout, Option<DocsBySpan>)> {
-        use crate::search::index::Change;
-        if let Some(book) = book {
-            let (docs, spans) = crate::search::documents_by_chapter(book, bank, cfg, None);
-            let layout = crate::search::layout(&spans)?;
-            let change = Change::between(&self.docs, &self.ids, &docs, layout.ids());
-            let files = self.files_for(&change, &docs, &layout, dir)?;
-            return Ok((files, layout, Some((docs, spans))));
-        }
-        let (old_ids, old_spans) = (std::mem::take(&mut self.ids), self.spans.clone());
-        let mut replaced: HashMap<PathBuf, Vec<crate::search::index::Doc>> = HashMap::new();
-        for (source, new) in std::mem::take(&mut self.pending) {
-            let Some(at) = self.spans.iter().position(|(s, _)| *s == source) else {
-                continue;
-            };
-            let range = self.spans[at].1.clone();
-            let (old_len, new_len) = (range.len(), new.len());
-            let old: Vec<_> = self.docs.splice(range.clone(), new).collect();
-            // The oldest documents of a chapter edited twice are what the files hold.
-            replaced.entry(source).or_insert(old);
-            self.spans[at].1 = range.start..range.start + new_len;
-            for (_, r) in &mut self.spans[at + 1..] {
-                *r = r.start + new_len - old_len..r.end + new_len - old_len;
-            }
-        }
-        let known = std::mem::replace(&mut self.known, false);
-        let layout = crate::search::layout(&self.spans)?;
-        // What the files hold and what they should, of the chapters edited or renumbered.
-        let (mut was, mut now) = (Vec::new(), Vec::new());
-        for ((source, old), (_, new)) in old_spans.iter().zip(&self.spans) {
-            let (old_ids, new_ids) = (&old_ids[old.clone()], &layout.ids()[new.clone()]);
-            let docs = &self.docs[new.clone()];
-            match replaced.get(source) {
-                Some(old_docs) => was.extend(old_ids.iter().copied().zip(old_docs)),
-                None if old_ids != new_ids => was.extend(old_ids.iter().copied().zip(docs)),
-                None => continue,
-            }
-            now.extend(new_ids.iter().copied().zip(docs));
-        }
-        let change = Change::of(&was, &now);
-        self.known = known;
-        let files = self.files_for(&change, &self.docs, &layout, dir);
-        self.known = false;
-        Ok((files?, layout, None))
-    }
-
-    /// The files to write and to remove for the index of `docs` numbered by `layout`: only
-    /// those that changed when the written files are known, else every file.
-    fn files_for(
-        &self,
-        change: &crate::search::index::Change,
-        docs: &[crate::search::index::Doc],
-        layout: &crate::search::index::Layout,
-        dir: &Path,
-    ) -> std::io::Result<FilesFor> {
-        use crate::search::index::update;
-        if self.known {
-            tracing::debug!(
-                "search: {} documents out, {} in (compared)",
-                change.removed.len(),
-                change.added.len()
-            );
-            if change.is_empty() {
-                return Ok((Vec::new(), Vec::new(), true));
-            }
-            let mut read = |name: &str| std::fs::read_to_string(dir.join(format!("{name}.js")));
-            match update(change, docs, layout, &mut read) {
-                Ok(Some(up)) => return Ok((up.files, up.removed, true)),
-                Ok(None) => {}
-                Err(e) => tracing::debug!("the search index is made whole: {e}"),
-            }
-        }
-        let files = crate::search::index::build(docs, layout)?.files;
-        let names: HashSet<&str> = files.iter().map(|f| f.0.as_str()).collect();
-        let removed = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .filter_map(Result::ok)
-            .filter_map(|e| {
-                let name = e
-                    .file_name()
-                    .to_string_lossy()
-                    .strip_suffix(".js")?
-                    .to_string();
-                (!names.contains(name.as_str())).then_some(name)
-            })
-            .collect();
-        Ok((files, removed, false))
     }
 }
 
