@@ -184,8 +184,9 @@ const PER_SLOT: u64 = 32;
 ///   source path hashes to, or the first free one after it; its documents are numbered from
 ///   there. Placement goes in order of (home slot, path), so it depends only on the set of
 ///   chapters, never on the order they were added in, and a new chapter moves at most the
-///   chapters that sit right after it. The table has at least eight times as many slots as
-///   the chapters take, so that is rare (`a_record_added_rarely_moves_another`). The
+///   chapters that sit right after it. The table has at least 32 times as many slots as the
+///   chapters take, so that is rare (`a_record_added_rarely_moves_another`); the sparser
+///   numbers make the index about 4% bigger than a table twice the size would. The
 ///   manifest's `o` gives book order.
 /// - **Shards** are a function of what they hold: a CJK term's shard of its first character, a
 ///   word's of its first two characters, a head's or an answer's of its document number.
@@ -220,7 +221,7 @@ impl Layout {
     pub fn new<'a>(
         chapters: impl IntoIterator<Item = (&'a str, usize)>,
     ) -> std::io::Result<Layout> {
-        Layout::new_in(chapters, 8)
+        Layout::new_in(chapters, 32)
     }
 
     /// [`Layout::new`] in a table of at least `room` times the slots the chapters take.
@@ -1010,9 +1011,9 @@ mod tests {
 #[cfg(test)]
 mod layout_tests {
     /// A record added to a bank of 2,000 moves almost no other record's numbers: in a table
-    /// with room for eight times the slots, a new record's slot is rarely taken. With room for
-    /// two, one insertion in 300 moved 15 records, and each record moved rewrites every shard
-    /// its terms are in.
+    /// with room for 32 times the slots, 8 of 300 insertions moved one record each. With room
+    /// for two, 300 insertions moved 304 records, one of them 15; each record moved rewrites
+    /// every shard its terms are in.
     #[test]
     fn a_record_added_rarely_moves_another() {
         let keys: Vec<(String, usize)> = (0..2000)
@@ -1032,9 +1033,9 @@ mod layout_tests {
             worst = worst.max(here);
         }
         assert!(
-            moved * 10 < trials,
+            moved * 20 < trials,
             "{moved} records moved in {trials} insertions"
         );
-        assert!(worst <= 3, "{worst} records moved by one insertion");
+        assert!(worst <= 2, "{worst} records moved by one insertion");
     }
 }
