@@ -186,7 +186,7 @@ pub fn update(
                 hot.remove(first);
             }
         }
-        // The unit's terms: (bucket, first character) → second character → postings.
+        // The unit's files, each read once.
         for name in &names {
             if !texts.contains_key(name) {
                 texts.insert(name.clone(), read(name)?);
