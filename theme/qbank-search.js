@@ -221,19 +221,10 @@
             at += o[i + 1];
         }
         runs.sort(function (a, b) { return a[0] - b[0]; });
+        var starts = runs.map(function (r) { return r[0]; });
         manifest.rank = function (doc) {
-            var lo = 0;
-            var hi = runs.length - 1;
-            while (lo < hi) {
-                var mid = (lo + hi + 1) >> 1;
-                if (runs[mid][0] <= doc) {
-                    lo = mid;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            var run = runs[lo];
-            return run && doc < run[0] + run[1] ? run[2] + doc - run[0] : doc;
+            var run = runs[locate(starts, doc)];
+            return run && doc >= run[0] && doc < run[0] + run[1] ? run[2] + doc - run[0] : doc;
         };
         return manifest.rank;
     }
@@ -381,7 +372,7 @@
                 answerOnly: !v.hits[0].length && !v.hits[1].length,
             });
         });
-        results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+        // search() orders them, once sections have their lower score.
         return results;
     };
 

@@ -266,8 +266,9 @@ impl Layout {
         Ok(Layout { ids, chapters })
     }
 
-    /// All documents as one chapter (tests and the fuzz target).
-    pub fn one(docs: usize) -> Layout {
+    /// All documents as one chapter.
+    #[cfg(test)]
+    fn one(docs: usize) -> Layout {
         Layout::new([("", docs)]).expect("one chapter fits")
     }
 
@@ -604,16 +605,7 @@ fn cjk_shards(
             while k < occ.len() && first_of(occ[k]) == first {
                 let key = occ[k] >> 32;
                 let second = (key & 0x1F_FFFF) as u32;
-                if !group.is_empty() {
-                    group.push(',');
-                }
-                starts.push((second, group.len()));
-                // CJK characters never need escaping in JSON.
-                group.push('"');
-                if let Some(b) = char::from_u32(second).filter(|c| *c != '\0') {
-                    group.push(b);
-                }
-                group.push_str("\":\"");
+                open_term(&mut group, &mut starts, second);
                 let mut last_doc = 0;
                 while k < occ.len() && occ[k] >> 32 == key {
                     let (doc, field, pos) = occurrences.place(occ[k] as u32, &mut hint);
@@ -648,6 +640,22 @@ fn cjk_shards(
             json.clear();
         }
     }
+}
+
+/// Starts the term with second character `second` (0: the first character alone) in a first
+/// character's `group` (`"流":"…","":"…"`), noting where it starts in `starts`; its postings
+/// and the closing quote follow.
+fn open_term(group: &mut String, starts: &mut Vec<(u32, usize)>, second: u32) {
+    if !group.is_empty() {
+        group.push(',');
+    }
+    starts.push((second, group.len()));
+    // CJK characters never need escaping in JSON.
+    group.push('"');
+    if let Some(b) = char::from_u32(second).filter(|c| *c != '\0') {
+        group.push(b);
+    }
+    group.push_str("\":\"");
 }
 
 /// Puts one first character's terms (`group`: `"流":"…","":"…"`, the term with second

@@ -9,8 +9,8 @@
 //! them, and so does the search fuzz target.
 
 use super::{
-    BUCKETS, Doc, Layout, Term, js_file, json_object, manifest, place_group, push_num, row_cuts,
-    shard_counts, terms, text_of, word_shard,
+    BUCKETS, Doc, Layout, Term, js_file, json_object, manifest, open_term, place_group, push_num,
+    row_cuts, shard_counts, terms, text_of, word_shard,
 };
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -254,16 +254,7 @@ pub fn update(
             group.clear();
             starts.clear();
             for (b, postings) in seconds {
-                let b = *b;
-                if !group.is_empty() {
-                    group.push(',');
-                }
-                starts.push((b, group.len()));
-                group.push('"');
-                if let Some(c) = char::from_u32(b).filter(|c| *c != '\0') {
-                    group.push(c);
-                }
-                group.push_str("\":\"");
+                open_term(&mut group, &mut starts, *b);
                 group.push_str(postings);
                 group.push('"');
             }
@@ -597,10 +588,9 @@ mod tests {
             .collect()
     }
 
-    /// Updates the files of `from` to `to`, checks that they equal a clean build of `to`, and
-    /// returns how many files the update wrote.
-    fn check(from: &Book, to: &Book) -> usize {
-        let mut files = clean(from, usize::MAX);
+    /// Updates `files`, the index of `from`, to `to`, as `serve` does. Returns how many files
+    /// the update wrote, or `None` when it says to build the index whole (`files` unchanged).
+    fn apply(files: &mut BTreeMap<String, String>, from: &Book, to: &Book) -> Option<usize> {
         let (old_docs, old_layout) = flat(from);
         let (docs, layout) = flat(to);
         let change = Change::between(&old_docs, old_layout.ids(), &docs, layout.ids());
@@ -610,9 +600,7 @@ mod tests {
                 .cloned()
                 .ok_or_else(|| Error::other(format!("no {name}")))
         };
-        let Some(up) = update(&change, &docs, &layout, &mut read).unwrap() else {
-            return usize::MAX;
-        };
+        let up = update(&change, &docs, &layout, &mut read).unwrap()?;
         let wrote = up.files.len();
         for name in &up.removed {
             assert!(
@@ -621,6 +609,16 @@ mod tests {
             );
         }
         files.extend(up.files);
+        Some(wrote)
+    }
+
+    /// Updates the files of `from` to `to`, checks that they equal a clean build of `to`, and
+    /// returns how many files the update wrote.
+    fn check(from: &Book, to: &Book) -> usize {
+        let mut files = clean(from, usize::MAX);
+        let Some(wrote) = apply(&mut files, from, to) else {
+            return usize::MAX;
+        };
         let want = clean(to, usize::MAX);
         assert_eq!(
             files.keys().collect::<Vec<_>>(),
@@ -738,23 +736,8 @@ mod tests {
                     to[c].1.push(doc(&name, i, "分布式锁"));
                 }
             }
-            let (old_docs, old_layout) = flat(&book);
-            let (docs, layout) = flat(&to);
-            let change = Change::between(&old_docs, old_layout.ids(), &docs, layout.ids());
-            let mut read = |name: &str| {
-                files
-                    .get(name)
-                    .cloned()
-                    .ok_or_else(|| Error::other(format!("no {name}")))
-            };
-            match update(&change, &docs, &layout, &mut read).unwrap() {
-                Some(up) => {
-                    for name in &up.removed {
-                        assert!(files.remove(name).is_some(), "step {step}: {name}");
-                    }
-                    files.extend(up.files);
-                }
-                None => files = clean(&to, usize::MAX),
+            if apply(&mut files, &book, &to).is_none() {
+                files = clean(&to, usize::MAX);
             }
             assert_eq!(files, clean(&to, usize::MAX), "step {step}");
             book = to;
