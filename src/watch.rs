@@ -15,6 +15,10 @@
 //!   every [`POLL_INTERVAL`], for network and container file systems whose changes the
 //!   operating system does not report. The notify watcher falls back to it when it cannot start
 //!   (e.g. the inotify watch limit is reached).
+//!
+//! A burst ends after [`SETTLE_DELAY`] of quiet, or [`MAX_SETTLE`] at most. The notify watcher
+//! sees when each file a burst wrote is closed or renamed into place; from then on it waits
+//! only [`SETTLE_CLOSED`].
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
