@@ -1,5 +1,5 @@
 //! Validation, as its own pass over the parsed model and the book: the record rules
-//! ([`record`]), ids that must be unique across the book, `{{#question}}` links ([`links`]),
+//! (`record`), ids that must be unique across the book, `{{#question}}` links ([`links`]),
 //! configuration keys, and files mdBook cannot read. Takes the book and the config; gives a
 //! [`Bank`]: the parsed records plus every diagnostic, in the order they are printed.
 

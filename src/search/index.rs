@@ -180,7 +180,7 @@ const PER_SLOT: u64 = 32;
 /// the documents it holds, so that an edit changes only the files that hold what it changed.
 ///
 /// - **Document numbers** do not follow book order, which an inserted record would shift.
-///   Each chapter takes a run of slots (one for up to [`PER_SLOT`] documents) at the slot its
+///   Each chapter takes a run of slots (one for up to `PER_SLOT` (32) documents) at the slot its
 ///   source path hashes to, or the first free one after it; its documents are numbered from
 ///   there. Placement goes in order of (home slot, path), so it depends only on the set of
 ///   chapters, never on the order they were added in, and a new chapter moves at most the
