@@ -17,6 +17,8 @@ pub mod search;
 #[cfg(feature = "cli")]
 pub mod serve;
 pub mod site;
+#[cfg(test)]
+mod testing;
 mod text;
 #[cfg(feature = "cli")]
 pub mod watch;

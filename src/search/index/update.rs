@@ -688,13 +688,7 @@ mod tests {
     /// `serve` does: every state equals a clean build.
     #[test]
     fn chained_random_edits_stay_equal_to_a_clean_build() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut rand = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rand = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         let words = [
             "限流",
             "令牌桶",
