@@ -175,6 +175,9 @@ const ANSWER_MIN: usize = 32;
 const ROW_EVERY: u64 = 16;
 /// Documents for each slot of the number space: a record of up to 32 questions takes one.
 const PER_SLOT: u64 = 32;
+/// The numbering table has at least this many times the slots the chapters take (see
+/// [`Layout`]).
+const ROOM: u64 = 32;
 
 /// Where every document sits in the index, which makes each part of the index depend only on
 /// the documents it holds, so that an edit changes only the files that hold what it changed.
@@ -221,14 +224,6 @@ impl Layout {
     pub fn new<'a>(
         chapters: impl IntoIterator<Item = (&'a str, usize)>,
     ) -> std::io::Result<Layout> {
-        Layout::new_in(chapters, 32)
-    }
-
-    /// [`Layout::new`] in a table of at least `room` times the slots the chapters take.
-    fn new_in<'a>(
-        chapters: impl IntoIterator<Item = (&'a str, usize)>,
-        room: u64,
-    ) -> std::io::Result<Layout> {
         let chapters: Vec<(&str, u64)> = chapters
             .into_iter()
             .filter(|c| c.1 > 0)
@@ -236,7 +231,7 @@ impl Layout {
             .collect();
         let slots = |n: u64| n.div_ceil(PER_SLOT);
         let total: u64 = chapters.iter().map(|c| slots(c.1)).sum();
-        let bits = (total * room).max(2).next_power_of_two().trailing_zeros();
+        let bits = (total * ROOM).max(2).next_power_of_two().trailing_zeros();
         let home = |key: &str| hash(key) >> (64 - bits);
         let mut order: Vec<(u64, &str, usize)> = chapters
             .iter()
@@ -1015,9 +1010,7 @@ mod tests {
             assert_eq!(run(memory), one, "{memory}");
         }
     }
-}
-#[cfg(test)]
-mod layout_tests {
+
     /// A record added to a bank of 2,000 moves almost no other record's numbers: in a table
     /// with room for 32 times the slots, 8 of 300 insertions moved one record each. With room
     /// for two, 300 insertions moved 304 records, one of them 15; each record moved rewrites

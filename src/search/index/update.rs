@@ -418,9 +418,6 @@ fn scan(json: &str, nested: bool) -> Option<Vec<(&str, Vec<(&str, &str)>)>> {
         fn eat(&mut self, b: u8) -> Option<()> {
             (self.0.as_bytes().get(self.1) == Some(&b)).then(|| self.1 += 1)
         }
-        fn peek(&self, b: u8) -> bool {
-            self.0.as_bytes().get(self.1) == Some(&b)
-        }
         /// A string with no escape in it.
         fn string(&mut self) -> Option<&'a str> {
             self.eat(b'"')?;
@@ -456,7 +453,7 @@ fn scan(json: &str, nested: bool) -> Option<Vec<(&str, Vec<(&str, &str)>)>> {
     } else {
         c.object(|c| c.string().map(|p| vec![("", p)]))?
     };
-    (c.1 == json.len() && !c.peek(b',')).then_some(out)
+    (c.1 == json.len()).then_some(out)
 }
 
 /// A group's count and positions, as written after its document and field.
