@@ -108,7 +108,7 @@ impl SearchIndex {
             let (docs, spans) = crate::search::documents_by_chapter(book, bank, cfg, None);
             let layout = crate::search::layout(&spans)?;
             let change = Change::between(&self.docs, &self.ids, &docs, layout.ids());
-            let files = self.files_for(&change, &docs, &layout, dir)?;
+            let files = Self::files_for(self.known, &change, &docs, &layout, dir)?;
             return Ok((files, layout, Some((docs, spans))));
         }
         let (old_ids, old_spans) = (std::mem::take(&mut self.ids), self.spans.clone());
@@ -142,23 +142,22 @@ impl SearchIndex {
             now.extend(new_ids.iter().copied().zip(docs));
         }
         let change = Change::of(&was, &now);
-        self.known = known;
-        let files = self.files_for(&change, &self.docs, &layout, dir);
-        self.known = false;
-        Ok((files?, layout, None))
+        let files = Self::files_for(known, &change, &self.docs, &layout, dir)?;
+        Ok((files, layout, None))
     }
 
     /// The files to write and to remove for the index of `docs` numbered by `layout`: only
-    /// those that changed when the written files are known, else every file.
+    /// those that changed when the written files are `known` to be the index before `change`,
+    /// else every file.
     fn files_for(
-        &self,
+        known: bool,
         change: &crate::search::index::Change,
         docs: &[Doc],
         layout: &Layout,
         dir: &Path,
     ) -> std::io::Result<FilesFor> {
         use crate::search::index::update;
-        if self.known {
+        if known {
             tracing::debug!(
                 "search: {} documents out, {} in (compared)",
                 change.removed.len(),
