@@ -420,8 +420,8 @@ impl Session {
             let out = self.work.scratch(&format!("pages-{n}"));
             // mdBook writes its output into `rendered`, then the pages it was asked for are
             // copied into `out`, in the workspace, from which they are moved into the site.
-            let memory = RenderDir::new(n);
-            let rendered = memory.as_ref().map_or(out.as_path(), |m| m.0.as_path());
+            let memory = RenderDir::new();
+            let rendered = memory.as_ref().map_or(out.as_path(), |m| m.0.path());
             self.render_into(book, partial, &bank, rendered)?;
             let files = files.into_iter().map(|f| actual_page(rendered, f));
             let mut files: Vec<PathBuf> = files.collect::<BTreeSet<_>>().into_iter().collect();
@@ -998,25 +998,21 @@ fn actual_page(out: &Path, page: PathBuf) -> PathBuf {
 /// mdBook empties its output folder and writes its forty-odd static files again on every
 /// render; on ext4, creating files where files were just deleted cost about 20 ms of each
 /// answer edit's 65. Only the pages asked for are copied out. `None` where there is no such
-/// folder: the render goes into the workspace.
-struct RenderDir(PathBuf);
+/// folder: the render goes into the workspace. Its name is unique, so that sessions running
+/// at once (in one process, or in several) never render into each other's folder.
+struct RenderDir(tempfile::TempDir);
 
 impl RenderDir {
-    fn new(n: usize) -> Option<RenderDir> {
+    fn new() -> Option<RenderDir> {
         let shm = Path::new("/dev/shm");
         if !cfg!(target_os = "linux") || !shm.is_dir() {
             return None;
         }
-        let dir = shm.join(format!("qbank-render-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir(&dir).ok()?;
+        let dir = tempfile::Builder::new()
+            .prefix("qbank-render-")
+            .tempdir_in(shm)
+            .ok()?;
         Some(RenderDir(dir))
-    }
-}
-
-impl Drop for RenderDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -1069,4 +1065,24 @@ fn replace(from: &Path, to: &Path) -> Result<()> {
     }
     std::fs::rename(from, to)
         .with_context(|| format!("moving {} to {}", from.display(), to.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RenderDir;
+
+    /// Two sessions rendering at once (the tests run several in one process) each get a
+    /// folder of their own; a name made of the process id alone let one session's render
+    /// land in the other's pages.
+    #[test]
+    fn render_folders_are_never_shared() {
+        let (Some(a), Some(b)) = (RenderDir::new(), RenderDir::new()) else {
+            return; // no /dev/shm here: renders go into each session's own workspace
+        };
+        assert_ne!(a.0.path(), b.0.path());
+        let kept = a.0.path().to_path_buf();
+        drop(a);
+        assert!(!kept.exists(), "removed when dropped");
+        assert!(b.0.path().is_dir());
+    }
 }
